@@ -1,0 +1,372 @@
+"""The one schema: every stage, the store, the exports and the API read and write these records.
+
+Every span is a half-open ``(start, end)`` pair of character offsets into :attr:`Article.text`, so
+``article.text[start:end]`` is the span's text. In JSON a span is a two-element list.
+
+The JSON form of a :class:`Record` is the JSONL contract of ``newsgraph analyze --format jsonl``:
+article fields at the top level, then ``entities``, ``attributions``, ``events``, ``places`` and
+``times``. :meth:`Record.from_dict` reads back exactly what :meth:`Record.to_dict` writes.
+
+This module imports nothing else from newsgraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+Span = tuple[int, int]
+AttributionKind = Literal["direct", "indirect", "mixed"]
+ATTRIBUTION_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed")
+
+
+def _span(value: Any) -> Span | None:
+    if value is None:
+        return None
+    start, end = value
+    return (int(start), int(end))
+
+
+def _span_list(value: Span | None) -> list[int] | None:
+    return None if value is None else [value[0], value[1]]
+
+
+def normalise_text(text: str) -> str:
+    """Return ``text`` folded for duplicate detection: NFKC, lower case, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+@dataclass
+class Article:
+    """A news article as read from a source, before analysis.
+
+    Args:
+        text: The article body. Every span in a record points into this exact string.
+        id: A stable identifier: the file stem for files, the URL for pages, or the JSONL ``id``.
+        title: Headline, when known.
+        url: Canonical URL, when known.
+        outlet: Publishing outlet or site name.
+        authors: Byline names.
+        published: Publication date or date-time in ISO 8601 (``2024-03-14`` or
+            ``2024-03-14T09:30:00+09:00``); the reference date for relative times.
+        language: ISO 639-1 code of ``text``.
+        metadata: Anything else a source knows (source path, feed, extraction notes).
+    """
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    language: str = "en"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The storage key: a hash of the canonical URL when there is one, else of the normalised text."""
+        basis = f"url:{self.url.strip()}" if self.url else f"text:{normalise_text(self.text)}"
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published,
+            "language": self.language,
+            "metadata": dict(self.metadata),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        return cls(
+            text=data["text"],
+            id=data.get("id"),
+            title=data.get("title"),
+            url=data.get("url"),
+            outlet=data.get("outlet"),
+            authors=list(data.get("authors") or []),
+            published=data.get("published"),
+            language=data.get("language") or "en",
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+
+@dataclass
+class Entity:
+    """A person, organisation, place or other named thing, clustered across its mentions in one article.
+
+    Args:
+        id: Identifier unique within the record (``e1``, ``e2``…).
+        name: The fullest name the article gives ("Ana Ribeiro").
+        type: spaCy-style label: PERSON, ORG, GPE, NORP, LOC, FAC…
+        aliases: Other surface forms that refer to it ("Ms Ribeiro", "the minister").
+        mentions: Spans of every mention, in text order.
+        role: Title or role the article gives ("Foreign Minister", "spokesman"), when any.
+    """
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "mentions": [[s, e] for s, e in self.mentions],
+            "role": self.role,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            type=data["type"],
+            aliases=list(data.get("aliases") or []),
+            mentions=[(int(s), int(e)) for s, e in data.get("mentions") or []],
+            role=data.get("role"),
+        )
+
+
+@dataclass
+class Via:
+    """One link of a reporting chain: an outlet or agency that relayed a statement."""
+
+    name: str
+    span: Span | None = None
+    entity: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "span": _span_list(self.span), "entity": self.entity}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Via:
+        return cls(name=data["name"], span=_span(data.get("span")), entity=data.get("entity"))
+
+
+@dataclass
+class Attribution:
+    """Who said what, according to whom.
+
+    Args:
+        content: Span of what was said (without the quote marks of a direct quote).
+        kind: ``direct`` (verbatim in quote marks), ``indirect`` (reported speech) or ``mixed``
+            (paraphrase carrying quoted fragments).
+        source: Span of the speaker mention as written ("He", "Ms Ribeiro", "the spokesman").
+        cue: Span of the reporting expression ("said", "was quoted as saying", "according to").
+        speaker: Id of the resolved speaker entity, or None when it could not be resolved.
+        speaker_name: The resolved speaker's name, or the source text when unresolved.
+        role: The speaker's role or title as given in the text near this attribution.
+        via: The reporting chain, nearest relay first.
+    """
+
+    content: Span
+    kind: str = "indirect"
+    source: Span | None = None
+    cue: Span | None = None
+    speaker: str | None = None
+    speaker_name: str | None = None
+    role: str | None = None
+    via: list[Via] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "speaker": self.speaker,
+            "speaker_name": self.speaker_name,
+            "role": self.role,
+            "source": _span_list(self.source),
+            "cue": _span_list(self.cue),
+            "content": _span_list(self.content),
+            "kind": self.kind,
+            "via": [v.to_dict() for v in self.via],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attribution:
+        content = _span(data["content"])
+        assert content is not None
+        return cls(
+            content=content,
+            kind=data.get("kind", "indirect"),
+            source=_span(data.get("source")),
+            cue=_span(data.get("cue")),
+            speaker=data.get("speaker"),
+            speaker_name=data.get("speaker_name"),
+            role=data.get("role"),
+            via=[Via.from_dict(v) for v in data.get("via") or []],
+        )
+
+
+@dataclass
+class Event:
+    """Who did what to whom. ``type`` is a PLOVER category, or None for an uncoded candidate.
+
+    Args:
+        trigger: Span of the word that signals the event ("met", "visit").
+        type: PLOVER event type, or None while the event is only a candidate.
+        mode: PLOVER mode where the text gives it.
+        actor: Entity id of the actor.
+        target: Entity id of the target.
+        place: Place id (``p1``…) where it happened.
+        time: TimeRef id (``t1``…) of when it happened.
+        hedged: The text does not assert it ("are thought to have met").
+        negated: The text says it did not happen.
+        planned: Future or planned rather than past.
+        candidate: True while events are detected but not coded.
+    """
+
+    trigger: Span
+    type: str | None = None
+    mode: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    place: str | None = None
+    time: str | None = None
+    hedged: bool = False
+    negated: bool = False
+    planned: bool = False
+    candidate: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["trigger"] = _span_list(self.trigger)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["trigger"] = _span(data["trigger"])
+        return cls(**values)
+
+
+@dataclass
+class Place:
+    """A toponym, resolved to GeoNames when possible.
+
+    Args:
+        id: Identifier unique within the record (``p1``…).
+        span: The mention.
+        name: The place's name (the gazetteer name when resolved, else the mention text).
+        geonameid: GeoNames id, None while unresolved.
+        lat: Latitude of the resolved place.
+        lon: Longitude of the resolved place.
+        country: ISO 3166 alpha-2 code.
+        resolved: False for an NER candidate not yet matched to the gazetteer.
+    """
+
+    id: str
+    span: Span
+    name: str
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    resolved: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["span"] = _span_list(self.span)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Place:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["span"] = _span(data["span"])
+        return cls(**values)
+
+
+@dataclass
+class TimeRef:
+    """A temporal expression with its TimeML-style value against the publication date.
+
+    Args:
+        id: Identifier unique within the record (``t1``…).
+        span: The expression.
+        text: The expression's text.
+        value: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Www``, ``PRESENT_REF``, ``P3D``…,
+            or None when it could not be normalised.
+        type: TimeML type: DATE, TIME, DURATION or SET.
+    """
+
+    id: str
+    span: Span
+    text: str
+    value: str | None = None
+    type: str = "DATE"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["span"] = _span_list(self.span)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimeRef:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["span"] = _span(data["span"])
+        return cls(**values)
+
+
+@dataclass
+class Record:
+    """An analysed article: the article and everything extracted from it."""
+
+    article: Article
+    entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    times: list[TimeRef] = field(default_factory=list)
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        """Return the entity with ``entity_id``, or None."""
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def spans(self) -> list[Span]:
+        """Every span in the record, for checking that they lie inside the text."""
+        out: list[Span] = []
+        for e in self.entities:
+            out.extend(e.mentions)
+        for a in self.attributions:
+            out.extend(s for s in (a.content, a.source, a.cue) if s is not None)
+            out.extend(v.span for v in a.via if v.span is not None)
+        out.extend(e.trigger for e in self.events)
+        out.extend(p.span for p in self.places)
+        out.extend(t.span for t in self.times)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.article.to_dict()
+        data["entities"] = [e.to_dict() for e in self.entities]
+        data["attributions"] = [a.to_dict() for a in self.attributions]
+        data["events"] = [e.to_dict() for e in self.events]
+        data["places"] = [p.to_dict() for p in self.places]
+        data["times"] = [t.to_dict() for t in self.times]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        return cls(
+            article=Article.from_dict(data),
+            entities=[Entity.from_dict(e) for e in data.get("entities") or []],
+            attributions=[Attribution.from_dict(a) for a in data.get("attributions") or []],
+            events=[Event.from_dict(e) for e in data.get("events") or []],
+            places=[Place.from_dict(p) for p in data.get("places") or []],
+            times=[TimeRef.from_dict(t) for t in data.get("times") or []],
+        )
