@@ -1,0 +1,246 @@
+"""Entities: spaCy's named entities clustered within one article, with roles and nominal aliases.
+
+"Foreign Minister Ana Ribeiro" … "Ms Ribeiro" … "Ribeiro" … "the minister" become one PERSON entity named
+Ana Ribeiro, role "Foreign Minister", with every mention's span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract.lexicon import (
+    FEMALE_HONORIFICS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    NEWS_WORDS,
+    ORG_ROLE_NOUNS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+)
+from newsgraph.schema import Entity
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_STRIP_LEADING = frozenset({"the", "a", "an"})
+_STRIP_TRAILING = frozenset({"'s", "’s", "'", "’"})
+
+
+@dataclass
+class _Cluster:
+    type: str
+    tokens: list[str]
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    role: str | None = None
+    keys: set[str] = field(default_factory=set)
+
+    def add(self, text: str, span: tuple[int, int]) -> None:
+        if text != self.name and text not in self.aliases:
+            self.aliases.append(text)
+        if span not in self.mentions:
+            self.mentions.append(span)
+
+
+def gender_of(entity: Entity) -> str | None:
+    """Return "m" or "f" when an honorific in the entity's names tells it, else None."""
+    for alias in [entity.name, *entity.aliases]:
+        first = alias.split()[0].lower() if alias.split() else ""
+        if first in MALE_HONORIFICS:
+            return "m"
+        if first in FEMALE_HONORIFICS:
+            return "f"
+    return None
+
+
+def is_news_organisation(name: str) -> bool:
+    """Return True when ``name`` looks like a news outlet or agency ("Kyodo News", "NHK", "Reuters")."""
+    return any(word.strip(".,'’").lower() in NEWS_WORDS for word in name.split())
+
+
+def _trim(ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].lower_ in _STRIP_LEADING:
+        start += 1
+    while end > start and (ent.doc[end - 1].lower_ in _STRIP_TRAILING or ent.doc[end - 1].is_punct):
+        end -= 1
+    return ent.doc[start:end] if end > start else None
+
+
+def _title_words(tokens: list[Token]) -> str | None:
+    words = [t.text for t in tokens]
+    return " ".join(words) if words else None
+
+
+def _preceding_role(span: Span) -> list[Token]:
+    """Title tokens right before a name: "Foreign Minister" in "Foreign Minister Ana Ribeiro"."""
+    doc = span.doc
+    out: list[Token] = []
+    i = span.start - 1
+    while i >= 0 and i >= span.sent.start:
+        tok = doc[i]
+        low = tok.lower_
+        if (low in ROLE_NOUNS or low in ROLE_MODIFIERS) and tok.ent_type_ != "PERSON":
+            out.insert(0, tok)
+            i -= 1
+            continue
+        break
+    # A role must end in a head noun: "Foreign" alone is not a role.
+    while out and out[-1].lower_ not in ROLE_NOUNS:
+        out.pop()
+    return out
+
+
+def _appositive_role(span: Span) -> str | None:
+    """Role from an appositive: "Kenji Ota, a spokesman for the ministry," → "spokesman"."""
+    for tok in span:
+        for child in tok.children:
+            if child.dep_ == "appos" and child.lower_ in ROLE_NOUNS:
+                mods = [
+                    c for c in child.lefts if c.dep_ in ("compound", "amod") and c.lower_ in ROLE_MODIFIERS
+                ]
+                return " ".join([m.text for m in mods] + [child.text])
+    return None
+
+
+def _split_name(span: Span) -> tuple[list[Token], str | None, str | None]:
+    """Return (name tokens, honorific, leading title) of a name mention."""
+    tokens = list(span)
+    honorific = None
+    title: list[Token] = []
+    while len(tokens) > 1 and (tokens[0].lower_ in ROLE_NOUNS or tokens[0].lower_ in ROLE_MODIFIERS):
+        title.append(tokens.pop(0))
+    while title and title[-1].lower_ not in ROLE_NOUNS:
+        tokens.insert(0, title.pop())
+    if len(tokens) > 1 and tokens[0].lower_ in HONORIFICS:
+        honorific = tokens.pop(0).text
+    return tokens, honorific, _title_words(title)
+
+
+def _acronym(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t[:1].isupper())
+
+
+def find_entities(doc: Doc) -> list[Entity]:
+    """Cluster the named entities of ``doc`` into article-level entities.
+
+    Args:
+        doc: A parsed Doc with ``doc.ents`` set.
+
+    Returns:
+        Entities ordered by first mention, ids ``e1``, ``e2``…; nominal mentions ("the minister",
+        "the agency") are added to the entity they refer to.
+    """
+    clusters: list[_Cluster] = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        tokens, honorific, title = _split_name(span)
+        role_tokens = _preceding_role(span)
+        role = title or _title_words(role_tokens) or _appositive_role(span)
+        label = ent.label_
+        if label != "PERSON" and (honorific or (role and role.split()[-1].lower() not in ORG_ROLE_NOUNS)):
+            label = "PERSON"
+        if not tokens:
+            continue
+        words = [t.text for t in tokens]
+        name = doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+        text = span.text
+        key = " ".join(words).lower()
+        mention = (span.start_char, span.end_char)
+        cluster = _match(clusters, label, words, key)
+        if cluster is None:
+            cluster = _Cluster(type=label, tokens=words, name=name)
+            clusters.append(cluster)
+        elif label == "PERSON" and len(words) > len(cluster.tokens):
+            # A fuller name arrives after a short one ("Ribeiro" … "Ana Ribeiro"): it becomes the name.
+            if cluster.name not in cluster.aliases:
+                cluster.aliases.append(cluster.name)
+            cluster.tokens, cluster.name = words, name
+        cluster.keys.add(key)
+        cluster.add(text, mention)
+        if role and not cluster.role:
+            cluster.role = role
+    _add_nominal_mentions(doc, clusters)
+    entities = []
+    ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
+    for i, c in enumerate(ordered, 1):
+        aliases = [a for a in c.aliases if a != c.name]
+        entities.append(Entity(f"e{i}", c.name, c.type, aliases, sorted(c.mentions), c.role))
+    return entities
+
+
+def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> _Cluster | None:
+    persons = [c for c in reversed(clusters) if c.type == "PERSON"]
+    others = [c for c in reversed(clusters) if c.type != "PERSON"]
+    low = [w.lower() for w in words]
+    # A single word that is a known person's surname is that person, whatever spaCy called it.
+    for c in persons:
+        if key in c.keys:
+            return c
+        names = [t.lower() for t in c.tokens]
+        if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == names[-1]):
+            return c
+        if (
+            label == "PERSON"
+            and len(low) > 1
+            and low[-1] == names[-1]
+            and (len(names) == 1 or low[0] == names[0])
+        ):
+            return c
+    if label == "PERSON":
+        return None
+    for c in others:
+        if key in c.keys:
+            return c
+        names = [t.lower() for t in c.tokens]
+        if len(low) == 1 and words[0].isupper() and words[0] == _acronym(c.tokens):
+            return c
+        if len(c.tokens) == 1 and c.tokens[0].isupper() and c.tokens[0] == _acronym(words):
+            return c
+        shorter, longer = (low, names) if len(low) < len(names) else (names, low)
+        if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
+            return c
+    return None
+
+
+def _add_nominal_mentions(doc: Doc, clusters: list[_Cluster]) -> None:
+    """Link "the minister", "the spokesman", "the agency" to the entity last described that way."""
+    for tok in doc:
+        if tok.lower_ != "the" or tok.ent_type_:
+            continue
+        head = tok.head
+        if head.i <= tok.i or head.i - tok.i > 4 or head.ent_type_ or head.tag_ not in ("NN", "NNP"):
+            continue
+        noun = head.lower_
+        if noun not in ROLE_NOUNS and noun not in ORG_ROLE_NOUNS:
+            continue
+        if any(t.ent_type_ or t.is_punct for t in doc[tok.i + 1 : head.i]):
+            continue
+        if head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "POS":
+            continue
+        start, end = tok.idx, head.idx + len(head.text)
+        target = _resolve_nominal(clusters, noun, start)
+        if target is not None:
+            target.add(doc.text[start:end], (start, end))
+
+
+def _resolve_nominal(clusters: list[_Cluster], noun: str, position: int) -> _Cluster | None:
+    before = [c for c in clusters if c.mentions and min(c.mentions)[0] < position]
+    before.sort(key=lambda c: max(s for s, _ in c.mentions if s < position), reverse=True)
+    for c in before:
+        if c.type == "PERSON" and c.role and noun in c.role.lower().split():
+            return c
+    if noun in ORG_ROLE_NOUNS:
+        for c in before:
+            if c.type == "ORG" and noun in c.name.lower().split():
+                return c
+        if noun in ("agency", "broadcaster", "newspaper", "paper", "daily", "outlet", "network", "station"):
+            for c in before:
+                if c.type == "ORG" and is_news_organisation(c.name):
+                    return c
+    return None

@@ -1,0 +1,72 @@
+"""Quote-mark spans: where verbatim speech starts and ends in a text.
+
+Handles curly “ ”, straight ", guillemets « », and single ‘ ’ marks. A paragraph that opens a quote without
+closing it continues into the next paragraph when that one opens with a quote mark (the newspaper convention
+for multi-paragraph quotes).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Opening mark → closing marks that end it.
+_PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"', "„": "“”"}
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
+def _is_opening_straight(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+def _closes(text: str, i: int, opener: str) -> bool:
+    ch = text[i]
+    if ch not in _PAIRS[opener]:
+        return False
+    if ch == "’":
+        # An apostrophe inside a word ("don’t", "Japan’s") is not a closing mark.
+        after = text[i + 1] if i + 1 < len(text) else " "
+        return not after.isalpha()
+    if opener == '"':
+        return not _is_opening_straight(text, i)
+    return True
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``[start, end)`` spans of quoted passages, quote marks included.
+
+    Args:
+        text: Article text.
+
+    Returns:
+        Non-overlapping spans in text order. Unclosed quotes that do not continue into the next paragraph are
+        dropped rather than guessed.
+    """
+    spans: list[tuple[int, int]] = []
+    opener: str | None = None
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if opener is None:
+            if ch in _PAIRS and (ch != '"' or _is_opening_straight(text, i)):
+                if ch == "‘" and i + 1 < n and text[i + 1].isdigit():  # ‘90s
+                    i += 1
+                    continue
+                opener, start = ch, i
+        elif _closes(text, i, opener):
+            spans.append((start, i + 1))
+            opener = None
+        elif ch == "\n":
+            match = _PARAGRAPH.match(text, i)
+            nxt = match.end() if match else i + 1
+            while nxt < n and text[nxt] in " \t":
+                nxt += 1
+            if nxt < n and text[nxt] == opener and (opener != '"' or _is_opening_straight(text, nxt)):
+                i = nxt + 1  # the quote goes on in the next paragraph
+                continue
+            opener = None
+        i += 1
+    return spans

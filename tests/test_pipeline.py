@@ -1,0 +1,128 @@
+"""The invented example of DESIGN.md, end to end, and properties that hold for any text."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsgraph.schema import Article, Record
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE = (
+    'Foreign Minister Ana Ribeiro left Tokyo on Wednesday after a two-day visit. Portugal will "work for '
+    "an agreement that serves both peoples,\" Ms Ribeiro was quoted as saying by Japan's Kyodo News agency. "
+    'NHK said the minister met Prime Minister Kishida for about an hour on Tuesday. "We have always valued '
+    'this partnership," spokesman Kenji Ota said. He also said Tokyo hopes to host a summit next year. '
+    "Trade officials of both countries are thought to have met in Singapore.\n\n"
+    "Read more: What to expect from the Lisbon trade talks\n"
+)
+
+
+@pytest.fixture(scope="module")
+def example(pipeline):
+    return pipeline.analyze_one(Article(text=EXAMPLE, id="example", published="2024-03-14"))
+
+
+def span(record, s):
+    return None if s is None else record.article.text[s[0] : s[1]]
+
+
+def test_kyodo_via_attribution(example):
+    a = next(a for a in example.attributions if a.via)
+    assert a.speaker_name == "Ana Ribeiro"
+    assert span(example, a.source) == "Ms Ribeiro"
+    assert span(example, a.cue) == "was quoted as saying"
+    assert span(example, a.content).startswith("Portugal will")
+    assert span(example, a.content).endswith("peoples")
+    assert a.kind == "mixed"
+    assert [v.name for v in a.via] == ["Kyodo News"]
+
+
+def test_nhk_attribution(example):
+    a = next(a for a in example.attributions if a.speaker_name == "NHK")
+    assert span(example, a.cue) == "said"
+    assert span(example, a.content) == "the minister met Prime Minister Kishida for about an hour on Tuesday"
+    assert a.kind == "indirect"
+
+
+def test_both_ota_attributions(example):
+    ota = [a for a in example.attributions if a.speaker_name == "Kenji Ota"]
+    assert [span(example, a.source) for a in ota] == ["spokesman Kenji Ota", "He"]
+    assert ota[0].kind == "direct" and ota[0].role == "spokesman"
+    assert span(example, ota[0].content) == '"We have always valued this partnership,"'
+    assert span(example, ota[1].content) == "Tokyo hopes to host a summit next year"
+    entity = example.entity(ota[0].speaker)
+    assert entity is not None and entity.type == "PERSON"
+
+
+def test_hedged_sentence_and_furniture_give_no_attribution(example):
+    hedge = EXAMPLE.index("Trade officials")
+    assert all(a.content[1] <= hedge for a in example.attributions)
+    assert len(example.attributions) == 4
+
+
+def test_entities_cluster_aliases(example):
+    ribeiro = next(e for e in example.entities if e.name == "Ana Ribeiro")
+    assert {"Ms Ribeiro", "the minister"} <= set(ribeiro.aliases)
+    assert ribeiro.role == "Foreign Minister"
+
+
+def test_weekdays_and_next_year(example):
+    values = {t.text: t.value for t in example.times}
+    assert values["Wednesday"] == "2024-03-13"
+    assert values["Tuesday"] == "2024-03-12"
+    assert values["next year"] == "2025"
+
+
+def test_places_are_marked_unresolved(example):
+    names = [p.name for p in example.places]
+    assert "Tokyo" in names and "Singapore" in names
+    assert all(not p.resolved and p.geonameid is None for p in example.places)
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=400) | st.lists(
+    st.sampled_from(
+        [
+            '"',
+            "“",
+            "”",
+            "‘",
+            "’",
+            "«",
+            "»",
+            "said",
+            "told",
+            "he",
+            "Ms Ota",
+            "NHK",
+            "according to",
+            "Tuesday",
+            "next year",
+            ",",
+            ".",
+            "\n\n",
+            "Tokyo",
+            "quoted",
+            "as saying",
+            "by",
+            "Kyodo",
+        ]
+    ),
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT)
+def test_any_text_spans_lie_inside_and_json_round_trips(pipeline, text):
+    record = pipeline.analyze_one(Article(text=text, id="x", published="2024-03-14"))
+    assert record.article.text == text
+    for start, end in record.spans():
+        assert 0 <= start <= end <= len(text)
+    for entity in record.entities:
+        assert all(text[s:e] for s, e in entity.mentions)
+    data = json.loads(json.dumps(record.to_dict()))
+    assert Record.from_dict(data) == record
+    assert Record.from_dict(data).to_dict() == record.to_dict()

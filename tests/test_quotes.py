@@ -1,0 +1,28 @@
+import pytest
+
+from newsgraph.extract.quotes import find_quote_spans
+
+
+def quoted(text):
+    return [text[s:e] for s, e in find_quote_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "we will win," and left.', ['"we will win,"']),
+        ("“We will win,” she said, “and soon.”", ["“We will win,”", "“and soon.”"]),
+        ("« Nous gagnerons », a-t-il dit.", ["« Nous gagnerons »"]),
+        ("‘We won’t stop,’ the minister’s aide said.", ["‘We won’t stop,’"]),
+        ("Japan’s ministry didn’t comment.", []),
+        ("It was the ‘90s.", []),
+        ("“Unclosed quote here.\n\nNext paragraph has no mark.", []),
+    ],
+)
+def test_quote_marks(text, expected):
+    assert quoted(text) == expected
+
+
+def test_multi_paragraph_quote_continues_when_next_paragraph_opens_with_a_mark():
+    text = "She said: “We will not give up.\n\n“We will keep going.” Then she left."
+    assert quoted(text) == ["“We will not give up.\n\n“We will keep going.”"]
