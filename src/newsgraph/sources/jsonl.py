@@ -1,0 +1,156 @@
+"""JSON Lines: one article per line, streamed, so a corpus file of any size can be read.
+
+Each line is an object with ``text`` (required) and optionally ``id``, ``title``, ``url``, ``outlet``,
+``published``, ``authors`` (a list, or one string), ``language`` and ``metadata`` (an object). Other keys
+are kept in :attr:`Article.metadata`. ``text`` is used exactly as given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsgraph.errors import InputError
+from newsgraph.schema import Article
+from newsgraph.sources.dates import normalise_published
+from newsgraph.sources.files import SNIFF_BYTES, article_stem, check_not_binary, human_size, open_lines
+
+_FIELDS = ("text", "id", "title", "url", "outlet", "published", "authors", "language", "metadata")
+
+# Lines are read in pieces of this size so that an over-long line is skipped without holding it.
+_CHUNK = 1 << 20
+
+
+def read_jsonl(
+    path: Path, published: str | None = None, max_bytes: int = 20_000_000
+) -> Iterator[Article | InputError]:
+    """Yield an Article per line of a JSON Lines file, and an InputError per bad line.
+
+    Blank lines are skipped. A bad line (not JSON, not an object, no ``text``, a field of the wrong
+    type) yields an error naming ``file:line``; the lines after it are still read.
+
+    Args:
+        path: The file; gzip-compressed files are read through.
+        published: Reference date for lines without ``published`` (or with one that is not a date;
+            the unparsed value is then kept as ``metadata["published_raw"]``).
+        max_bytes: Limit on each line, not on the file: a corpus is streamed, one article at a time.
+
+    Yields:
+        Articles, with ``id`` the line's ``id``, else its ``url``, else ``<file stem>:<line number>``,
+        and ``metadata["source"]``/``metadata["line"]`` saying where the line came from.
+    """
+    source = str(path)
+    try:
+        handle = open_lines(path)
+    except InputError as error:
+        yield error
+        return
+    found = False
+    with handle:
+        try:
+            first = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
+            check_not_binary(source, first)
+            for number, line in _numbered_lines(handle, max_bytes):
+                where = f"{source}:{number}"
+                if line is None:
+                    found = True
+                    problem = f"line is over the {human_size(max_bytes)} limit"
+                    yield InputError(where, problem, "raise --max-bytes")
+                    continue
+                if number == 1:
+                    line = line.removeprefix(b"\xef\xbb\xbf")
+                if not line.strip():
+                    continue
+                found = True
+                try:
+                    yield _article(path, number, line, published)
+                except InputError as error:
+                    yield error
+        except InputError as error:
+            yield error
+            return
+        except (OSError, EOFError) as exc:  # truncated or corrupt gzip, a disk error mid-file
+            yield InputError(source, f"cannot be read to the end: {exc}")
+            return
+    if not found:
+        yield InputError(source, "empty file")
+
+
+def _numbered_lines(handle: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, bytes), or (line number, None) for a line longer than ``max_bytes``."""
+    number = 0
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the over-long line
+                line = handle.readline(_CHUNK)
+            yield number, None
+        else:
+            yield number, line
+
+
+def _article(path: Path, number: int, line: bytes, published: str | None) -> Article:
+    where = f"{path}:{number}"
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(where, f"is not valid UTF-8 (byte {exc.start + 1} of the line)") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(where, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise InputError(where, f'is a JSON {type(data).__name__}, not an object with a "text" field')
+    text = data.get("text")
+    if text is None:
+        raise InputError(where, 'has no "text" field')
+    if not isinstance(text, str):
+        raise InputError(where, f'"text" is a {type(text).__name__}, not a string')
+    if not text.strip():
+        raise InputError(where, '"text" is empty')
+    for key in ("title", "url", "outlet", "language"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise InputError(where, f'"{key}" is a {type(data[key]).__name__}, not a string')
+    metadata = data.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InputError(where, f'"metadata" is a {type(metadata).__name__}, not an object')
+    metadata = {**{k: v for k, v in data.items() if k not in _FIELDS}, **metadata}
+    metadata.update(source=str(path), line=number)
+    date = _published(data.get("published"), published, metadata)
+    identifier = data.get("id")
+    if identifier is not None and not isinstance(identifier, str | int):
+        raise InputError(where, f'"id" is a {type(identifier).__name__}, not a string')
+    return Article(
+        text=text,
+        id=str(identifier) if identifier is not None else data.get("url") or f"{article_stem(path)}:{number}",
+        title=data.get("title"),
+        url=data.get("url"),
+        outlet=data.get("outlet"),
+        authors=_authors(where, data.get("authors")),
+        published=date,
+        language=data.get("language") or "en",
+        metadata=metadata,
+    )
+
+
+def _published(value: Any, reference: str | None, metadata: dict[str, Any]) -> str | None:
+    if value is None or value == "":
+        return reference
+    normalised = normalise_published(value)
+    if normalised is None:
+        metadata["published_raw"] = value
+        return reference
+    return normalised
+
+
+def _authors(where: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [item for item in value if item.strip()]
+    raise InputError(where, '"authors" must be a list of strings')
