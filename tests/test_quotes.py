@@ -26,3 +26,13 @@ def test_quote_marks(text, expected):
 def test_multi_paragraph_quote_continues_when_next_paragraph_opens_with_a_mark():
     text = "She said: “We will not give up.\n\n“We will keep going.” Then she left."
     assert quoted(text) == ["“We will not give up.\n\n“We will keep going.”"]
+
+
+def test_hard_wrapped_line_does_not_end_a_quote():
+    text = "Portugal will “work for an agreement\nthat serves both peoples,” she said."
+    assert quoted(text) == ["“work for an agreement\nthat serves both peoples,”"]
+
+
+def test_single_newline_after_a_sentence_ends_an_unclosed_quote():
+    text = "He said “we will see.\nThe talks ended. “Nothing more,” he added."
+    assert quoted(text) == ["“Nothing more,”"]

@@ -24,14 +24,15 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 
 from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.schema import Article, Record
 
 DEFAULT_DB = "newsgraph.db"
-out = Console(soft_wrap=False)
-err = Console(stderr=True)
+# Tables read better wider than the 80 columns rich assumes when output is piped.
+out = Console(width=None if sys.stdout.isatty() else 150)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def sample_dir() -> Path:
@@ -47,6 +48,14 @@ class _Command(click.Command):
             return super().invoke(ctx)
         except NewsgraphError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("NEWSGRAPH_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {exc} (set NEWSGRAPH_DEBUG=1 for the traceback and report it)"
+            ) from exc
 
 
 class _Group(click.Group):
@@ -311,7 +320,14 @@ def _print_record(record: Record, console: Console) -> None:
         f"id: {a.id}  outlet: {a.outlet or '-'}  published: {a.published or '-'}  url: {a.url or '-'}",
         highlight=False,
     )
-    table = Table("speaker", "role", "cue", "kind", "via", "content", show_lines=False, expand=True)
+    table = Table(
+        Column("speaker", max_width=24),
+        Column("role", max_width=18),
+        Column("cue", max_width=16),
+        "kind",
+        Column("via", max_width=20),
+        Column("content", min_width=40),
+    )
     for at in record.attributions:
         table.add_row(
             at.speaker_name or "?",
@@ -390,12 +406,20 @@ def quotes(
                 "url": row.url,
                 "outlet": row.outlet,
                 "published": row.published,
-                "content_text": row.content_text,
+                "content_text": row.content,
                 **row.attribution.to_dict(),
             }
             out.print_json(json.dumps(line, ensure_ascii=False), indent=None)
         return
-    table = Table("published", "speaker", "via", "kind", "said", "outlet", title=f"{len(rows)} attributions")
+    table = Table(
+        Column("published", no_wrap=True),
+        Column("speaker", max_width=28),
+        Column("via", max_width=20),
+        "kind",
+        Column("said", min_width=50),
+        Column("outlet", max_width=20),
+        title=f"{len(rows)} attributions",
+    )
     for row in rows:
         at = row.attribution
         who = at.speaker_name or "?"
@@ -406,7 +430,7 @@ def quotes(
             who,
             ", ".join(v.name for v in at.via),
             at.kind,
-            _shorten(row.content_text, 120),
+            _shorten(row.content, 120),
             row.outlet or "",
         )
     out.print(table)
@@ -452,7 +476,7 @@ def search(query: str, db: str, limit: int) -> None:
     table = Table("article", "published", "title", "snippet", title=f"{len(hits)} articles")
     for hit in hits:
         table.add_row(
-            hit.article_id or hit.key, (hit.published or "")[:10], hit.title or "", _shorten(hit.snippet, 100)
+            hit.id or hit.key, (hit.published or "")[:10], hit.title or "", _shorten(hit.snippet, 100)
         )
     out.print(table)
 

@@ -65,6 +65,11 @@ def _trim(ent: Span) -> Span | None:
         start += 1
     while end > start and (ent.doc[end - 1].lower_ in _STRIP_TRAILING or ent.doc[end - 1].is_punct):
         end -= 1
+    # "Japan's Kyodo News": the possessor is a separate entity.
+    for i in range(end - 2, start - 1, -1):
+        if ent.doc[i].tag_ == "POS":
+            start = i + 1
+            break
     return ent.doc[start:end] if end > start else None
 
 

@@ -14,6 +14,19 @@ _PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"', "„": "“”"}
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
+def _is_paragraph_break(text: str, newline: int, nxt: int) -> bool:
+    """A blank line always ends a paragraph; a single newline does only after a finished sentence."""
+    if "\n" in text[newline + 1 : nxt]:
+        return True
+    before = text[:newline].rstrip()
+    return (
+        bool(before)
+        and before[-1] in '.!?:”"»’'
+        and nxt < len(text)
+        and (text[nxt].isupper() or text[nxt] in _PAIRS)
+    )
+
+
 def _is_opening_straight(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -64,6 +77,9 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             nxt = match.end() if match else i + 1
             while nxt < n and text[nxt] in " \t":
                 nxt += 1
+            if not _is_paragraph_break(text, i, nxt):
+                i = nxt  # a line wrapped inside a paragraph
+                continue
             if nxt < n and text[nxt] == opener and (opener != '"' or _is_opening_straight(text, nxt)):
                 i = nxt + 1  # the quote goes on in the next paragraph
                 continue
