@@ -54,7 +54,8 @@ class _Command(click.Command):
             if os.environ.get("NEWSGRAPH_DEBUG"):
                 raise
             raise click.ClickException(
-                f"unexpected {type(exc).__name__}: {exc} (set NEWSGRAPH_DEBUG=1 for the traceback and report it)"
+                f"unexpected {type(exc).__name__}: {exc} "
+                "(set NEWSGRAPH_DEBUG=1 for the traceback, and please report it)"
             ) from exc
 
 

@@ -158,7 +158,7 @@ _DETECTORS: tuple[re.Pattern[str], ...] = tuple(
         rf"(?P<t>\b(?:{_REL}|{_MOD_WORD})[\s-]+{_MONTH})(?!\s*\d)",
         rf"\b(?:in|since|until|till|by|during|from|through|before|after|between|throughout)\s+(?P<t>{_YEAR})",
         # After "of" a number is often a count ("of 2000 people"), so a lower-case word may not follow.
-        rf"\bof\s+(?P<t>(?:19|20)\d\d)\b(?![.,]?\d)(?!\s+(?!and\b|to\b|through\b)[a-z])",
+        r"\bof\s+(?P<t>(?:19|20)\d\d)\b(?![.,]?\d)(?!\s+(?!and\b|to\b|through\b)[a-z])",
         rf"(?P<t>{_YEAR})(?=\s*(?:and|or|to|through|-|–)\s*{_YEAR})",
         rf"(?<=\d\d\d\d)\s*(?:and|or|to|through|-|–)\s*(?P<t>{_YEAR})",
         rf"(?P<t>\b(?:{_MOD_WORD}|fiscal)[\s-]+{_YEAR})",
@@ -333,7 +333,7 @@ def _split(text: str, start: int, end: int, rule_spans: list[tuple[int, int]]) -
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
-    "and or to of in on at from between through until till ended ending , - – —".split()
+    ["and", "or", "to", "of", "in", "on", "at", "from", "between", "through", "until", "till", "ended", "ending", ",", "-", "–", "—"]
 )
 
 
@@ -571,9 +571,9 @@ def _season_year(code: str, ref: dt.date, relation: str | None, tense: Tense | N
     year, current = _season_key(ref)
     now = year * 4 + current
     same_year = year * 4 + index
-    if relation == "this" or relation is None and tense is None:
+    if relation == "this" or (relation is None and tense is None):
         return year
-    if relation in ("last", "past", "this past", "previous") or relation is None and tense == "past":
+    if relation in ("last", "past", "this past", "previous") or (relation is None and tense == "past"):
         key = same_year if same_year < now or (relation is None and same_year == now) else same_year - 4
         return key // 4
     key = same_year if same_year > now or (relation is None and same_year == now) else same_year + 4
