@@ -1,0 +1,138 @@
+"""Scoring against newsgraph's own hand-made gold (tests/gold/sample_attributions.json).
+
+The gold gives, per article id, attributions as strings (speaker name, source, cue, content, kind, via) and a
+list of hedged sentences that must yield no attribution. Content strings follow a reader's convention (direct
+quotes without their marks, no trailing punctuation), so both sides are compared after :func:`normalise`.
+A predicted attribution matches a gold one when their normalised contents are equal, or when one contains
+the other and they share at least 80% of their words (quotes split differently around a cue).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsgraph.errors import EvalError
+from newsgraph.schema import Attribution, Record
+
+_EDGE = " \t\n,.;:“”\"«»‘’'"
+# Share of words two contents must have in common to count as the same statement when they are not equal.
+_OVERLAP = 0.8
+
+
+def normalise(text: str) -> str:
+    """Lower-case, collapse whitespace, and strip quote marks and punctuation at both ends."""
+    return " ".join(text.split()).strip(_EDGE).lower()
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _same(predicted: str, gold: str) -> bool:
+    if predicted == gold:
+        return True
+    if predicted in gold or gold in predicted:
+        a, b = _words(predicted), _words(gold)
+        return bool(a and b) and len(a & b) / max(len(a), len(b)) >= _OVERLAP
+    return False
+
+
+@dataclass
+class GoldReport:
+    """Counts and rates from scoring records against the gold."""
+
+    documents: int = 0
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_correct: int = 0
+    via_correct: int = 0
+    kind_correct: int = 0
+    hedge_violations: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong_speakers: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def rate(self, correct: int) -> float:
+        return correct / self.matched if self.matched else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "gold": self.gold,
+            "predicted": self.predicted,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "speaker_accuracy": round(self.rate(self.speaker_correct), 4),
+            "via_accuracy": round(self.rate(self.via_correct), 4),
+            "kind_accuracy": round(self.rate(self.kind_correct), 4),
+            "hedge_violations": self.hedge_violations,
+        }
+
+
+def load_gold(path: str | Path) -> dict[str, Any]:
+    """Read a gold file; raise EvalError naming it when it is missing or not JSON."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EvalError(f"{path}: cannot read gold attributions ({exc})") from exc
+
+
+def score_gold(gold: dict[str, Any], records: dict[str, Record]) -> GoldReport:
+    """Score ``records`` (keyed by article id) against ``gold``; documents without a record are skipped."""
+    report = GoldReport()
+    hedged = gold.get("_hedged", {})
+    for doc_id, expected in gold.items():
+        if doc_id.startswith("_") or doc_id not in records:
+            continue
+        record = records[doc_id]
+        text = record.article.text
+        report.documents += 1
+        report.gold += len(expected)
+        report.predicted += len(record.attributions)
+        predicted = [(normalise(text[a.content[0] : a.content[1]]), a) for a in record.attributions]
+        used: set[int] = set()
+        for g in expected:
+            content = normalise(g["content"])
+            hit = next((i for i, (p, _) in enumerate(predicted) if i not in used and _same(p, content)), None)
+            if hit is None:
+                report.misses.append(f"{doc_id}: {g['speaker']}: {g['content'][:70]}")
+                continue
+            used.add(hit)
+            a: Attribution = predicted[hit][1]
+            report.matched += 1
+            if a.speaker_name == g["speaker"]:
+                report.speaker_correct += 1
+            else:
+                report.wrong_speakers.append(f"{doc_id}: {a.speaker_name!r} for {g['speaker']!r}")
+            if [v.name for v in a.via] == list(g.get("via", [])):
+                report.via_correct += 1
+            if a.kind == g["kind"]:
+                report.kind_correct += 1
+        for sentence in hedged.get(doc_id, []):
+            flat = " ".join(text.split())
+            start = flat.find(" ".join(sentence.split()))
+            if start < 0:
+                continue
+            end = start + len(" ".join(sentence.split()))
+            for p, _ in predicted:
+                if p and p in normalise(flat[start:end]):
+                    report.hedge_violations += 1
+    return report

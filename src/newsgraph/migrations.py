@@ -1,0 +1,269 @@
+"""Schema migrations for the SQLite store: named functions, applied in order, recorded in ``migrations``.
+
+Never change the schema by hand and never edit a migration that has shipped: append a new function to
+:data:`MIGRATIONS`. Each migration runs in its own transaction together with the row that records it,
+so a store is always at a whole number of migrations. A store that records a migration this version
+does not know was written by a newer newsgraph and is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from newsgraph.errors import StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# Written into the SQLite header (PRAGMA application_id) so a newsgraph store can be told apart from
+# any other SQLite file. The value spells "NGST" in ASCII.
+APPLICATION_ID = 0x4E475354
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Create the article, fact and full-text tables.
+
+    Articles and attributions carry an ``INTEGER PRIMARY KEY`` (``n``) besides their natural key,
+    because the full-text tables refer to rows by rowid and SQLite may renumber implicit rowids on
+    VACUUM. The ``*_terms`` columns hold case-folded names for substring filters, since SQLite's own
+    ``lower()`` folds ASCII only. ``extra`` holds any record fields this schema version has no column for.
+    """
+    for statement in _CREATE_TABLES:
+        conn.execute(statement)
+
+
+_CREATE_TABLES = (
+    """CREATE TABLE articles (
+        n INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        id TEXT,
+        url TEXT,
+        outlet TEXT,
+        title TEXT,
+        authors TEXT NOT NULL,
+        published TEXT,
+        language TEXT,
+        metadata TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        extra TEXT
+    )""",
+    "CREATE INDEX articles_id ON articles(id)",
+    "CREATE INDEX articles_url ON articles(url)",
+    "CREATE INDEX articles_published ON articles(published, key)",
+    "CREATE INDEX articles_text_hash ON articles(text_hash)",
+    """CREATE TABLE entities (
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        entity_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        mentions TEXT NOT NULL,
+        role TEXT,
+        terms TEXT NOT NULL,
+        extra TEXT,
+        PRIMARY KEY (article_key, idx)
+    )""",
+    "CREATE INDEX entities_name_type ON entities(name, type)",
+    """CREATE TABLE attributions (
+        n INTEGER PRIMARY KEY,
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        speaker TEXT,
+        speaker_name TEXT,
+        role TEXT,
+        source_start INTEGER,
+        source_end INTEGER,
+        cue_start INTEGER,
+        cue_end INTEGER,
+        content_start INTEGER NOT NULL,
+        content_end INTEGER NOT NULL,
+        content_text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        via TEXT NOT NULL,
+        speaker_terms TEXT NOT NULL,
+        via_terms TEXT NOT NULL,
+        extra TEXT,
+        UNIQUE (article_key, idx)
+    )""",
+    "CREATE INDEX attributions_speaker_name ON attributions(speaker_name)",
+    """CREATE TABLE events (
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        trigger_start INTEGER NOT NULL,
+        trigger_end INTEGER NOT NULL,
+        type TEXT,
+        mode TEXT,
+        actor TEXT,
+        target TEXT,
+        place TEXT,
+        time TEXT,
+        hedged INTEGER NOT NULL,
+        negated INTEGER NOT NULL,
+        planned INTEGER NOT NULL,
+        candidate INTEGER NOT NULL,
+        extra TEXT,
+        PRIMARY KEY (article_key, idx)
+    )""",
+    """CREATE TABLE places (
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        place_id TEXT NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        geonameid INTEGER,
+        lat REAL,
+        lon REAL,
+        country TEXT,
+        resolved INTEGER NOT NULL,
+        extra TEXT,
+        PRIMARY KEY (article_key, idx)
+    )""",
+    """CREATE TABLE times (
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        time_id TEXT NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        value TEXT,
+        type TEXT,
+        extra TEXT,
+        PRIMARY KEY (article_key, idx)
+    )""",
+    # External-content FTS5 tables: the text lives once, in articles/attributions, and the triggers
+    # below update the index inside the same transaction as the row. Porter stemming lets "talks"
+    # find "talk"; remove_diacritics 2 lets "Sao Paulo" find "São Paulo".
+    """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='n',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+    END""",
+    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.n, old.title, old.text);
+    END""",
+    """CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.n, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+    END""",
+    """CREATE VIRTUAL TABLE attributions_fts USING fts5(
+        content_text, content='attributions', content_rowid='n',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN
+        INSERT INTO attributions_fts(rowid, content_text) VALUES (new.n, new.content_text);
+    END""",
+    """CREATE TRIGGER attributions_fts_delete AFTER DELETE ON attributions BEGIN
+        INSERT INTO attributions_fts(attributions_fts, rowid, content_text)
+        VALUES ('delete', old.n, old.content_text);
+    END""",
+    """CREATE TRIGGER attributions_fts_update AFTER UPDATE ON attributions BEGIN
+        INSERT INTO attributions_fts(attributions_fts, rowid, content_text)
+        VALUES ('delete', old.n, old.content_text);
+        INSERT INTO attributions_fts(rowid, content_text) VALUES (new.n, new.content_text);
+    END""",
+)
+
+
+MIGRATIONS: tuple[Migration, ...] = (create_tables,)
+"""Every migration, oldest first. Append only."""
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Return the names of the migrations recorded in the store, oldest first (empty for a new file)."""
+    if not _has_table(conn, "migrations"):
+        return []
+    return [name for (name,) in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def check_store(conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Raise StoreError unless ``conn`` is empty or a newsgraph store this version can read.
+
+    Args:
+        conn: An open connection.
+        label: The store's path, for messages.
+        migrations: The migrations this version knows.
+
+    Raises:
+        StoreError: The file is another application's database, or was written by a newer newsgraph.
+    """
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if app_id != APPLICATION_ID and (app_id != 0 or tables):
+        raise StoreError(
+            f"{label}: this SQLite database is not a newsgraph store; "
+            "choose a new file name for the store, or move this file away"
+        )
+    known = {m.__name__ for m in migrations}
+    unknown = [name for name in applied_migrations(conn) if name not in known]
+    if unknown:
+        raise StoreError(
+            f"{label}: the store was written by a newer newsgraph "
+            f"(unknown migrations: {', '.join(unknown)}); upgrade newsgraph to open it"
+        )
+
+
+def pending_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Return the names of the migrations not yet applied, in the order they would run."""
+    done = set(applied_migrations(conn))
+    return [m.__name__ for m in migrations if m.__name__ not in done]
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[str]:
+    """Apply, in order, every migration not yet recorded in the store; safe to call any number of times.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction, which also re-checks what is applied,
+    so two processes opening a new store at once apply each migration exactly once.
+
+    Args:
+        conn: A connection in autocommit mode (``isolation_level=None``).
+        label: The store's path, for messages.
+        migrations: The migrations to apply, oldest first.
+
+    Returns:
+        The names of the migrations applied by this call.
+
+    Raises:
+        StoreError: The file is not a newsgraph store, or was written by a newer newsgraph.
+    """
+    check_store(conn, label, migrations)
+    if not pending_migrations(conn, migrations):
+        return []  # the common case: no write lock taken, so opening never waits for a busy writer
+    applied: list[str] = []
+    for migration in migrations:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            check_store(conn, label, migrations)
+            if migration.__name__ in applied_migrations(conn):
+                conn.execute("COMMIT")
+                continue
+            if not _has_table(conn, "migrations"):
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            migration(conn)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(migration.__name__)
+    return applied
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    return row is not None
