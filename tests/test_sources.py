@@ -184,7 +184,8 @@ def test_html_metadata() -> None:
     path = FIXTURES / "courier.html"
     article = read_one(path, published="2020-01-01")
     assert article.title == "Ribeiro ends Tokyo visit with pledge on trade"
-    assert article.url == article.id == "https://courier.example/world/ribeiro-tokyo-visit"
+    assert article.url == "https://courier.example/world/ribeiro-tokyo-visit"
+    assert article.id == "courier"  # the file stem, as for text files
     assert article.outlet == "The Harbour Courier"
     assert article.authors == ["Maria Lopes", "Tom Reyes"]
     # the page's own date wins over the reference date, with its time and offset

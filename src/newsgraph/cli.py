@@ -154,7 +154,8 @@ class _Reader:
 def _paths(paths: tuple[str, ...], sample: bool) -> list[str]:
     chosen = list(paths)
     if sample:
-        chosen.append(str(sample_dir()))
+        root = sample_dir()
+        chosen += [str(root / "wire.jsonl"), str(root / "html"), str(root / "text")]
     if not chosen:
         raise click.UsageError("give at least one PATH (file, directory or glob), or --sample")
     return chosen

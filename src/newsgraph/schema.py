@@ -163,7 +163,8 @@ class Attribution:
     """Who said what, according to whom.
 
     Args:
-        content: Span of what was said (without the quote marks of a direct quote).
+        content: Span of what was said. A direct quote's content includes its quote marks, as PolNeAR
+            annotates it; an indirect one starts at its complementiser ("that …") when there is one.
         kind: ``direct`` (verbatim in quote marks), ``indirect`` (reported speech) or ``mixed``
             (paraphrase carrying quoted fragments).
         source: Span of the speaker mention as written ("He", "Ms Ribeiro", "the spokesman").

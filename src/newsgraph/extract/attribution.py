@@ -65,13 +65,21 @@ class _Resolver:
         self.last_speaker: tuple[int, Entity] | None = None
 
     def mention_at(self, start: int, end: int, head: Token) -> Entity | None:
+        """The entity named by the phrase ``[start, end)`` headed by ``head``.
+
+        A mention containing the head wins; otherwise a name or organisation right before the head
+        ("Kyodo News agency"), but not a modifier ("the Portuguese minister" is not Portugal).
+        """
         inside = [(s, e, ent) for s, e, ent in self.mentions if s < end and e > start]
-        if not inside:
-            return None
-        # "Japan's Kyodo News agency": the mention nearest the syntactic head names the speaker.
         anchor = head.idx
-        inside.sort(key=lambda m: (not (m[0] <= anchor < m[1]), abs(m[1] - anchor - len(head.text))))
-        return inside[0][2]
+        for s, e, ent in inside:
+            if s <= anchor < e:
+                return ent
+        before = [(s, e, ent) for s, e, ent in inside if e <= anchor and anchor - e <= 1]
+        for _, _, ent in before:
+            if ent.type in ("ORG", "PERSON", "FAC"):
+                return ent
+        return None
 
     def resolve(self, source: tuple[int, int], head: Token) -> Entity | None:
         entity = self.mention_at(*source, head)
@@ -90,7 +98,24 @@ class _Resolver:
             return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])
         if word in PLURAL_PRONOUNS or word in THING_PRONOUNS:
             return self._antecedent(source[0], {"ORG", "GPE", "NORP"}, None)
+        phrase = self.doc.text[source[0] : source[1]]
+        for ent in self.entities:
+            # A surname the model did not tag: "Marques said" after "Helena Marques".
+            names = {ent.name.lower(), *(a.lower() for a in ent.aliases)}
+            if phrase.lower() in names or (ent.type == "PERSON" and head.text == ent.name.split()[-1]):
+                return ent
+        if word in ROLE_NOUNS and not head.ent_type_:
+            return self._by_role(word, source[0])
         return None
+
+    def _by_role(self, noun: str, position: int) -> Entity | None:
+        """ "the minister": the person last introduced with that role."""
+        best: tuple[int, Entity] | None = None
+        for s, _, ent in self.mentions:
+            if s < position and ent.type == "PERSON" and ent.role and noun in ent.role.lower().split():
+                if best is None or s > best[0]:
+                    best = (s, ent)
+        return best[1] if best else None
 
     def _antecedent(self, position: int, types: set[str], gender: str | None) -> Entity | None:
         if self.last_speaker is not None:
@@ -192,16 +217,21 @@ class _Finder:
         return out
 
     def _clean(self, start: int, end: int) -> tuple[int, int]:
-        start, end = _trim(self.text, start, end)
-        # A closing quote mark left without its opening one belongs to the quote's punctuation.
-        quotes = self.quotes_in(start, end)
-        for q in quotes:
-            if q[0] < start < q[1] <= end and self.text[q[1] - 1] in '”"»’':
-                start = q[0]
-        while end > start and self.text[end - 1] in '”"»’' and not any(q[1] == end for q in quotes):
-            end -= 1
+        """Trim a content span: outer punctuation, and quote marks whose partner lies outside it."""
+        while True:
+            before = (start, end)
             start, end = _trim(self.text, start, end)
-        return start, end
+            quotes = self.quotes_in(start, end)
+            # A closing mark of the previous quote, or an opening mark of the next, is not content.
+            if any(q[1] - 1 == start for q in quotes) or any(q[0] == end - 1 for q in quotes):
+                start += any(q[1] - 1 == start for q in quotes)
+                end -= any(q[0] == end - 1 for q in quotes)
+            # A mixed quote ending in a quoted fragment keeps its opening mark but not the closing one
+            # ('Portugal will "work … peoples'), as a reader would cite it.
+            elif end > start and self.text[end - 1] in "”\"»’" and any(start < q[0] < end == q[1] for q in quotes):
+                end -= 1
+            if (start, end) == before:
+                return start, end
 
     def kind_of(self, content: tuple[int, int]) -> str:
         quotes = self.quotes_in(*content)
@@ -230,7 +260,7 @@ class _Finder:
         for content in contents:
             if content[1] <= content[0]:
                 continue
-            name = speaker.name if speaker else (self.text[source[0] : source[1]] if source else None)
+            name = speaker.name if speaker else (self._phrase(source) if source else None)
             attribution = Attribution(
                 content=content,
                 kind=self.kind_of(content),
@@ -244,6 +274,12 @@ class _Finder:
             self.found.append((attribution, verb))
         if speaker is not None and source is not None:
             self.resolver.last_speaker = (source[0], speaker)
+
+    def _phrase(self, source: tuple[int, int]) -> str:
+        """An unresolved speaker's name: the source phrase without a leading article."""
+        text = self.text[source[0] : source[1]]
+        first, _, rest = text.partition(" ")
+        return rest if first.lower() in ("the", "a", "an") and rest else text
 
     def _role(self, head: Token, speaker: Entity | None) -> str | None:
         words = [t for t in head.lefts if t.lower_ in ROLE_NOUNS or t.lower_ in ROLE_MODIFIERS]

@@ -61,16 +61,26 @@ def is_news_organisation(name: str) -> bool:
 
 def _trim(ent: Span) -> Span | None:
     start, end = ent.start, ent.end
-    while start < end and ent.doc[start].lower_ in _STRIP_LEADING:
+    doc = ent.doc
+    # Hyphenated given names the model cuts short: "Choi Min" + "-" + "seok".
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+    ):
+        end += 2
+    while start < end and doc[start].lower_ in _STRIP_LEADING:
         start += 1
-    while end > start and (ent.doc[end - 1].lower_ in _STRIP_TRAILING or ent.doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].lower_ in _STRIP_TRAILING or doc[end - 1].is_punct):
         end -= 1
     # "Japan's Kyodo News": the possessor is a separate entity.
     for i in range(end - 2, start - 1, -1):
-        if ent.doc[i].tag_ == "POS":
+        if doc[i].tag_ == "POS":
             start = i + 1
             break
-    return ent.doc[start:end] if end > start else None
+    return doc[start:end] if end > start else None
 
 
 def _title_words(tokens: list[Token]) -> str | None:

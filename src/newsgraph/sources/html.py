@@ -103,7 +103,7 @@ def read_html(path: Path, data: bytes, published: str | None = None) -> Article:
     url = document.url or None
     return Article(
         text="\n\n".join(kept),
-        id=url or article_stem(path),
+        id=article_stem(path),
         title=document.title or None,
         url=url,
         outlet=document.sitename or document.hostname or None,
