@@ -284,9 +284,18 @@ def analyze(
     published = check_reference_date(published)
     reader = _Reader(_paths(paths, sample), published)
     pipeline = Pipeline(model)
-    records = pipeline.analyze(reader, processes=processes)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
+    progress = _progress("analysing")
+    task = progress.add_task("analyze", total=None)
+
+    def tick(records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            progress.advance(task)
+            yield record
+
+    records = tick(pipeline.analyze(reader, processes=processes))
     try:
+        progress.start()
         target = stream or sys.stdout
         if fmt == "jsonl":
             from newsgraph.export import write_jsonl
@@ -300,6 +309,7 @@ def analyze(
             for record in records:
                 _print_record(record, console)
     finally:
+        progress.stop()
         if stream:
             stream.close()
     if reader.failed:
@@ -561,7 +571,16 @@ def eval_attribution(polnear: str, limit: int | None, as_json: bool, model: str,
     from newsgraph.evaluation.polnear import evaluate_attribution
     from newsgraph.pipeline import Pipeline
 
-    report = evaluate_attribution(polnear, Pipeline(model), limit=limit, processes=processes)
+    pipeline = Pipeline(model)
+    with _progress("scoring") as progress:
+        task = progress.add_task("eval", total=None)
+        report = evaluate_attribution(
+            polnear,
+            pipeline,
+            limit=limit,
+            processes=processes,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
