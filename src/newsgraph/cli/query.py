@@ -1,0 +1,174 @@
+"""Queries over the store: ``quotes``, ``entities``, ``search``, ``show``, ``export``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.table import Column, Table
+
+from newsgraph.cli.common import db_option, err, main, open_store, out, print_record, shorten
+from newsgraph.errors import NewsgraphError
+
+
+@main.command()
+@db_option
+@click.option("--speaker", help="Speaker name or alias (case-insensitive substring).")
+@click.option("--via", help="Relaying outlet or agency (substring), e.g. Kyodo.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Published on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Published on or before.")
+@click.option("--search", help="Full-text query over what was said.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def quotes(
+    db: str,
+    speaker: str | None,
+    via: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Who said what, according to whom.
+
+    \b
+    Examples:
+      newsgraph quotes --speaker Ribeiro
+      newsgraph quotes --via Kyodo --since 2024-03-01
+      newsgraph quotes --search 'trade AND summit' --format jsonl
+    """
+    with open_store(db) as store:
+        rows = store.quotes(speaker=speaker, via=via, since=since, until=until, search=search, limit=limit)
+    if fmt == "jsonl":
+        for row in rows:
+            line = {
+                "article": row.article_id,
+                "url": row.url,
+                "outlet": row.outlet,
+                "published": row.published,
+                "content_text": row.content,
+                **row.attribution.to_dict(),
+            }
+            out.print_json(json.dumps(line, ensure_ascii=False), indent=None)
+        return
+    table = Table(
+        Column("published", no_wrap=True),
+        Column("speaker", max_width=28),
+        Column("via", max_width=20),
+        "kind",
+        Column("said", min_width=50),
+        Column("outlet", max_width=20),
+        title=f"{len(rows)} attributions",
+    )
+    for row in rows:
+        at = row.attribution
+        who = at.speaker_name or "?"
+        if at.role:
+            who += f" ({at.role})"
+        table.add_row(
+            (row.published or "")[:10],
+            who,
+            ", ".join(v.name for v in at.via),
+            at.kind,
+            shorten(row.content, 120),
+            row.outlet or "",
+        )
+    out.print(table)
+
+
+@main.command()
+@db_option
+@click.option("--type", "etype", help="Entity type: PERSON, ORG, GPE, NORP, LOC, FAC.")
+@click.option("--name", help="Name or alias (substring).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+def entities(db: str, etype: str | None, name: str | None, limit: int) -> None:
+    """Entities across the store, with how often they appear and speak.
+
+    \b
+    Examples:
+      newsgraph entities --type PERSON
+      newsgraph entities --name Kyodo
+    """
+    with open_store(db) as store:
+        rows = store.entities(type=etype, name=name, limit=limit)
+    table = Table("name", "type", "articles", "attributions", "aliases", title=f"{len(rows)} entities")
+    for row in rows:
+        table.add_row(
+            row.name, row.type, str(row.articles), str(row.attributions), shorten(", ".join(row.aliases), 60)
+        )
+    out.print(table)
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+def search(query: str, db: str, limit: int) -> None:
+    """Full-text search over article titles and text (SQLite FTS5 syntax).
+
+    \b
+    Examples:
+      newsgraph search tariffs
+      newsgraph search '"trade talks" AND Lisbon'
+    """
+    with open_store(db) as store:
+        hits = store.search(query, limit=limit)
+    table = Table("article", "published", "title", "snippet", title=f"{len(hits)} articles")
+    for hit in hits:
+        table.add_row(
+            hit.id or hit.key, (hit.published or "")[:10], hit.title or "", shorten(hit.snippet, 100)
+        )
+    out.print(table)
+
+
+@main.command()
+@click.argument("article")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def show(article: str, db: str, fmt: str) -> None:
+    """Show one stored article and everything extracted from it.
+
+    ARTICLE is its id, URL or storage key.
+
+    \b
+    Examples:
+      newsgraph show ribeiro-tokyo-visit
+      newsgraph show https://example.org/story --format json
+    """
+    with open_store(db) as store:
+        record = store.get(article)
+    if record is None:
+        raise NewsgraphError(f"{article}: no such article in {db}; `newsgraph search` finds ids")
+    if fmt == "json":
+        out.print_json(json.dumps(record.to_dict(), ensure_ascii=False))
+    else:
+        print_record(record, out)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (required for parquet).")
+def export(db: str, fmt: str, output: str | None) -> None:
+    """Export every stored record, in the same shape as `analyze --format jsonl`.
+
+    \b
+    Examples:
+      newsgraph export > records.jsonl
+      newsgraph export --format parquet -o records.parquet
+    """
+    from newsgraph.export import write_jsonl, write_parquet
+
+    with open_store(db) as store:
+        if fmt == "parquet":
+            if not output:
+                raise click.UsageError("--format parquet needs --output FILE")
+            n = write_parquet(store.iter_records(), output)
+        elif output:
+            with open(output, "w", encoding="utf-8") as fh:
+                n = write_jsonl(store.iter_records(), fh)
+        else:
+            n = write_jsonl(store.iter_records(), sys.stdout)
+    err.print(f"{n} records exported", highlight=False)
