@@ -114,10 +114,8 @@ _NUM_WORD = (
     r"|a\s+dozen|dozen|a\s+couple\s+of|couple\s+of|a\s+couple|a\s+few|few|several|many|some|hundreds\s+of"
     r"|dozens\s+of|thousands\s+of|a\s+number\s+of)"
 )
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?(?:\s+\d/\d)?|{_NUM_WORD}(?:\s+and\s+a\s+half)?|an?)"
-_UNIT = (
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|century|centuries)\b"
-)
+_NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:\s+\d/\d)?|{_NUM_WORD}(?:\s+and\s+a\s+half)?|an?)"
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|century|centuries)\b"
 _QUANT = (
     r"(?:about|around|nearly|almost|more\s+than|less\s+than|fewer\s+than|over|some|at\s+least|at\s+most"
     r"|roughly|approximately|up\s+to|just|only|barely|under|close\s+to|well\s+over|as\s+many\s+as"
@@ -132,8 +130,10 @@ _CLOCK = (
 )
 _NOT_AGE = r"(?![\s-]+olds?\b)"
 # Holiday names are matched case-sensitively: "christmas" in lower case is not a date in news copy.
-_HOLIDAY_NAMES = r"(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)|Easter(?:\s+Sunday)?"
-_HOLIDAY_NAMES += r"|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Halloween|Valentine's\s+Day|Boxing\s+Day|Election\s+Day)\b"
+_HOLIDAY_NAMES = (
+    r"(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)|Easter(?:\s+Sunday)?"
+    r"|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Halloween|Valentine's\s+Day|Boxing\s+Day|Election\s+Day)\b"
+)
 _HOLIDAY = rf"(?-i:{_HOLIDAY_NAMES})"
 
 
@@ -224,12 +224,15 @@ _DETECTORS: tuple[re.Pattern[str], ...] = tuple(
 
 _LEADING = re.compile(
     r"(?:(?:since|on|in|for|by|until|till|from|during|at|of|through|throughout|between|and|or|to|within"
-    r"|into|after|before|as\s+of|as\s+early\s+as|as\s+late\s+as|over(?=\s+the\b))\s+|[\s\"“(\[])+",
+    r"|into|after|before|as\s+of|as\s+early\s+as|as\s+late\s+as|over(?=\s+the\b))\s+"
+    r"|[\s\"“(\[])+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(r"(?:['’]s|[\s,;:!?\"”'’()\[\]-])+$")
 # A final period belongs to the expression only when it ends an abbreviation ("Sept.", "p.m.").
-_ABBREVIATION_END = re.compile(r"(?:\b(?:[a-z]\.[a-z])|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec))\.$", re.I)
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:[a-z]\.[a-z])|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec))\.$", re.I
+)
 _AGE_CONTEXT = re.compile(r"[\s-]*(?:olds?|of\s+age)\b", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s*$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[A-Za-z]+")
@@ -286,9 +289,8 @@ def _regex_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _entity_spans(doc: Doc, rule_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _entity_spans(doc: Doc, text: str, rule_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """spaCy's DATE and TIME entities, trimmed, without ages, split where they join two expressions."""
-    text = doc.text
     out: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME"):
@@ -301,11 +303,12 @@ def _entity_spans(doc: Doc, rule_spans: list[tuple[int, int]]) -> list[tuple[int
 
 
 def _split(text: str, start: int, end: int, rule_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split an entity that joins expressions: "Tuesday and Wednesday", "between 1994 and 1997", "the
-    quarter ended Sept. 30", "the first nine months of 1997" (a duration and its year, as TimeML marks them).
+    """Split an entity that joins several expressions into one span each.
 
-    The rule matches inside the entity are the pieces; what lies between them must be function words or
-    expressions the normaliser understands on their own, else the entity stays whole.
+    "Tuesday and Wednesday", "between 1994 and 1997", "the quarter ended Sept. 30" and "the first nine
+    months of 1997" (a duration and its year) are two expressions each in TimeML. The rule matches
+    inside the entity are the pieces; what lies between them must be function words or expressions the
+    normaliser understands on their own, else the entity stays whole.
     """
     pieces = _disjoint([s for s in rule_spans if start <= s[0] and s[1] <= end])
     if not pieces:
@@ -333,8 +336,9 @@ def _split(text: str, start: int, end: int, rule_spans: list[tuple[int, int]]) -
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
-    ["and", "or", "to", "of", "in", "on", "at", "from", "between", "through", "until", "till", "ended", "ending", ",", "-", "–", "—"]
-)
+    {"and", "or", "to", "of", "in", "on", "at", "from", "between", "through", "until", "till", "ended",
+     "ending", ",", "-", "–", "—"}
+)  # fmt: skip
 
 
 def _content_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -365,10 +369,9 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _candidate_spans(doc: Doc) -> list[tuple[int, int]]:
-    text = doc.text
+def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     rules = _regex_spans(text)
-    spans = _disjoint(rules + _entity_spans(doc, rules))
+    spans = _disjoint(rules + _entity_spans(doc, text, rules))
     out = []
     for start, end in spans:
         start, end = _trim(text, start, end)
@@ -396,8 +399,12 @@ def _verb_tense(verb: Token) -> Tense | None:
     if any(a.tag_ == "TO" for a in auxes):
         # An infinitive looks ahead from its governor: "is due to meet", "plans to visit", but "was due to".
         governor = verb.head
-        if governor is not verb and governor.tag_ in ("VBD", "VBN") and not any(
-            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "MD") for c in governor.children
+        if (
+            governor is not verb
+            and governor.tag_ in ("VBD", "VBN")
+            and not any(
+                c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "MD") for c in governor.children
+            )
         ):
             return "past"
         return "future"
@@ -420,9 +427,9 @@ def _verb_tense(verb: Token) -> Tense | None:
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
-def _tense(doc: Doc, start: int, end: int) -> Tense | None:
-    """The tense of the nearest clause governing ``doc.text[start:end]``, or None when there is none."""
-    if _POSSESSIVE.match(doc.text, end):
+def _tense(doc: Doc, text: str, start: int, end: int) -> Tense | None:
+    """The tense of the nearest clause governing ``text[start:end]`` (``text`` is ``doc.text``)."""
+    if _POSSESSIVE.match(text, end):
         return "past"  # "Tuesday's vote", "Friday's close": news names past days this way
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -463,7 +470,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def _weekday_date(weekday: int, ref: dt.date, relation: str | None, tense: Tense | None) -> dt.date:
-    """The date of ``weekday`` relative to ``ref``: "last"/"next" skip the reference day, tense picks a side."""
+    """The date of ``weekday`` near ``ref``: "last"/"next" skip the reference day; else the tense decides."""
     ahead = (weekday - ref.weekday()) % 7
     behind = (ref.weekday() - weekday) % 7
     if relation in ("last", "past", "this past", "previous"):
@@ -511,7 +518,9 @@ def _nearest_date(candidates: list[dt.date], ref: dt.date, tense: Tense | None) 
     return min(candidates, key=cost, default=None)
 
 
-def _date_year(month: int, day: int, ref: dt.date, tense: Tense | None, weekday: int | None) -> dt.date | None:
+def _date_year(
+    month: int, day: int, ref: dt.date, tense: Tense | None, weekday: int | None
+) -> dt.date | None:
     """The date with this month and day nearest ``ref``, on the side the tense points to.
 
     A weekday written with the date ("Tuesday, March 12") decides between years when one fits.
@@ -564,6 +573,7 @@ _HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
     "christmas day": lambda y: dt.date(y, 12, 25),
     "boxing day": lambda y: dt.date(y, 12, 26),
 }
+
 
 def _season_key(ref: dt.date) -> tuple[int, int]:
     """(year, season index) of the season ``ref`` falls in; winter belongs to the year of its December."""
@@ -633,34 +643,27 @@ def _unit(word: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
+# Where the fraction of a unit goes: "5 1/2 hours" is PT5H30M, "a year and a half" P1Y6M.
+_SMALLER: dict[str, tuple[str, int]] = {
+    "Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("TH", 24), "TH": ("TM", 60), "TM": ("TS", 60),
+    "TS": ("TS", 1),
+}  # fmt: skip
+
+
 def _duration(amount: float | None, unit: str) -> str:
-    """An ISO 8601 duration; fractions move to the next smaller unit ("5 1/2 hours" → PT5H30M)."""
+    """An ISO 8601 duration of ``amount`` units, or the vague ``PXY`` form when the amount is None."""
     if amount is None:
         return _VAGUE_CODES[unit]
     code, factor = _UNIT_CODES[unit]
     amount *= factor
     whole = int(amount)
-    rest = amount - whole
-    time = code.startswith("T")
-    letter = code[-1]
-    if rest < 1e-9:
-        return f"P{'T' if time else ''}{whole}{letter}"
-    smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60), "S": ("S", 1)}
-    if letter == "M" and time:
-        small_letter, scale = "S", 60
-    else:
-        small_letter, scale = smaller[letter]
-    small = round(rest * scale)
-    if letter == "Y" or (letter == "M" and not time) or letter == "W":
-        if letter == "Y":
-            return f"P{whole * 12 + small}M"
-        if letter == "W":
-            return f"P{whole * 7 + small}D"
-        return f"P{whole}M{small}D"
-    if letter == "D":
-        return f"P{whole}DT{small}H" if whole else f"PT{small}H"
-    head = f"{whole}{letter}" if whole else ""
-    return f"PT{head}{small}{small_letter}"
+    parts = {code: whole} if whole or amount == whole else {}
+    if amount - whole > 1e-9:
+        smaller, scale = _SMALLER[code]
+        parts[smaller] = parts.get(smaller, 0) + round((amount - whole) * scale)
+    date = "".join(f"{n}{c}" for c, n in parts.items() if not c.startswith("T"))
+    time = "".join(f"{n}{c[1]}" for c, n in parts.items() if c.startswith("T"))
+    return "P" + date + ("T" + time if time else "")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -848,7 +851,7 @@ def _slash_date(m: re.Match[str], ctx: _Context) -> Result | None:
 
 def _explicit(m: re.Match[str], ctx: _Context) -> Result | None:
     month = _MONTHS[m.group("mon").rstrip(".").lower()]
-    day = int(re.match(r"\d+", m.group("d")).group())  # type: ignore[union-attr]
+    day = int(re.sub(r"\D", "", m.group("d")))
     weekday = _WEEKDAYS[m.group("wd").lower()] if m.group("wd") else None
     if m.group("y"):
         found = _safe_date(_year_of(m.group("y"), ctx.ref) or 0, month, day)
@@ -973,6 +976,11 @@ def _relative_century(m: re.Match[str], ctx: _Context) -> Result:
     return f"{ctx.ref.year // 100 + step:02d}", "DATE"
 
 
+@_rule(rf"\bhalf\s+(?:an?\s+)?(?P<u>{_UNIT})")
+def _half_duration(m: re.Match[str], ctx: _Context) -> Result:
+    return _duration(0.5, _unit(m.group("u"))), "DURATION"
+
+
 @_rule(
     rf"(?:(?:the\s+)?(?:past|last|next|first|coming|previous|following|latest|remaining|final)\s+)?"
     rf"(?P<n>{_NUM})[\s-]+(?P<pre_half>and[\s-]+a[\s-]+half[\s-]+)?(?P<u>{_UNIT})(?P<half>\s+and\s+a\s+half)?"
@@ -982,11 +990,6 @@ def _counted_duration(m: re.Match[str], ctx: _Context) -> Result:
     if amount is not None and (m.group("half") or m.group("pre_half")):
         amount += 0.5
     return _duration(amount, _unit(m.group("u"))), "DURATION"
-
-
-@_rule(rf"\bhalf\s+(?:an?\s+)?(?P<u>{_UNIT})")
-def _half_duration(m: re.Match[str], ctx: _Context) -> Result:
-    return _duration(0.5, _unit(m.group("u"))), "DURATION"
 
 
 # TimeBank marks a bare "the year" ("net income for the year") as a one-year duration more often than
@@ -1006,7 +1009,9 @@ def _vague_duration(m: re.Match[str], ctx: _Context) -> Result:
     return _duration(None, _unit(m.group("u"))), "DURATION"
 
 
-@_rule(rf"(?:(?P<rel>{_REL})\s+|(?P<early>early|late|earlier|later)\s+)?(?P<wd>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?")
+@_rule(
+    rf"(?:(?P<rel>{_REL})\s+|(?P<early>early|late|earlier|later)\s+)?(?P<wd>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?"
+)
 def _weekday(m: re.Match[str], ctx: _Context) -> Result:
     part = m.group("part")
     kind = "TIME" if part else "DATE"
@@ -1023,7 +1028,7 @@ def _weekday(m: re.Match[str], ctx: _Context) -> Result:
 )
 def _relative_day(m: re.Match[str], ctx: _Context) -> Result:
     word = (m.group("w") or "").lower()
-    part = (m.group("part") or m.group("part0") or ("tonight" if word == "tonight" else "") or "").lower()
+    part = (m.group("part") or m.group("part0") or ("tonight" if word == "tonight" else "")).lower()
     kind = "TIME" if part else "DATE"
     if ctx.ref is None:
         return None, kind
@@ -1120,7 +1125,24 @@ _DAY_RULES: list[tuple[re.Pattern[str], _Rule]] = [
 ]
 
 
-def normalise_time(text: str, reference: dt.date | None, tense: Tense | None = None) -> tuple[str | None, str | None]:
+# Years read out in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
+_WORD_YEAR = re.compile(
+    rf"\b(?:the\s+year\s+)?(?:(?P<c>eighteen|nineteen|twenty)[\s-](?P<t>{_alternation(_TENS)})"
+    rf"(?:[\s-](?P<o>{_ONE_TO_NINE}))?|two\s+thousand(?:\s+and\s+(?P<o2>{_alternation(_ONES)}))?)\b"
+    rf"(?![\s-]+{_UNIT})"
+)
+
+
+def _word_year(m: re.Match[str]) -> str:
+    if m.group("c"):
+        century = {"eighteen": 18, "nineteen": 19, "twenty": 20}[m.group("c")]
+        return str(century * 100 + _TENS[m.group("t")] + (_ONES[m.group("o")] if m.group("o") else 0))
+    return str(2000 + (_ONES[m.group("o2")] if m.group("o2") else 0))
+
+
+def normalise_time(
+    text: str, reference: dt.date | None, tense: Tense | None = None
+) -> tuple[str | None, str | None]:
     """Give a temporal expression its TimeML value and type.
 
     Args:
@@ -1134,7 +1156,7 @@ def normalise_time(text: str, reference: dt.date | None, tense: Tense | None = N
         expression needs a reference date or is not understood, and the type (DATE, TIME, DURATION or
         SET), or None when no rule recognised the expression.
     """
-    cleaned = re.sub(r"\s+", " ", text.strip()).lower()
+    cleaned = _WORD_YEAR.sub(_word_year, re.sub(r"\s+", " ", text.strip()).lower())
     ctx = _Context(reference, tense)
     for pattern, handler in _RULES:
         m = pattern.search(cleaned)
@@ -1155,6 +1177,8 @@ QUARTER_WINDOW_SENTENCES = 2
 
 def _resolve_year_ago(doc: Doc, refs: list[TimeRef]) -> None:
     """Give "a year earlier" / "the year-ago quarter" the quarter of the comparison in results news."""
+    if not doc.has_annotation("SENT_START"):
+        return
     sentence_of = {}
     for number, sent in enumerate(doc.sents):
         sentence_of[sent.start_char] = number
@@ -1164,7 +1188,7 @@ def _resolve_year_ago(doc: Doc, refs: list[TimeRef]) -> None:
         index = bisect.bisect_right(starts, position) - 1
         return sentence_of[starts[index]] if index >= 0 else 0
 
-    last_quarter: tuple[int, str, int] | None = None  # (sentence, value's year, quarter label)
+    last_quarter: tuple[int, str, int] | None = None  # (sentence number, "Q3", year)
     for ref in refs:
         here = sentence(ref.span[0])
         if ref.value and (m := _QUARTER_VALUE.match(ref.value)):
@@ -1187,12 +1211,12 @@ def find_times(doc: Doc, reference: dt.date | None) -> list[TimeRef]:
         TimeRefs in text order with ids ``t1``, ``t2``…; ``text`` is ``doc.text[start:end]``. The type is
         the normaliser's, or spaCy's label for an entity no rule understood.
     """
-    text = doc.text
+    text = doc.text  # Doc.text joins the tokens on every access: read it once
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
     out: list[TimeRef] = []
-    for start, end in _candidate_spans(doc):
+    for start, end in _candidate_spans(doc, text):
         expression = text[start:end]
-        value, kind = normalise_time(expression, reference, _tense(doc, start, end))
+        value, kind = normalise_time(expression, reference, _tense(doc, text, start, end))
         if kind is None:
             kind = "TIME" if labels.get((start, end)) == "TIME" else "DATE"
         out.append(TimeRef(id=f"t{len(out) + 1}", span=(start, end), text=expression, value=value, type=kind))

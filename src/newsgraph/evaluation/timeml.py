@@ -1,0 +1,277 @@
+"""Temporal expression evaluation on TimeML corpora (TempEval-3 TimeBank and AQUAINT).
+
+A ``.tml`` file is XML: the document creation time is the ``TIMEX3`` inside ``<DCT>``, and the article
+is the text of ``<TEXT>`` with ``TIMEX3``, ``EVENT`` and ``SIGNAL`` elements around some of its words.
+:func:`parse_tml` removes the tags (and resolves XML entities) and keeps the character offsets of every
+``TIMEX3`` in the resulting plain text, which is what newsgraph analyses.
+
+Scoring follows TempEval-3 task A (UzZaman et al., 2013), micro-averaged over the corpus:
+
+- **strict**: a predicted span matches a gold span with the same start and end.
+- **relaxed**: a predicted span matches a gold span it overlaps; matching is one-to-one, each gold span
+  taking the overlapping prediction that starts nearest to it.
+- **value** and **type**: a relaxed match counts when the attribute is also equal; precision divides by
+  all predictions and recall by all gold expressions, so a missed expression costs in both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from spacy.language import Language
+
+from newsgraph.errors import EvalError
+from newsgraph.extract.times import find_times
+from newsgraph.schema import Span, TimeRef
+
+METRICS: tuple[str, ...] = ("strict", "relaxed", "value", "type")
+
+
+@dataclass(frozen=True)
+class GoldTimex:
+    """One annotated ``TIMEX3``: its span in the plain text, type and value."""
+
+    span: Span
+    text: str
+    type: str
+    value: str
+
+
+@dataclass
+class TimemlDocument:
+    """A TimeML document as plain text, its creation date and its gold temporal expressions."""
+
+    id: str
+    text: str
+    dct: dt.date | None
+    timexes: list[GoldTimex] = field(default_factory=list)
+
+
+def parse_tml(source: str, name: str = "<tml>") -> TimemlDocument:
+    """Read one TimeML document.
+
+    Args:
+        source: The XML of a ``.tml`` file.
+        name: The document id (the file stem), used in error messages.
+
+    Returns:
+        The :class:`TimemlDocument`; ``text[start:end] == timex.text`` for every gold expression.
+
+    Raises:
+        EvalError: The XML cannot be parsed or has no ``TEXT`` element.
+    """
+    try:
+        root = ET.fromstring(source)
+    except ET.ParseError as exc:
+        raise EvalError(f"{name}: not well-formed TimeML ({exc})") from exc
+    body = root.find("TEXT")
+    if body is None:
+        raise EvalError(f"{name}: no <TEXT> element")
+    parts: list[str] = []
+    timexes: list[GoldTimex] = []
+    _flatten(body, parts, timexes, 0)
+    text = "".join(parts)
+    return TimemlDocument(id=name, text=text, dct=_creation_date(root), timexes=timexes)
+
+
+def _flatten(element: ET.Element, parts: list[str], timexes: list[GoldTimex], offset: int) -> int:
+    """Append ``element``'s text without tags to ``parts``, recording TIMEX3 spans; return the new offset."""
+    if element.text:
+        parts.append(element.text)
+        offset += len(element.text)
+    for child in element:
+        start = offset
+        offset = _flatten(child, parts, timexes, offset)
+        if child.tag == "TIMEX3" and offset > start:
+            text = "".join(parts)[start:offset]
+            timexes.append(
+                GoldTimex((start, offset), text, child.get("type", "DATE"), child.get("value", ""))
+            )
+        if child.tail:
+            parts.append(child.tail)
+            offset += len(child.tail)
+    return offset
+
+
+def _creation_date(root: ET.Element) -> dt.date | None:
+    timex = root.find("DCT/TIMEX3")
+    value = timex.get("value", "") if timex is not None else ""
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def load_timeml(directory: str | Path) -> Iterator[TimemlDocument]:
+    """Read every ``.tml`` file under ``directory`` (recursively, in path order).
+
+    Raises:
+        EvalError: The directory does not exist or holds no ``.tml`` files.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise EvalError(f"{root}: no such directory (expected a folder of TimeML .tml files)")
+    paths = sorted(root.rglob("*.tml"))
+    if not paths:
+        raise EvalError(f"{root}: no .tml files found")
+    for path in paths:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EvalError(f"{path}: cannot read ({exc})") from exc
+        yield parse_tml(source, path.stem)
+
+
+@dataclass
+class Score:
+    """Counts behind one precision/recall/F1 triple."""
+
+    tp: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "predicted": self.predicted,
+            "gold": self.gold,
+        }
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A gold expression matched with a wrong value, missed, or a prediction with no gold counterpart."""
+
+    document: str
+    gold_text: str | None
+    gold_value: str | None
+    predicted_text: str | None
+    predicted_value: str | None
+
+
+@dataclass
+class TimemlReport:
+    """Corpus-level scores; ``mismatches`` lists every error, for looking into what to improve."""
+
+    documents: int = 0
+    scores: dict[str, Score] = field(default_factory=lambda: {m: Score() for m in METRICS})
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    def add(self, document: TimemlDocument, predicted: Sequence[TimeRef]) -> None:
+        """Score one document's predictions against its gold expressions."""
+        self.documents += 1
+        gold = document.timexes
+        for score in self.scores.values():
+            score.predicted += len(predicted)
+            score.gold += len(gold)
+        gold_spans = {g.span for g in gold}
+        self.scores["strict"].tp += sum(1 for p in predicted if p.span in gold_spans)
+        pairs = _relaxed_pairs(gold, predicted)
+        self.scores["relaxed"].tp += len(pairs)
+        for g, p in pairs:
+            self.scores["value"].tp += g.value == p.value
+            self.scores["type"].tp += g.type == p.type
+            if g.value != p.value:
+                self.mismatches.append(Mismatch(document.id, g.text, g.value, p.text, p.value))
+        matched_gold = {id(g) for g, _ in pairs}
+        matched_predicted = {id(p) for _, p in pairs}
+        for g in gold:
+            if id(g) not in matched_gold:
+                self.mismatches.append(Mismatch(document.id, g.text, g.value, None, None))
+        for p in predicted:
+            if id(p) not in matched_predicted:
+                self.mismatches.append(Mismatch(document.id, None, None, p.text, p.value))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": self.documents, "scores": {m: s.to_dict() for m, s in self.scores.items()}}
+
+    def table(self) -> Table:
+        """The scores as a rich table, percentages with one decimal."""
+        strict = self.scores["strict"]
+        title = f"TimeML times: {self.documents} documents, {strict.gold} gold / {strict.predicted} predicted"
+        table = Table(title=title)
+        table.add_column("metric")
+        for name in ("P", "R", "F1"):
+            table.add_column(name, justify="right")
+        for metric, score in self.scores.items():
+            table.add_row(metric, *(f"{100 * v:.1f}" for v in (score.precision, score.recall, score.f1)))
+        return table
+
+    def common_errors(self, limit: int = 20) -> list[tuple[tuple[str | None, str | None, str | None], int]]:
+        """The most frequent ``(gold value, predicted value, lower-cased text)`` errors."""
+        counts = Counter(
+            (m.gold_value, m.predicted_value, (m.gold_text or m.predicted_text or "").lower())
+            for m in self.mismatches
+        )
+        return counts.most_common(limit)
+
+
+def _relaxed_pairs(
+    gold: Sequence[GoldTimex], predicted: Sequence[TimeRef]
+) -> list[tuple[GoldTimex, TimeRef]]:
+    """One-to-one overlap matching: each gold span takes the free overlapping prediction nearest its start."""
+    pairs: list[tuple[GoldTimex, TimeRef]] = []
+    used: set[int] = set()
+    for g in gold:
+        overlapping = [
+            (abs(p.span[0] - g.span[0]), i)
+            for i, p in enumerate(predicted)
+            if i not in used and p.span[0] < g.span[1] and g.span[0] < p.span[1]
+        ]
+        if overlapping:
+            _, best = min(overlapping)
+            used.add(best)
+            pairs.append((g, predicted[best]))
+    return pairs
+
+
+def score_times(pairs: Iterable[tuple[TimemlDocument, Sequence[TimeRef]]]) -> TimemlReport:
+    """Score ``(gold document, predicted times)`` pairs."""
+    report = TimemlReport()
+    for document, predicted in pairs:
+        report.add(document, predicted)
+    return report
+
+
+def evaluate_timeml(directory: str | Path, nlp: Language, batch_size: int = 16) -> TimemlReport:
+    """Run :func:`newsgraph.extract.times.find_times` over a TimeML corpus and score it.
+
+    Each document is parsed with ``nlp`` and normalised against its document creation time.
+
+    Args:
+        directory: A folder of ``.tml`` files, searched recursively (``../shared/eval/timebank-aquaint``).
+        nlp: A spaCy pipeline with a tagger, parser and NER.
+        batch_size: Documents per ``nlp.pipe`` batch.
+
+    Returns:
+        The :class:`TimemlReport`.
+
+    Raises:
+        EvalError: The folder is missing, empty or holds malformed TimeML.
+    """
+    documents = list(load_timeml(directory))
+    docs = nlp.pipe((d.text for d in documents), batch_size=batch_size)
+    return score_times((d, find_times(doc, d.dct)) for d, doc in zip(documents, docs, strict=True))
