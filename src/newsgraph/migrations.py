@@ -173,7 +173,79 @@ _CREATE_TABLES = (
 )
 
 
-MIGRATIONS: tuple[Migration, ...] = (create_tables,)
+def create_feed_tables(conn: sqlite3.Connection) -> None:
+    """Create the tables ``newsgraph watch`` keeps its state in, so a restart carries on where it stopped.
+
+    ``feed_state`` holds, per feed URL, the validators of the last full answer (``ETag``,
+    ``Last-Modified``) for conditional requests, when it was last polled, and its run of failures.
+    ``seen_entries`` holds the keys (guid, else link) of the entries already handled, with the key of the
+    article stored for each (none when the entry failed for good).
+    """
+    conn.execute(
+        """CREATE TABLE feed_state (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE seen_entries (
+            feed TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            article_key TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed, entry)
+        ) WITHOUT ROWID"""
+    )
+
+
+def create_story_tables(conn: sqlite3.Connection) -> None:
+    """Add stories: syndicated copies linked across outlets (see :mod:`newsgraph.stories`)."""
+    from newsgraph.stories import create_story_tables as create
+
+    create(conn)
+
+
+def add_event_columns(conn: sqlite3.Connection) -> None:
+    """Give events columns for what the event coder fills and what event queries filter on.
+
+    The actor's and target's names, actor codes and sectors, and the index of the reporting attribution
+    are schema fields (they were kept in ``extra`` before); ``event_date``/``date_source`` hold the date an
+    event is grouped and filtered by (see :mod:`newsgraph.event_groups`), and ``*_terms`` case-folded names
+    for substring filters. Events stored earlier were uncoded candidates: their date is back-filled from
+    the publication date and their other new columns stay NULL.
+    """
+    for column in (
+        "actor_name TEXT",
+        "actor_country TEXT",
+        "actor_sector TEXT",
+        "target_name TEXT",
+        "target_country TEXT",
+        "target_sector TEXT",
+        "reported_by INTEGER",
+        "event_date TEXT",
+        "date_source TEXT",
+        "actor_terms TEXT",
+        "target_terms TEXT",
+    ):
+        conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+    conn.execute(
+        "UPDATE events SET date_source = 'published', event_date = "
+        "(SELECT substr(published, 1, 10) FROM articles WHERE articles.key = events.article_key)"
+    )
+    conn.execute("CREATE INDEX events_type_date ON events(type, event_date)")
+    conn.execute("CREATE INDEX events_date ON events(event_date)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    create_tables,
+    create_feed_tables,
+    create_story_tables,
+    add_event_columns,
+)
 """Every migration, oldest first. Append only."""
 
 

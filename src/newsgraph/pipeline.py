@@ -67,6 +67,7 @@ class Pipeline:
             for article in articles:
                 doc = self.nlp.make_doc(article.text)
                 doc._.published = article.published
+                doc._.url = article.url
                 yield doc, article
 
         for doc, article in self.nlp.pipe(docs(), as_tuples=True, n_process=processes, batch_size=batch_size):

@@ -111,6 +111,10 @@ class Entity:
         aliases: Other surface forms that refer to it ("Ms Ribeiro", "the minister").
         mentions: Spans of every mention, in text order.
         role: Title or role the article gives ("Foreign Minister", "spokesman"), when any.
+        country: ISO 3166-1 alpha-3 code of the country the entity belongs to or stands for, when the
+            text tells it ("Portuguese Foreign Minister …" → PRT, "Beijing said" → CHN).
+        sector: PLOVER sector code (GOV, MIL, COP, REB, BUS, JRN…, or IGO/NGO for international
+            organisations), when the text tells it.
     """
 
     id: str
@@ -119,6 +123,8 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
     role: str | None = None
+    country: str | None = None
+    sector: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +134,8 @@ class Entity:
             "aliases": list(self.aliases),
             "mentions": [[s, e] for s, e in self.mentions],
             "role": self.role,
+            "country": self.country,
+            "sector": self.sector,
         }
 
     @classmethod
@@ -139,6 +147,8 @@ class Entity:
             aliases=list(data.get("aliases") or []),
             mentions=[(int(s), int(e)) for s, e in data.get("mentions") or []],
             role=data.get("role"),
+            country=data.get("country"),
+            sector=data.get("sector"),
         )
 
 
@@ -173,6 +183,9 @@ class Attribution:
         speaker_name: The resolved speaker's name, or the source text when unresolved.
         role: The speaker's role or title as given in the text near this attribution.
         via: The reporting chain, nearest relay first.
+        nested: The attribution lies inside the content of another one ("Reuters reported that the minister
+            said …": the minister's statement is nested in Reuters'). PolNeAR-style annotation keeps only the
+            outer one, so the PolNeAR scorer leaves nested attributions out.
     """
 
     content: Span
@@ -183,6 +196,7 @@ class Attribution:
     speaker_name: str | None = None
     role: str | None = None
     via: list[Via] = field(default_factory=list)
+    nested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -194,6 +208,7 @@ class Attribution:
             "content": _span_list(self.content),
             "kind": self.kind,
             "via": [v.to_dict() for v in self.via],
+            "nested": self.nested,
         }
 
     @classmethod
@@ -209,6 +224,7 @@ class Attribution:
             speaker_name=data.get("speaker_name"),
             role=data.get("role"),
             via=[Via.from_dict(v) for v in data.get("via") or []],
+            nested=bool(data.get("nested", False)),
         )
 
 
@@ -227,7 +243,18 @@ class Event:
         hedged: The text does not assert it ("are thought to have met").
         negated: The text says it did not happen.
         planned: Future or planned rather than past.
-        candidate: True while events are detected but not coded.
+        candidate: True while events are detected but not coded (kept for old records; coded events
+            are False).
+        actor_name: The actor as the text names it ("Afghan rebels", "Helena Marques"), also when it is
+            not a named entity.
+        actor_country: PLOVER actor code of the actor: the ISO 3166-1 alpha-3 code of its country, or
+            IGO/NGO/IMG for an international organisation or transnational armed group.
+        actor_sector: PLOVER sector code of the actor (GOV, MIL, REB…).
+        target_name: The target as the text names it.
+        target_country: PLOVER actor code of the target (as ``actor_country``).
+        target_sector: PLOVER sector code of the target.
+        reported_by: Index in the record's ``attributions`` of the attribution whose content contains
+            the event (who reported it), or None when the article itself asserts it.
     """
 
     trigger: Span
@@ -241,6 +268,13 @@ class Event:
     negated: bool = False
     planned: bool = False
     candidate: bool = False
+    actor_name: str | None = None
+    actor_country: str | None = None
+    actor_sector: str | None = None
+    target_name: str | None = None
+    target_country: str | None = None
+    target_sector: str | None = None
+    reported_by: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -268,6 +302,13 @@ class Place:
         lon: Longitude of the resolved place.
         country: ISO 3166 alpha-2 code.
         resolved: False for an NER candidate not yet matched to the gazetteer.
+        text: The mention as written ("the U.S.", "Va."), when it differs from ``name`` or always.
+        admin1: Name of the first-level region the place lies in ("Texas"), or of the place itself when
+            it is one.
+        feature: GeoNames feature code of the resolved entry: CONT, PCLI (country), ADM1, ADM2, PPLC
+            (capital) or PPL (town or city).
+        confidence: The resolver's share of belief in its choice among the name's candidates (0–1).
+        candidates: How many gazetteer entries the name could refer to.
     """
 
     id: str
@@ -278,6 +319,11 @@ class Place:
     lon: float | None = None
     country: str | None = None
     resolved: bool = False
+    text: str | None = None
+    admin1: str | None = None
+    feature: str | None = None
+    confidence: float | None = None
+    candidates: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -303,6 +349,10 @@ class TimeRef:
         value: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Www``, ``PRESENT_REF``, ``P3D``…,
             or None when it could not be normalised.
         type: TimeML type: DATE, TIME, DURATION or SET.
+        mod: TimeML modifier when the expression qualifies its value: START ("early 2019"), MID, END
+            ("late November", "year-end"), APPROX ("about two years"), LESS_THAN ("nearly a year"),
+            MORE_THAN ("more than a decade"), EQUAL_OR_MORE ("at least 30 days"), EQUAL_OR_LESS
+            ("up to six months"); None when it does not.
     """
 
     id: str
@@ -310,6 +360,7 @@ class TimeRef:
     text: str
     value: str | None = None
     type: str = "DATE"
+    mod: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -326,7 +377,13 @@ class TimeRef:
 
 @dataclass
 class Record:
-    """An analysed article: the article and everything extracted from it."""
+    """An analysed article: the article and everything extracted from it.
+
+    ``claims`` are statements the text reports without naming who made them: hedges ("officials are thought
+    to have met", "reportedly"), impersonal reports ("it is expected that …"). They have the shape of an
+    :class:`Attribution` with no source, speaker or via, and are kept apart from ``attributions`` so that no
+    speaker is ever invented for them.
+    """
 
     article: Article
     entities: list[Entity] = field(default_factory=list)
@@ -334,6 +391,7 @@ class Record:
     events: list[Event] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     times: list[TimeRef] = field(default_factory=list)
+    claims: list[Attribution] = field(default_factory=list)
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """Return the entity with ``entity_id``, or None."""
@@ -344,7 +402,7 @@ class Record:
         out: list[Span] = []
         for e in self.entities:
             out.extend(e.mentions)
-        for a in self.attributions:
+        for a in [*self.attributions, *self.claims]:
             out.extend(s for s in (a.content, a.source, a.cue) if s is not None)
             out.extend(v.span for v in a.via if v.span is not None)
         out.extend(e.trigger for e in self.events)
@@ -359,6 +417,7 @@ class Record:
         data["events"] = [e.to_dict() for e in self.events]
         data["places"] = [p.to_dict() for p in self.places]
         data["times"] = [t.to_dict() for t in self.times]
+        data["claims"] = [c.to_dict() for c in self.claims]
         return data
 
     @classmethod
@@ -370,4 +429,5 @@ class Record:
             events=[Event.from_dict(e) for e in data.get("events") or []],
             places=[Place.from_dict(p) for p in data.get("places") or []],
             times=[TimeRef.from_dict(t) for t in data.get("times") or []],
+            claims=[Attribution.from_dict(c) for c in data.get("claims") or []],
         )

@@ -20,14 +20,17 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsgraph.dedup import signature
 from newsgraph.errors import StoreError
+from newsgraph.event_groups import EventGroup, EventReport, group_reports, report_date
 from newsgraph.migrations import apply_migrations, check_store, pending_migrations
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef, normalise_text
+from newsgraph.stories import Story, link_story, record_copy, story_ids, story_members
 
 # How long a write waits for another writer's batch before giving up. A batch of 50 records takes
 # well under a second to write (see bench/store.py), so 10 s rides out a busy writer on a loaded machine.
@@ -51,6 +54,16 @@ _SEP = "\x1f"
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?")
 
 _TABLES = ("articles", "entities", "attributions", "events", "places", "times")
+
+# Event fields with their own columns (added by the add_event_columns migration).
+_EVENT_PARTIES = (
+    "actor_name",
+    "actor_country",
+    "actor_sector",
+    "target_name",
+    "target_country",
+    "target_sector",
+)
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,27 @@ class SearchHit:
     published: str | None
     rank: float
     snippet: str
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What ``newsgraph watch`` remembers about one feed between polls (and restarts).
+
+    Args:
+        url: The feed's URL (or path).
+        etag: The ``ETag`` of the last full answer, sent back as ``If-None-Match``.
+        last_modified: Its ``Last-Modified``, sent back as ``If-Modified-Since``.
+        checked_at: When the feed was last polled, ISO 8601 UTC.
+        failures: Polls that failed in a row (0 after a success).
+        last_error: The last failure's message.
+    """
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    checked_at: str | None = None
+    failures: int = 0
+    last_error: str | None = None
 
 
 def text_hash(text: str) -> str:
@@ -290,18 +324,23 @@ class Store:
     def _write_batch(self, batch: Sequence[Record], result: SaveResult) -> SaveResult:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         prepared = [self._prepare(record, now) for record in batch]
+        # MinHash signatures (for stories, see newsgraph.stories) are computed before the write lock is taken.
+        signatures = [signature(rows.article["text"]) for rows in prepared]
         added = skipped = 0
         with self._translating("save records") as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for rows in prepared:
+                for rows, found in zip(prepared, signatures, strict=True):
                     if conn.execute(_EXISTS, (rows.key, rows.dedup_hash)).fetchone() is not None:
                         skipped += 1
+                        record_copy(conn, rows.article, rows.dedup_hash, now)
                         continue
                     try:
                         rows.insert(conn)
                     except UnicodeEncodeError as exc:
                         raise _not_unicode(self.path, rows.label, exc) from exc
+                    (n,) = conn.execute("SELECT n FROM articles WHERE key = ?", (rows.key,)).fetchone()
+                    link_story(conn, rows.key, n, found)
                     added += 1
                 conn.execute("COMMIT")
             except BaseException:
@@ -452,6 +491,77 @@ class Store:
             for row in rows
         ]
 
+    def events(
+        self,
+        type: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = 100,
+    ) -> list[EventGroup]:
+        """Return coded events matching every filter given, each grouped with all its reports, newest first.
+
+        Reports of the same event in several articles (the same type, parties and date; see
+        :mod:`newsgraph.event_groups`) come back as one group with ``num_reports`` > 1.
+
+        Args:
+            type: PLOVER type (AGREE, CONSULT…), case-insensitive.
+            actor: Case-insensitive substring of the actor's name.
+            target: Case-insensitive substring of the target's name.
+            country: Actor code (ISO alpha-3, or IGO/NGO) of the actor or of the target.
+            since: Earliest event date, ISO (``2024``, ``2024-03``, ``2024-03-14``), inclusive.
+            until: Latest event date, ISO, inclusive (``2024-03`` includes all of March).
+            limit: Most groups to return; None for all.
+
+        Returns:
+            The matching events, newest first, each with its reports (article, outlet, trigger text,
+            reporting speaker, place).
+        """
+        where = ["e.type IS NOT NULL", "e.candidate = 0"]
+        params: list[Any] = []
+        if type:
+            where.append("e.type = ?")
+            params.append(type.strip().upper())
+        if actor:
+            where.append("instr(e.actor_terms, ?) > 0")
+            params.append(_fold(actor))
+        if target:
+            where.append("instr(e.target_terms, ?) > 0")
+            params.append(_fold(target))
+        if country:
+            where.append("(e.actor_country = ? OR e.target_country = ?)")
+            params.extend([country.strip().upper()] * 2)
+        if since:
+            where.append("e.event_date >= ?")
+            params.append(self._iso(since, "since"))
+        if until:
+            where.append("substr(e.event_date, 1, ?) <= ?")
+            params.extend([len(until), self._iso(until, "until")])
+        wanted = self._limit(limit)
+        with self._translating("read events") as conn:
+            rows = conn.execute(_EVENTS_SQL.format(where=" AND ".join(where)), params).fetchall()
+            matched = {(row["article_key"], row["idx"]) for row in rows}
+            if (actor or target or country) and rows:
+                # A report that names a party differently (or not at all) still belongs to the event:
+                # group every report of the same types around those dates, then keep the matched groups.
+                types = sorted({row["type"] for row in rows})
+                dates = sorted(row["event_date"] for row in rows if row["event_date"])
+                wider = [f"e.type IN ({', '.join('?' * len(types))})", "e.candidate = 0"]
+                wider_params: list[Any] = list(types)
+                if dates:
+                    wider.append(
+                        "(e.event_date IS NULL OR "
+                        "e.event_date BETWEEN date(?, '-1 day') AND date(?, '+1 day'))"
+                    )
+                    wider_params.extend([dates[0][:10], dates[-1][:10]])
+                rows = conn.execute(_EVENTS_SQL.format(where=" AND ".join(wider)), wider_params).fetchall()
+        groups = group_reports(_report_from(row) for row in rows)
+        groups = [g for g in groups if any((r.article_key, r.index) in matched for r in g.reports)]
+        groups.sort(key=lambda g: (g.date or "", g.num_reports), reverse=True)
+        return groups if wanted < 0 else groups[:wanted]
+
     def entities(
         self, type: str | None = None, name: str | None = None, limit: int | None = 100
     ) -> list[EntityRow]:
@@ -528,10 +638,101 @@ class Store:
             for row in rows
         ]
 
+    # -- stories -------------------------------------------------------------------------------------
+
+    def stories(self, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
+        """Return stories carried by at least ``min_outlets`` outlets, most versions first.
+
+        A story is an article and its syndicated copies, linked when saved (:mod:`newsgraph.stories`).
+
+        Args:
+            min_outlets: Fewest distinct outlets (an article without an outlet counts by its URL's host).
+            limit: Most stories to return; None for all.
+
+        Raises:
+            StoreError: The limit is negative or the store cannot be read.
+        """
+        wanted = self._limit(limit)
+        found: list[Story] = []
+        with self._translating("read stories") as conn:
+            for story_id in story_ids(conn, max(1, min_outlets)):
+                story = Story(story_id, story_members(conn, story_id))
+                if len(story.outlets) >= min_outlets:
+                    found.append(story)
+                    if len(found) == wanted:
+                        break
+        return found
+
+    def same_story(self, ref: str) -> Story | None:
+        """Return the story of the article whose key, id or URL is ``ref`` (as :meth:`get` finds it).
+
+        Returns:
+            The story, its members including the article itself; None when there is no such article.
+        """
+        with self._translating("read a story") as conn:
+            for column in ("key", "id", "url"):
+                query = f"SELECT story_id FROM articles WHERE {column} = ? ORDER BY published, key LIMIT 1"
+                row = conn.execute(query, (ref,)).fetchone()
+                if row is not None:
+                    return None if row[0] is None else Story(row[0], story_members(conn, row[0]))
+        return None
+
     def stats(self) -> dict[str, int]:
         """Return the number of stored articles, entities, attributions, events, places and times."""
         with self._translating("count rows") as conn:
             return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in _TABLES}
+
+    # -- feed monitoring state ---------------------------------------------------------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return what is remembered about the feed at ``url``, or None for a feed never polled."""
+        with self._translating("read feed state") as conn:
+            row = conn.execute("SELECT * FROM feed_state WHERE url = ?", (url,)).fetchone()
+        return None if row is None else FeedState(**{k: row[k] for k in row.keys()})  # noqa: SIM118
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or replace the state of ``state.url``."""
+        with self._translating("save feed state") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO feed_state "
+                "(url, etag, last_modified, checked_at, failures, last_error) VALUES (?, ?, ?, ?, ?, ?)",
+                astuple(state),
+            )
+
+    def seen_entries(self, feed: str, keys: Iterable[str]) -> set[str]:
+        """Return those of ``keys`` already marked seen for ``feed``."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        with self._translating("read seen feed entries") as conn:
+            for start in range(0, len(wanted), _READ_PAGE):
+                page = wanted[start : start + _READ_PAGE]
+                marks = ", ".join("?" * len(page))
+                query = f"SELECT entry FROM seen_entries WHERE feed = ? AND entry IN ({marks})"
+                found.update(entry for (entry,) in conn.execute(query, [feed, *page]))
+        return found
+
+    def mark_seen(self, feed: str, entries: Iterable[tuple[str, str | None]]) -> None:
+        """Mark entries of ``feed`` as handled, in one transaction.
+
+        Args:
+            feed: The feed's URL.
+            entries: (entry key, key of the article stored for it, or None) pairs.
+        """
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [(feed, entry, article_key, now) for entry, article_key in entries]
+        with self._translating("mark feed entries seen") as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO seen_entries (feed, entry, article_key, seen_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def _match(self, sql: str, params: list[Any], query: str, action: str) -> list[sqlite3.Row]:
         """Run ``sql``, whose first parameter is the FTS5 query; retry as a phrase if FTS5 cannot parse it."""
@@ -571,6 +772,19 @@ class Store:
 # -- rows <-> schema objects -----------------------------------------------------------------------
 
 _EXISTS = "SELECT 1 FROM articles WHERE key = ? OR text_hash = ? LIMIT 1"
+
+# Event reports with their article, reporting speaker and place; {where} holds the filters.
+_EVENTS_SQL = (
+    "SELECT e.*, ar.id AS article_id, ar.url, ar.outlet, ar.published, "
+    "substr(ar.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) AS trigger_text, "
+    "a.speaker_name AS reporter, p.place_id AS p_id, p.span_start AS p_span_start, "
+    "p.span_end AS p_span_end, p.name AS p_name, p.geonameid AS p_geonameid, p.lat AS p_lat, "
+    "p.lon AS p_lon, p.country AS p_country, p.resolved AS p_resolved, p.extra AS p_extra "
+    "FROM events e JOIN articles ar ON ar.key = e.article_key "
+    "LEFT JOIN attributions a ON a.article_key = e.article_key AND a.idx = e.reported_by "
+    "LEFT JOIN places p ON p.article_key = e.article_key AND p.place_id = e.place "
+    "WHERE {where} ORDER BY e.event_date, ar.published, e.article_key, e.idx"
+)
 
 
 def _dedup_hash(text: str) -> tuple[str, str | None]:
@@ -644,6 +858,8 @@ _FACT_COLUMNS: dict[str, Columns] = {
         ("trigger", "trigger", "span"),
         *((name, name, "") for name in ("type", "mode", "actor", "target", "place", "time")),
         *((name, name, "bool") for name in ("hedged", "negated", "planned", "candidate")),
+        *((name, name, "") for name in _EVENT_PARTIES),
+        ("reported_by", "reported_by", ""),
     ),
     "places": (
         ("place_id", "id", ""),
@@ -738,6 +954,11 @@ class _Rows:
             fact["via_terms"] = _terms(v.name for v in attribution.via)
         for fact, entity in zip(facts["entities"], record.entities, strict=True):
             fact["terms"] = _terms([entity.name, *entity.aliases])
+        for fact, event in zip(facts["events"], record.events, strict=True):
+            # The date the event is grouped and filtered by, and folded names for substring filters.
+            fact["event_date"], fact["date_source"] = report_date(event, record)
+            fact["actor_terms"] = _terms([event.actor_name])
+            fact["target_terms"] = _terms([event.target_name])
         return cls(key, article.id or article.url or key, dedup, row, facts)
 
     def insert(self, conn: sqlite3.Connection) -> None:
@@ -749,6 +970,39 @@ class _Rows:
 
 def _article_from(row: sqlite3.Row) -> Article:
     return Article.from_dict(_decode(row, _ARTICLE_COLUMNS))
+
+
+def _report_from(row: sqlite3.Row) -> EventReport:
+    """One row of the :meth:`Store.events` query as an event report."""
+    event = Event.from_dict(_decode(row, _FACT_COLUMNS["events"]))
+    place = None
+    if row["p_id"] is not None:
+        data = json.loads(row["p_extra"]) if row["p_extra"] else {}
+        data.update(
+            id=row["p_id"],
+            span=[row["p_span_start"], row["p_span_end"]],
+            name=row["p_name"],
+            geonameid=row["p_geonameid"],
+            lat=row["p_lat"],
+            lon=row["p_lon"],
+            country=row["p_country"],
+            resolved=bool(row["p_resolved"]),
+        )
+        place = Place.from_dict(data)
+    return EventReport(
+        event=event,
+        article_key=row["article_key"],
+        index=row["idx"],
+        article_id=row["article_id"],
+        url=row["url"],
+        outlet=row["outlet"],
+        published=row["published"],
+        trigger_text=row["trigger_text"] or "",
+        date=row["event_date"],
+        date_source=row["date_source"] or "none",
+        reported_by=row["reporter"],
+        place=place,
+    )
 
 
 def _attribution_from(row: sqlite3.Row) -> Attribution:

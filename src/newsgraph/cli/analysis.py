@@ -11,6 +11,7 @@ from rich.console import Console
 
 from newsgraph.cli.common import (
     Reader,
+    allow_private_option,
     db_option,
     err,
     input_paths,
@@ -40,6 +41,7 @@ from newsgraph.schema import Record
     type=click.IntRange(1, 10_000),
     help="Articles per transaction.",
 )
+@allow_private_option
 def ingest(
     paths: tuple[str, ...],
     sample: bool,
@@ -48,10 +50,12 @@ def ingest(
     processes: int,
     published: str | None,
     batch_size: int,
+    allow_private: bool,
 ) -> None:
     """Analyse articles and store the results.
 
-    PATHS are files, directories (walked recursively) or globs: .txt, .jsonl, .html. Articles already in
+    PATHS are files, directories (walked recursively) or globs: .txt, .jsonl, .html, .warc(.gz), RSS/Atom
+    feeds; http(s) URLs of pages or feeds; and files listing URLs one per line. Articles already in
     the store (same canonical URL or same text) are skipped, so re-running after an interruption finishes
     the job. A bad file is reported and skipped; the exit code is 1 if any input failed.
 
@@ -60,6 +64,7 @@ def ingest(
       newsgraph ingest articles/ --db news.db
       newsgraph ingest 'feeds/*.jsonl' --processes 2
       newsgraph ingest notes.txt --published 2024-03-14
+      newsgraph ingest crawl.warc.gz https://example.com/news/rss.xml urls.txt
     """
     from newsgraph.pipeline import Pipeline
     from newsgraph.sources import check_reference_date
@@ -68,7 +73,7 @@ def ingest(
     chosen = input_paths(paths, sample)
     store = open_store(db, create=True)
     with store:
-        reader = Reader(chosen, published, skip=store.has)
+        reader = Reader(chosen, published, skip=store.has, allow_private=allow_private)
         pipeline = Pipeline(model)
         with progress_bar("ingesting") as progress:
             task = progress.add_task("ingest", total=None)
@@ -107,6 +112,7 @@ def ingest(
 @model_option
 @processes_option
 @published_option
+@allow_private_option
 def analyze(
     paths: tuple[str, ...],
     sample: bool,
@@ -115,6 +121,7 @@ def analyze(
     model: str,
     processes: int,
     published: str | None,
+    allow_private: bool,
 ) -> None:
     """Analyse articles and print the records, without a store.
 
@@ -131,7 +138,7 @@ def analyze(
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
-    reader = Reader(input_paths(paths, sample), published)
+    reader = Reader(input_paths(paths, sample), published, allow_private=allow_private)
     pipeline = Pipeline(model)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")

@@ -91,6 +91,14 @@ def processes_option(f: Any) -> Any:
     )(f)
 
 
+def allow_private_option(f: Any) -> Any:
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Let URLs reach private, loopback and link-local addresses (refused by default).",
+    )(f)
+
+
 def published_option(f: Any) -> Any:
     return click.option(
         "--published",
@@ -123,10 +131,13 @@ def progress_bar(label: str) -> Progress:
 class Reader:
     """Reads inputs, reports each bad one on stderr, and counts."""
 
-    def __init__(self, paths: Iterable[str], published: str | None, skip: Any = None):
+    def __init__(
+        self, paths: Iterable[str], published: str | None, skip: Any = None, allow_private: bool = False
+    ):
         self.paths = list(paths)
         self.published = published
         self.skip = skip
+        self.allow_private = allow_private
         self.read = 0
         self.failed: list[InputError] = []
         self.skipped = 0
@@ -134,7 +145,7 @@ class Reader:
     def __iter__(self) -> Iterator[Article]:
         from newsgraph.sources import read_articles
 
-        for item in read_articles(self.paths, published=self.published):
+        for item in read_articles(self.paths, published=self.published, allow_private=self.allow_private):
             if isinstance(item, InputError):
                 self.failed.append(item)
                 err.print(f"[red]error:[/red] {item}", highlight=False)
@@ -219,13 +230,19 @@ def print_record(record: Record, console: Console) -> None:
         )
     if record.places:
         console.print(
-            "[bold]places (unresolved candidates):[/bold] " + "; ".join(p.name for p in record.places),
+            "[bold]places:[/bold] "
+            + "; ".join(
+                f"{p.name} ({p.country or '?'}"
+                + (f", GeoNames {p.geonameid}" if p.geonameid else "")
+                + (")" if p.resolved else ", unresolved)")
+                for p in record.places
+            ),
             highlight=False,
         )
     if record.events:
         names = {e.id: e.name for e in record.entities}
         console.print(
-            "[bold]events (candidates):[/bold] "
+            "[bold]events:[/bold] "
             + "; ".join(
                 f"{ev.type} {names.get(ev.actor or '', '?')} → {names.get(ev.target or '', '?')}"
                 f" '{span_text(record, ev.trigger)}'"

@@ -139,17 +139,30 @@ def show(article: str, db: str, fmt: str) -> None:
     """
     with open_store(db) as store:
         record = store.get(article)
+        story = store.same_story(record.article.key) if record is not None else None
     if record is None:
         raise NewsgraphError(f"{article}: no such article in {db}; `newsgraph search` finds ids")
+    others = [m for m in story.members if m.key != record.article.key or not m.stored] if story else []
     if fmt == "json":
         out.print_json(json.dumps(record.to_dict(), ensure_ascii=False))
     else:
         print_record(record, out)
+        if story is not None and others:
+            names = "; ".join(f"{m.outlet or '?'}: {m.id or m.url}" for m in others)
+            carried = f"carried by {len(story.outlets)} outlet{'s' if len(story.outlets) != 1 else ''}"
+            out.print(f"[bold]same story as:[/bold] {names} ({carried})", highlight=False)
 
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet", "gdelt-events"]),
+    default="jsonl",
+    show_default=True,
+    help="gdelt-events: one tab-separated row per event in GDELT 2.0's layout (docs/gdelt-events.md).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (required for parquet).")
 def export(db: str, fmt: str, output: str | None) -> None:
     """Export every stored record, in the same shape as `analyze --format jsonl`.
@@ -158,10 +171,19 @@ def export(db: str, fmt: str, output: str | None) -> None:
     Examples:
       newsgraph export > records.jsonl
       newsgraph export --format parquet -o records.parquet
+      newsgraph export --format gdelt-events -o events.tsv
     """
-    from newsgraph.export import write_jsonl, write_parquet
+    from newsgraph.export import write_gdelt_events, write_jsonl, write_parquet
 
     with open_store(db) as store:
+        if fmt == "gdelt-events":
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    n = write_gdelt_events(store.events(limit=None), fh)
+            else:
+                n = write_gdelt_events(store.events(limit=None), sys.stdout)
+            err.print(f"{n} events exported", highlight=False)
+            return
         if fmt == "parquet":
             if not output:
                 raise click.UsageError("--format parquet needs --output FILE")
