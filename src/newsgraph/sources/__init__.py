@@ -12,8 +12,16 @@ Formats, chosen by extension (looking through a ``.gz`` ending, so ``page.html.g
 ``.txt .text .md``        plain text, used exactly as written (:mod:`newsgraph.sources.text`)
 ``.jsonl .ndjson``        one article per line (:mod:`newsgraph.sources.jsonl`)
 ``.html .htm .xhtml``     a web page, through trafilatura and furniture removal (:mod:`.html`)
-anything else             sniffed: ``<`` first is HTML, ``{`` is JSON Lines, otherwise plain text
+``.warc``                 a web crawl, its HTML responses streamed record by record (:mod:`.warc`)
+``.rss .atom .xml``       an RSS or Atom feed; entries' pages are fetched unless the feed has the full
+                          text (:mod:`.feeds`)
+anything else             sniffed: ``WARC/`` first is a crawl, an ``rss``/``feed`` root a feed, ``<``
+                          HTML, ``{`` JSON Lines, otherwise plain text
 ========================  ===========================================================================
+
+A text file of ``http(s)://`` URLs, one per line, is a URL list, and an ``http(s)://`` argument is a
+URL: each is fetched (:mod:`.web`, through :class:`~newsgraph.sources.fetch.Fetcher`, which refuses
+private and loopback addresses unless ``allow_private``) and read as a page or a feed.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from pathlib import Path
 from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.dates import check_reference_date
+from newsgraph.sources.feeds import looks_like_feed, read_feed
+from newsgraph.sources.fetch import Fetcher, is_url
 from newsgraph.sources.files import (
     ARTICLE_SUFFIXES,
     HTML_SUFFIXES,
@@ -41,6 +51,8 @@ from newsgraph.sources.files import (
 from newsgraph.sources.html import read_html
 from newsgraph.sources.jsonl import read_jsonl
 from newsgraph.sources.text import read_text
+from newsgraph.sources.warc import read_warc
+from newsgraph.sources.web import looks_like_url_list, read_url, read_url_list
 
 __all__ = ["DEFAULT_MAX_BYTES", "expand_paths", "read_articles"]
 
@@ -49,6 +61,9 @@ __all__ = ["DEFAULT_MAX_BYTES", "expand_paths", "read_articles"]
 DEFAULT_MAX_BYTES = 20_000_000
 
 _GLOB_MAGIC = re.compile(r"[*?\[]")
+_FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+# Walked in directories besides articles: crawls and feeds (not .xml, which is more often something else).
+_WALK_SUFFIXES = ARTICLE_SUFFIXES | {".warc", ".rss", ".atom"}
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -56,7 +71,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
     A file is taken as given, whatever its extension. A directory is walked recursively, in sorted
     order, taking the files with an article extension (``.txt``, ``.text``, ``.md``, ``.jsonl``,
-    ``.ndjson``, ``.html``, ``.htm``, ``.xhtml``, each optionally ``.gz``); hidden files and
+    ``.ndjson``, ``.html``, ``.htm``, ``.xhtml``, ``.warc``, ``.rss``, ``.atom``, each optionally
+    ``.gz``); hidden files and
     directories (names starting with ``.``) are skipped, and so are other files such as ``.ann`` or
     ``.json`` lying beside the articles: name a file explicitly to read it whatever its extension. A
     pattern (``data/*.html``, ``corpus/**/*.jsonl``) is expanded, ``**`` spanning directories. ``~`` is
@@ -110,7 +126,7 @@ def _walk(directory: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(root, name)
-            if not name.startswith(".") and inner_suffix(path) in ARTICLE_SUFFIXES and path.is_file():
+            if not name.startswith(".") and inner_suffix(path) in _WALK_SUFFIXES and path.is_file():
                 files.append(path)
     return sorted(files, key=lambda p: p.parts)
 
@@ -120,8 +136,10 @@ def read_articles(
     *,
     published: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article | InputError]:
-    """Read articles from files, directories and glob patterns.
+    """Read articles from files, directories, glob patterns and URLs.
 
     Bad inputs do not raise: each yields an :class:`~newsgraph.errors.InputError` (naming the file, or
     ``file:line`` for JSON Lines) in its place, and reading goes on. Problems reported: a missing or
@@ -134,7 +152,11 @@ def read_articles(
         published: Reference date (``YYYY-MM-DD``) for relative times, given to articles whose input
             has no date of its own (plain text; JSON lines and pages without one).
         max_bytes: Largest file read (after gzip decompression). JSON Lines files are streamed, so for
-            them the limit applies to each line instead.
+            them the limit applies to each line instead; WARC files too, so it applies to each record;
+            for URLs it caps each download.
+        allow_private: Let URLs (given, listed, or linked from feeds) reach private, loopback and
+            link-local addresses, which are refused by default.
+        fetcher: The fetcher for URLs; by default one made with ``allow_private`` and ``max_bytes``.
 
     Returns:
         An iterator of Articles and InputErrors, in input order.
@@ -146,16 +168,42 @@ def read_articles(
     reference = check_reference_date(published)
     if max_bytes <= 0:
         raise InputError("--max-bytes", f"must be a positive number of bytes, not {max_bytes}")
-    files = expand_paths(paths)
-    return _read_all(files, reference, max_bytes)
+    inputs = _expand_inputs(paths)
+    fetcher = fetcher or Fetcher(allow_private=allow_private, max_bytes=max_bytes)
+    return _read_all(inputs, reference, max_bytes, fetcher)
 
 
-def _read_all(files: list[Path], published: str | None, max_bytes: int) -> Iterator[Article | InputError]:
-    for path in files:
-        yield from _read_one(path, published, max_bytes)
+def _expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
+    """Expand paths as :func:`expand_paths` does, keeping URLs (as strings) in their place."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    out: list[Path | str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if is_url(raw):
+            out.append(str(raw))
+            continue
+        for path in expand_paths([raw]):
+            key = os.path.normcase(os.path.abspath(path))
+            if key not in seen:
+                seen.add(key)
+                out.append(path)
+    return out
 
 
-def _read_one(path: Path, published: str | None, max_bytes: int) -> Iterator[Article | InputError]:
+def _read_all(
+    inputs: list[Path | str], published: str | None, max_bytes: int, fetcher: Fetcher
+) -> Iterator[Article | InputError]:
+    for item in inputs:
+        if isinstance(item, str):
+            yield from read_url(item, fetcher, published)
+        else:
+            yield from _read_one(item, published, max_bytes, fetcher)
+
+
+def _read_one(
+    path: Path, published: str | None, max_bytes: int, fetcher: Fetcher
+) -> Iterator[Article | InputError]:
     source = str(path)
     try:
         if path.is_dir():
@@ -177,9 +225,16 @@ def _read_one(path: Path, published: str | None, max_bytes: int) -> Iterator[Art
         if kind == "jsonl":
             yield from read_jsonl(path, published, max_bytes)
             return
+        if kind == "warc":
+            yield from read_warc(path, published, max_bytes)
+            return
         data = read_limited(path, max_bytes)
-        if kind == "html":
+        if kind == "feed":
+            yield from read_feed(data, source, fetcher, published)
+        elif kind == "html":
             yield read_html(path, data, published)
+        elif looks_like_url_list(data):
+            yield from read_url_list(path, fetcher, published)
         else:
             yield read_text(path, data, published)
     except InputError as error:
@@ -195,6 +250,10 @@ def _kind(suffix: str) -> str | None:
         return "jsonl"
     if suffix in HTML_SUFFIXES:
         return "html"
+    if suffix == ".warc":
+        return "warc"
+    if suffix in _FEED_SUFFIXES:
+        return "feed"
     return None
 
 
@@ -204,4 +263,8 @@ def _sniff(path: Path) -> str:
             head = handle.read(SNIFF_BYTES)
     except (OSError, EOFError):
         return "text"  # read_limited reports the problem with the file itself
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if looks_like_feed(head):
+        return "feed"
     return sniff_format(head)

@@ -1,9 +1,13 @@
 """Removing page furniture from extracted text, driven by the rules in ``newsgraph/data/furniture.json``.
 
-Extraction keeps some lines that belong to the page rather than the article: an orphan "Read more:"
-and the headlines linked under it, translation banners, newsletter prompts, share buttons, photo captions,
-bylines. The rules that recognise them are data, so a new pattern is a line in the JSON file and a test,
-not a code change. Only text extracted from HTML is cleaned; plain text and JSONL are used as given.
+Two passes. Before extraction, :func:`prune_furniture` removes page elements that are furniture by their
+markup (captions, newsletter and share boxes, related-link boxes, section labels). After extraction,
+:func:`remove_furniture` drops the lines that still belong to the page rather than the article: an orphan
+"Read more:" and the headlines linked under it, translation banners, newsletter prompts, share buttons,
+photo captions, bylines; and :func:`split_dateline` takes a wire dateline ("TOKYO, May 16 (Reuters) -")
+off the first paragraph. The rules that recognise all of these are data, so a new pattern is a line in
+the JSON file and a test, not a code change. Only text extracted from HTML is cleaned; plain text and
+JSONL are used as given.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from lxml.html import HtmlElement
 
 from newsgraph.schema import normalise_text
 
@@ -29,10 +35,26 @@ class LineRule:
 
 
 @dataclass(frozen=True)
+class ElementRule:
+    """One rule of ``elements``: page elements that are furniture by their tag or class and id."""
+
+    name: str
+    tags: frozenset[str]
+    attribute: re.Pattern[str] | None
+    max_chars: int | None
+    min_link_share: float | None
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FurnitureRules:
     """The compiled contents of ``furniture.json``."""
 
     drop_line: tuple[LineRule, ...]
+    elements: tuple[ElementRule, ...]
+    dateline: tuple[re.Pattern[str], ...]
+    dateline_max_chars: int
+    linked_headline_min_words: int
     lead_in: re.Pattern[str]
     follow_max_lines: int
     follow_max_words: int
@@ -41,6 +63,7 @@ class FurnitureRules:
     author_split: re.Pattern[str]
     author_reject: re.Pattern[str]
     author_max_words: int
+    author_qualifier: re.Pattern[str]
 
 
 @cache
@@ -56,8 +79,23 @@ def load_rules() -> FurnitureRules:
         for rule in raw["drop_line"]
     )
     authors = raw["authors"]
+    elements = tuple(
+        ElementRule(
+            name=rule["name"],
+            tags=frozenset(rule.get("tags", ())),
+            attribute=re.compile(rule["attribute"], re.IGNORECASE) if rule.get("attribute") else None,
+            max_chars=rule.get("max_chars"),
+            min_link_share=rule.get("min_link_share"),
+            keywords=tuple(rule.get("keywords", ())),
+        )
+        for rule in raw["elements"]["rules"]
+    )
     return FurnitureRules(
         drop_line=rules,
+        elements=elements,
+        dateline=tuple(re.compile(p) for p in raw["dateline"]["patterns"]),
+        dateline_max_chars=int(raw["dateline"]["max_chars"]),
+        linked_headline_min_words=int(raw["linked_headline"]["min_words"]),
         lead_in=re.compile(raw["lead_in"]["pattern"], re.IGNORECASE),
         follow_max_lines=int(raw["lead_in"]["follow"]["max_lines"]),
         follow_max_words=int(raw["lead_in"]["follow"]["max_words"]),
@@ -66,6 +104,7 @@ def load_rules() -> FurnitureRules:
         author_split=re.compile(authors["split"], re.IGNORECASE),
         author_reject=re.compile(authors["reject"], re.IGNORECASE),
         author_max_words=int(authors["max_words"]),
+        author_qualifier=re.compile(authors["qualifier"], re.IGNORECASE),
     )
 
 
@@ -84,8 +123,101 @@ def furniture_rule(line: str, rules: FurnitureRules | None = None) -> str | None
     return None
 
 
+def prune_furniture(tree: HtmlElement, rules: FurnitureRules | None = None) -> list[str]:
+    """Remove furniture elements (``elements`` rules) from a parsed page, in place.
+
+    An element's tail text (the text after it, which belongs to its parent) is kept. An element inside
+    one already removed is not looked at again.
+
+    Args:
+        tree: The page, as :func:`trafilatura.load_html` or :mod:`lxml.html` parse it.
+        rules: The rules; by default those shipped with the package.
+
+    Returns:
+        The names of the rules that removed something, one per element removed, in document order.
+    """
+    rules = rules or load_rules()
+    tags = frozenset(tag for rule in rules.elements for tag in rule.tags)
+    path = " | ".join(["//*[@class or @id]", *(f"//{tag}" for tag in sorted(tags))])
+    keywords = _keywords(rules)
+    matches: dict[str, bool] = {}  # pages repeat their class names: test each distinct one once
+    doomed: list[tuple[HtmlElement, str]] = []
+    for element in tree.xpath(path):  # document order, each element once
+        if not isinstance(element.tag, str) or element.tag in _NEVER_PRUNED:
+            continue
+        attributes = f"{element.get('class') or ''} {element.get('id') or ''}"
+        matched = matches.get(attributes)
+        if matched is None:
+            # keywords first (a substring test), the rules' expressions only on what passes it
+            folded = attributes.lower()
+            quick = keywords is None or any(word in folded for word in keywords)
+            matched = matches[attributes] = quick and _any_attribute(rules).search(attributes) is not None
+        if element.tag not in tags and not matched:
+            continue
+        rule = _element_rule(element, attributes, rules)
+        if rule is not None:
+            doomed.append((element, rule))
+    removed: list[str] = []
+    gone: set[HtmlElement] = set()
+    for element, rule in doomed:
+        if any(parent in gone for parent in element.iterancestors()):
+            continue
+        gone.add(element)
+        removed.append(rule)
+        element.drop_tree()
+    return removed
+
+
+# The document's frame and the article wrapper are never furniture, whatever their class says.
+_NEVER_PRUNED = frozenset({"html", "head", "body", "main", "article"})
+
+
+@cache
+def _keywords(rules: FurnitureRules) -> frozenset[str] | None:
+    """Every attribute rule's keywords, or None (no quick test) when one of them has none."""
+    attribute_rules = [rule for rule in rules.elements if rule.attribute is not None]
+    if any(not rule.keywords for rule in attribute_rules):
+        return None
+    return frozenset(word for rule in attribute_rules for word in rule.keywords)
+
+
+@cache
+def _any_attribute(rules: FurnitureRules) -> re.Pattern[str]:
+    patterns = [f"(?:{rule.attribute.pattern})" for rule in rules.elements if rule.attribute is not None]
+    return re.compile("|".join(patterns) or "(?!)", re.IGNORECASE)
+
+
+def _element_rule(element: HtmlElement, attributes: str, rules: FurnitureRules) -> str | None:
+    for rule in rules.elements:
+        if element.tag not in rule.tags and (rule.attribute is None or not rule.attribute.search(attributes)):
+            continue
+        limit = rule.max_chars if rule.max_chars is not None else 10**9
+        length = _text_length(element, limit)
+        if length > limit:
+            continue
+        if rule.min_link_share is not None:
+            linked = sum(_text_length(a, limit) for a in element.iter("a"))
+            if not length or linked / length < rule.min_link_share:
+                continue
+        return rule.name
+    return None
+
+
+def _text_length(element: HtmlElement, limit: int) -> int:
+    """The number of non-space characters in ``element``'s text, counted no further than past ``limit``."""
+    total = 0
+    for text in element.itertext():
+        total += len(text) - text.count(" ") - text.count("\n") - text.count("\t")
+        if total > limit:
+            break
+    return total
+
+
 def remove_furniture(
-    lines: list[str], link_texts: set[str] | frozenset[str] = frozenset(), title: str | None = None
+    lines: list[str],
+    link_texts: set[str] | frozenset[str] = frozenset(),
+    title: str | None = None,
+    labels: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[str]]:
     """Split extracted lines into article text and page furniture.
 
@@ -95,6 +227,8 @@ def remove_furniture(
             page; a line that is nothing but a link, after a "Read more:" heading, is a linked headline.
         title: The page title; a heading repeating it among the first lines is dropped, since the
             title is kept in :attr:`Article.title`.
+        labels: Normalised section and category names the page declares (``article:section``); a line
+            among the first three that is only one of them is a section label, not text.
 
     Returns:
         The lines to keep and the lines dropped, each in their original order.
@@ -117,11 +251,30 @@ def remove_furniture(
         if rules.lead_in.search(stripped):
             follow = rules.follow_max_lines
             dropped.append(stripped)
-        elif (index < 3 and _repeats_title(key, title_key)) or furniture_rule(stripped, rules):
+        elif (
+            (index < 3 and (_repeats_title(key, title_key) or key in labels))
+            or (key in link_texts and _is_linked_headline(stripped, rules))
+            or furniture_rule(stripped, rules)
+        ):
             dropped.append(stripped)
         else:
             kept.append(stripped)
     return kept, dropped
+
+
+def split_dateline(paragraph: str, rules: FurnitureRules | None = None) -> tuple[str | None, str]:
+    """Split a wire dateline off the start of an article's first paragraph.
+
+    "TOKYO, May 16 (Reuters) - Japan and Portugal ..." gives ``("TOKYO, May 16 (Reuters)", "Japan and
+    Portugal ...")``. A paragraph without one comes back whole, with None.
+    """
+    rules = rules or load_rules()
+    for pattern in rules.dateline:
+        match = pattern.match(paragraph)
+        if match and match.end() <= rules.dateline_max_chars and match.end() < len(paragraph):
+            dateline = match.group("dateline").strip()
+            return dateline, paragraph[match.end() :]
+    return None, paragraph
 
 
 def _repeats_title(key: str, title_key: str | None) -> bool:
@@ -132,6 +285,10 @@ def _repeats_title(key: str, title_key: str | None) -> bool:
     return not rest or rest[0] in "|-–—:·•"
 
 
+def _is_linked_headline(line: str, rules: FurnitureRules) -> bool:
+    return len(line.split()) >= rules.linked_headline_min_words and _reads_as_headline(line, rules)
+
+
 def _reads_as_headline(line: str, rules: FurnitureRules) -> bool:
     return len(line.split()) <= rules.follow_max_words and not rules.sentence_end.search(line)
 
@@ -139,8 +296,10 @@ def _reads_as_headline(line: str, rules: FurnitureRules) -> bool:
 def clean_authors(raw: str | list[str] | None) -> list[str]:
     """Turn a byline into a list of names: "By Maria Lopes and Tom Reyes, Staff Writers" → two names.
 
-    Prefixes ("By", "Written by"), handles, email addresses, roles and dates are removed; pieces that
-    are not names (with digits, URLs, desk or team names, more than a few words) are dropped.
+    Prefixes ("By", "Written by"), handles, email addresses, roles, places ("in Tokyo", "Maria Lopes,
+    Tokyo") and dates are removed; pieces that are not names (with digits, URLs, desk or team names,
+    contact prompts such as "Email the author", more than a few words) are dropped. Names written in
+    capitals ("NAOKI FUJISAWA") are put in title case.
     """
     if not raw:
         return []
@@ -148,17 +307,30 @@ def clean_authors(raw: str | list[str] | None) -> list[str]:
     pieces = raw if isinstance(raw, list) else [raw]
     names: list[str] = []
     for piece in pieces:
+        if not isinstance(piece, str):
+            continue
         for pattern in rules.author_strip:
             piece = pattern.sub("", piece.strip())
-        for part in rules.author_split.split(piece):
-            name = part.strip(" \t-–—|:;,.'\"()[]")
-            for pattern in rules.author_strip[:1]:  # "By" again, as in "Text and photos by ..."
-                name = pattern.sub("", name)
-            if (
-                name
-                and len(name.split()) <= rules.author_max_words
-                and not rules.author_reject.search(name)
-                and name not in names
-            ):
-                names.append(name)
+        parts = [part for part in rules.author_split.split(piece) if part and part.strip()]
+        listed = len(parts) > 1
+        for part in parts:
+            # In "Maria Lopes, Tokyo" what follows the comma qualifies the name (a place, a role); in a
+            # list of names ("A, B and C") it is another name.
+            chunks = part.split(",")
+            for position, chunk in enumerate(chunks if listed else chunks[:1]):
+                name = _author_name(chunk, rules)
+                if name and (position == 0 or len(name.split()) > 1) and name not in names:
+                    names.append(name)
     return names
+
+
+def _author_name(text: str, rules: FurnitureRules) -> str | None:
+    name = text.strip(" \t-–—|:;,.'\"()[]/")
+    for pattern in rules.author_strip[:1]:  # "By" again, as in "Text and photos by ..."
+        name = pattern.sub("", name)
+    name = rules.author_qualifier.sub("", name).strip(" \t-–—|:;,.'\"()[]/")
+    if not name or len(name.split()) > rules.author_max_words or rules.author_reject.search(name):
+        return None
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return name

@@ -1,0 +1,230 @@
+"""WARC and WARC.gz files (web crawls such as Common Crawl's CC-NEWS): HTML responses into Articles.
+
+The file is streamed record by record with warcio, so memory stays flat whatever the file's size: at most
+one record's payload (itself capped at ``max_bytes``) is held at a time. Only ``response`` records with a
+2xx HTTP status and an HTML body are read; requests, metadata, redirects, images and the like are passed
+over silently, since a crawl is full of them.
+
+``WARC-Target-URI`` is the article's URL unless the page names a canonical one, and ``WARC-Date`` (the
+crawl time) is the publication date when the page gives none (``metadata["published_from"]`` is then
+``"warc-date"``).
+
+A broken record (unreadable headers, a bad ``Content-Length``, corrupt compression, a record cut short by
+a truncated file) yields an :class:`~newsgraph.errors.InputError` naming ``file@offset``; reading then
+resumes at the next record boundary found after it (the next gzip member in a ``.warc.gz``, the next
+``WARC/1.x`` line in a plain ``.warc``), so one bad record costs only itself.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from newsgraph.errors import InputError
+from newsgraph.schema import Article
+from newsgraph.sources.dates import normalise_published
+from newsgraph.sources.files import GZIP_MAGIC, human_size
+from newsgraph.sources.pages import HTML_TYPES, page_article, with_fallback_date
+
+WARC_SUFFIXES = frozenset({".warc"})
+
+# Bytes scanned at a time when looking for the next record after a broken one.
+_SCAN_CHUNK = 1 << 20
+_GZIP_MEMBER = GZIP_MAGIC + b"\x08"  # gzip magic followed by the deflate method byte
+_WARC_LINE = b"\nWARC/1."
+
+
+class _BrokenRecord(Exception):
+    """A record whose headers are unusable; reading skips to the next record."""
+
+
+# What reading a damaged record raises: warcio's own errors, compression and I/O errors, and the
+# AttributeError/TypeError/IndexError warcio lets escape on headers cut short (a missing URI is None).
+_PARSE_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    _BrokenRecord,
+    zlib.error,
+    EOFError,
+    ValueError,
+    OSError,
+    AttributeError,
+    TypeError,
+    IndexError,
+)
+
+
+def read_warc(
+    path: Path, published: str | None = None, max_bytes: int = 20_000_000
+) -> Iterator[Article | InputError]:
+    """Yield an Article per HTML response record of a WARC file, and an InputError per bad record.
+
+    Args:
+        path: A ``.warc`` or ``.warc.gz`` file (each record its own gzip member, as WARC writers do).
+        published: Reference date for pages that give none and records without a ``WARC-Date``.
+        max_bytes: Largest payload read from one record; a larger one is reported and skipped.
+
+    Yields:
+        Articles with ``metadata["source"]`` the file, ``metadata["warc_offset"]`` the record's byte
+        offset, ``metadata["warc_record_id"]`` and ``metadata["warc_date"]``; InputErrors named
+        ``file@offset`` for bad records, or ``file`` when the file cannot be read at all.
+    """
+    source = str(path)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        yield InputError(source, "no such file or directory")
+        return
+    except OSError as exc:
+        yield InputError(source, f"cannot be read: {exc.strerror or exc}")
+        return
+    with handle:
+        compressed = handle.read(2) == GZIP_MAGIC
+        size = handle.seek(0, 2)
+        if size == 0:
+            yield InputError(source, "empty file")
+            return
+        start = 0
+        records = 0
+        while start is not None:
+            handle.seek(start)
+            iterator = ArchiveIterator(handle)
+            offset = start
+            try:
+                for record in iterator:
+                    offset = iterator.offset
+                    records += 1
+                    item = _read_record(record, source, offset, published, max_bytes)
+                    if item is not None:
+                        yield item
+                end = iterator.offset
+            except _PARSE_ERRORS as exc:
+                offset = iterator.offset if iterator.offset >= offset else offset
+                if records == 0 and offset == 0 and not _starts_like_warc(handle, compressed):
+                    yield InputError(source, "is not a WARC file", "it does not start with a WARC/1.x record")
+                    return
+                start = _next_record(handle, offset + 1, compressed)
+                skipped = (start if start is not None else size) - offset
+                yield InputError(
+                    f"{source}@{offset}",
+                    f"broken WARC record ({_describe(exc)}); skipped {human_size(skipped)}",
+                    "the file may be truncated" if start is None else None,
+                )
+                continue
+            if end < size:
+                yield InputError(
+                    f"{source}@{end}",
+                    f"the last {human_size(size - end)} are not a complete WARC record",
+                    "the file may be truncated",
+                )
+            start = None
+
+
+def _read_record(
+    record: Any, source: str, offset: int, published: str | None, max_bytes: int
+) -> Article | InputError | None:
+    """Return the record's Article, an InputError, or None for a record that is not an HTML page."""
+    headers = record.rec_headers
+    length = headers.get_header("Content-Length")
+    if length is None or not length.strip().isdigit():
+        raise _BrokenRecord(f"Content-Length {length!r} is not a number")
+    where = f"{source}@{offset}"
+    wanted = record.rec_type == "response" and _is_html_response(record)
+    payload = b""
+    if wanted:
+        payload = record.content_stream().read(max_bytes + 1)
+    missing = _drain(record.raw_stream)
+    if missing:
+        return InputError(
+            where,
+            f"record is cut short: {human_size(missing)} of its declared length are missing",
+            "the file may be truncated",
+        )
+    if not wanted:
+        return None
+    url = headers.get_header("WARC-Target-URI") or where
+    if len(payload) > max_bytes:
+        return InputError(url, f"is over the {human_size(max_bytes)} limit (in {where})", "raise --max-bytes")
+    if not payload.strip():
+        return InputError(url, f"empty response (in {where})")
+    charset = _charset(record.http_headers.get_header("Content-Type"))
+    try:
+        article = page_article(payload, url, charset=charset)
+    except InputError as error:
+        return InputError(error.source, f"{error.problem} (in {where})", error.hint)
+    warc_date = headers.get_header("WARC-Date")
+    article = with_fallback_date(article, normalise_published(warc_date), "warc-date")
+    article = with_fallback_date(article, published, "reference")
+    article.metadata.update(source=source, warc_offset=offset)
+    for name, key in (("WARC-Record-ID", "warc_record_id"), ("WARC-Date", "warc_date")):
+        value = headers.get_header(name)
+        if value:
+            article.metadata[key] = value
+    return article
+
+
+def _is_html_response(record: Any) -> bool:
+    http = record.http_headers
+    if http is None:
+        return False
+    status = http.get_statuscode() or ""
+    if not status.startswith("2"):
+        return False
+    kind = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    return kind in HTML_TYPES or kind == ""
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None
+
+
+def _drain(stream: Any) -> int:
+    """Read a record's remaining bytes; return how many its Content-Length promised but the file lacked."""
+    while stream.read(_SCAN_CHUNK):
+        pass
+    return max(0, int(getattr(stream, "limit", 0) or 0))
+
+
+def _starts_like_warc(handle: IO[bytes], compressed: bool) -> bool:
+    handle.seek(0)
+    head = handle.read(_SCAN_CHUNK)
+    if compressed:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def _next_record(handle: IO[bytes], start: int, compressed: bool) -> int | None:
+    """Return the offset of the next plausible record start at or after ``start``, or None."""
+    marker = _GZIP_MEMBER if compressed else _WARC_LINE
+    skip = 0 if compressed else 1  # a WARC line starts after its newline
+    position = start
+    handle.seek(position)
+    tail = b""
+    while True:
+        chunk = handle.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        window = tail + chunk
+        found = window.find(marker)
+        if found >= 0:
+            return position - len(tail) + found + skip
+        tail = window[-(len(marker) - 1) :]
+        position += len(chunk)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"

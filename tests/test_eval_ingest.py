@@ -1,0 +1,166 @@
+"""``eval extraction`` and ``eval dates``: the benchmarks' metrics, on folders made here and on real sets."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import eval_data
+from newsgraph.cli import main
+from newsgraph.errors import EvalError
+from newsgraph.evaluation.dates import evaluate_dates
+from newsgraph.evaluation.extraction import evaluate_extraction, page_counts, shingles, summarise
+
+ARTICLE = (
+    "<p>The regional water board approved a new reservoir on the Alder river on Thursday after a two-year "
+    "review of its cost and of the farmland it will flood.</p>"
+    '<p>"We need the storage before the next dry summer," board chair Ines Duarte said after the vote, '
+    "adding that the farmers affected would be paid before work begins.</p>"
+    "<p>Construction is due to start in the autumn and take about four years, the board said.</p>"
+)
+GOLD = (
+    "The regional water board approved a new reservoir on the Alder river on Thursday after a two-year "
+    'review of its cost and of the farmland it will flood.\n"We need the storage before the next dry '
+    'summer," board chair Ines Duarte said after the vote, adding that the farmers affected would be paid '
+    "before work begins.\nConstruction is due to start in the autumn and take about four years, the board "
+    "said."
+)
+
+
+# --- the shingle metric --------------------------------------------------------------------------
+
+
+def test_shingles_are_four_word_runs_of_word_characters() -> None:
+    assert shingles("One, two; three four five!") == {
+        ("One", "two", "three", "four"): 1,
+        ("two", "three", "four", "five"): 1,
+    }
+    assert shingles("Two words") == {("Two", "words"): 1}
+    assert shingles("") == {}
+
+
+def test_page_counts_are_normalised_per_page() -> None:
+    assert page_counts("a b c d e", "a b c d e") == (1.0, 0.0, 0.0)
+    tp, fp, fn = page_counts("a b c d e f", "a b c d x y")
+    assert (tp, fp, fn) == pytest.approx((1 / 5, 2 / 5, 2 / 5))
+    assert page_counts("a b c d", "") == (0.0, 0.0, 1.0)
+    assert page_counts("", "") == (0.0, 0.0, 0.0)
+
+
+def test_precision_skips_pages_with_no_prediction_and_f1_is_of_the_averages() -> None:
+    perfect = page_counts("a b c d e", "a b c d e")
+    half = page_counts("a b c d e f g", "a b c d e x y")  # 2 shared of 4 predicted and 4 gold
+    missing = page_counts("a b c d e", "")
+    score = summarise([perfect, half, missing], samples=0)
+    assert score.precision == pytest.approx((1 + 0.5) / 2)  # the empty prediction has no precision
+    assert score.recall == pytest.approx((1 + 0.5 + 0) / 3)
+    assert score.f1 == pytest.approx(2 * 0.75 * 0.5 / 1.25)
+
+
+def test_bootstrap_intervals_repeat_with_the_seed() -> None:
+    counts = [page_counts("a b c d e f", "a b c d e"), page_counts("a b c d e", "x b c d e"), (1.0, 0.0, 0.0)]
+    assert summarise(counts) == summarise(counts)
+    assert summarise(counts).f1_ci > 0
+
+
+# --- on folders made here ------------------------------------------------------------------------
+
+
+def scrapinghub_folder(root: Path) -> Path:
+    (root / "html").mkdir(parents=True)
+    nav = "<nav><a href='/'>Home</a></nav>"
+    page = f"<html><body>{nav}<article><h1>Reservoir</h1>{ARTICLE}</article></body></html>"
+    (root / "html" / "p1.html.gz").write_bytes(gzip.compress(page.encode("utf-8")))
+    (root / "ground-truth.json").write_text(
+        json.dumps({"p1": {"articleBody": GOLD, "url": "https://x.example/p1"}})
+    )
+    return root
+
+
+DATED = 'content="2024-03-14T09:00:00+01:00"'
+
+
+def htmldate_folder(root: Path) -> Path:
+    (root / "html").mkdir(parents=True)
+    pages = {
+        "https://x.example/a": ("a.html", "2024-03-14", f'<meta property="article:published_time" {DATED}>'),
+        "https://x.example/b": ("b.html", "2021-05-02", ""),
+    }  # fmt: skip
+    gold = {}
+    for url, (name, day, head) in pages.items():
+        html = f"<html><head>{head}</head><body><article><h1>Reservoir</h1>{ARTICLE}</article></body></html>"
+        (root / "html" / f"{name}.gz").write_bytes(gzip.compress(html.encode("utf-8")))
+        gold[url] = {"file": name, "date": day}
+    (root / "gold.json").write_text(json.dumps(gold))
+    return root
+
+
+def test_extraction_report_puts_both_systems_side_by_side(tmp_path: Path) -> None:
+    report = evaluate_extraction(scrapinghub_folder(tmp_path / "sh"))
+    assert [s.name for s in report.systems] == ["newsgraph", "trafilatura"]
+    newsgraph = report.systems[0]
+    assert newsgraph.score.f1 == pytest.approx(1.0)
+    assert newsgraph.pages["p1"] == (1.0, 0.0, 0.0)
+
+
+def test_dates_report_counts_right_wrong_and_missing(tmp_path: Path) -> None:
+    report = evaluate_dates(htmldate_folder(tmp_path / "hd"))
+    assert [s.name for s in report.systems] == ["newsgraph", "htmldate extensive", "htmldate fast"]
+    newsgraph = report.systems[0]
+    assert (newsgraph.correct, newsgraph.wrong, newsgraph.missing) == (1, 0, 1)
+    assert newsgraph.accuracy == 0.5
+    assert newsgraph.answers == {"https://x.example/a": "2024-03-14", "https://x.example/b": None}
+
+
+def test_missing_or_malformed_folders_say_what_to_give(tmp_path: Path) -> None:
+    with pytest.raises(EvalError, match=r"ground-truth\.json"):
+        evaluate_extraction(tmp_path)
+    with pytest.raises(EvalError, match=r"gold\.json"):
+        evaluate_dates(tmp_path)
+    (tmp_path / "gold.json").write_text("[1, 2]")
+    with pytest.raises(EvalError, match="expected an object"):
+        evaluate_dates(tmp_path)
+    with pytest.raises(EvalError, match="unknown system"):
+        evaluate_extraction(scrapinghub_folder(tmp_path / "sh"), systems=["boilerpipe"])
+
+
+def test_cli_commands(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["eval", "extraction", "--scrapinghub", str(scrapinghub_folder(tmp_path / "sh"))]
+    )
+    assert result.exit_code == 0, result.output
+    assert "newsgraph" in result.output and "trafilatura" in result.output
+    result = runner.invoke(
+        main, ["eval", "dates", "--htmldate", str(htmldate_folder(tmp_path / "hd")), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    systems = json.loads(result.output)["systems"]
+    assert systems[0]["accuracy"] == 0.5
+    result = runner.invoke(main, ["eval", "dates", "--htmldate", str(tmp_path)])
+    assert result.exit_code == 1 and "Error:" in result.output and "gold.json" in result.output
+    for command in ("extraction", "dates"):
+        assert "Examples:" in runner.invoke(main, ["eval", command, "--help"]).output
+
+
+# --- on the shared evaluation sets ---------------------------------------------------------------
+
+
+def test_scrapinghub_first_pages_newsgraph_at_least_trafilatura() -> None:
+    report = evaluate_extraction(eval_data("scrapinghub"), limit=30)
+    newsgraph, trafilatura = report.systems
+    assert report.pages == 30
+    assert newsgraph.score.f1 >= trafilatura.score.f1
+    assert newsgraph.score.f1 > 0.9
+
+
+def test_htmldate_first_pages_newsgraph_at_least_htmldate_extensive() -> None:
+    report = evaluate_dates(eval_data("htmldate-dev"), systems=("newsgraph", "htmldate extensive"), limit=150)
+    newsgraph, extensive = report.systems
+    assert newsgraph.pages == 150
+    assert newsgraph.accuracy >= extensive.accuracy
+    assert newsgraph.accuracy > 0.85
