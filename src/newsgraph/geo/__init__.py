@@ -1,0 +1,1 @@
+"""Geography: an offline GeoNames gazetteer, demonyms, and toponym resolution with evidence."""

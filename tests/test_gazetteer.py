@@ -1,0 +1,111 @@
+"""The offline GeoNames gazetteer: name folding, lookup, case rules, the build command."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from newsgraph.cli import main
+from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.outlets import country_of_url
+from newsgraph.geo.resolve import candidates_for
+from newsgraph.geo.text import name_key
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("St. Louis", "saint louis"),
+        ("Saint Louis", "saint louis"),
+        ("Winston-Salem", "winston salem"),
+        ("Bogotá", "bogota"),
+        ("U.S.", "us"),
+        ("N.Y.", "ny"),
+        ("‘Afrīn", "afrin"),
+        ("Côte d’Ivoire", "cote d'ivoire"),
+    ],
+)
+def test_name_key_folds_spelling_variants(name, key):
+    assert name_key(name) == key
+
+
+def test_lookup_finds_every_paris_with_coordinates(gaz):
+    found = gaz.lookup("Paris")
+    countries = {c.country for c in found}
+    assert {"FR", "US"} <= countries
+    capital = next(c for c in found if c.feature == "PPLC")
+    assert capital.geonameid == 2988507
+    assert 48 < capital.lat < 49 and 2 < capital.lon < 3
+
+
+def test_tokyo_the_city_is_preferred_to_the_prefecture(gaz):
+    assert [c.geonameid for c in candidates_for("Tokyo", gaz)] == [1850147]
+
+
+def test_capital_letters_keep_us_apart_from_the_village_of_us(gaz):
+    assert {c.country for c in gaz.lookup("US")} == {"US", "FR"}  # the index has both…
+    assert [c.feature for c in candidates_for("US", gaz)] == ["PCLI"]  # …"US" as written means one
+    assert [c.feature for c in candidates_for("U.S.", gaz)] == ["PCLI"]
+
+
+def test_style_book_abbreviations_only_match_as_written(gaz):
+    assert [c.name for c in candidates_for("Va.", gaz) if c.feature == "ADM1"] == ["Virginia"]
+    assert [c.name for c in candidates_for("W.Va.", gaz)] == ["West Virginia"]
+    assert not [c for c in candidates_for("va", gaz) if c.name == "Virginia"]
+
+
+def test_regions_and_seas_are_in_the_index(gaz):
+    assert candidates_for("Middle East", gaz)[0].feature == "RGN"
+    assert {c.feature for c in candidates_for("the Mediterranean", gaz)} == {"SEA"}
+
+
+def test_get_and_country_and_admin1(gaz):
+    assert gaz.get(1850147).name == "Tokyo"
+    assert gaz.country("pt").name == "Portugal"
+    assert gaz.admin1("US", "TX").name == "Texas"
+    assert gaz.get(-999_999) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [
+        ("https://www.irishtimes.ie/news/x", "IE"),
+        ("https://www.bbc.co.uk/news", "GB"),
+        ("https://www.nola.com/news", None),
+        ("https://techcrunch.io/x", None),
+        (None, None),
+    ],
+)
+def test_outlet_country_from_its_domain(url, country):
+    assert country_of_url(url) == country
+
+
+def test_build_command_writes_a_working_index(tmp_path):
+    target = tmp_path / "gaz.sqlite"
+    result = CliRunner().invoke(main, ["gazetteer", "build", "--path", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "places" in result.output and target.exists()
+    built = Gazetteer(target)
+    assert len(built) > 250_000
+    assert any(c.geonameid == 1880251 for c in built.lookup("Singapore"))
+
+
+def test_lookup_command_and_unknown_names():
+    result = CliRunner().invoke(main, ["gazetteer", "lookup", "Springfield", "Xqzzyville"])
+    assert result.exit_code == 0, result.output
+    assert "Illinois" in result.output
+    assert "Xqzzyville: not in the gazetteer" in result.output
+
+
+def test_a_corrupt_gazetteer_file_is_a_clear_error(tmp_path):
+    from newsgraph.errors import NewsgraphError
+
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database")
+    with pytest.raises(NewsgraphError, match="gazetteer build"):
+        Gazetteer(bad)
