@@ -17,19 +17,20 @@ Scoring follows TempEval-3 task A (UzZaman et al., 2013), micro-averaged over th
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rich.table import Table
 from spacy.language import Language
 
 from newsgraph.errors import EvalError
 from newsgraph.extract.times import find_times
-from newsgraph.schema import Span, TimeRef
+from newsgraph.schema import Article, Record, Span, TimeRef
 
 METRICS: tuple[str, ...] = ("strict", "relaxed", "value", "type")
 
@@ -212,7 +213,7 @@ class TimemlReport:
         """The scores as a rich table, percentages with one decimal."""
         strict = self.scores["strict"]
         title = f"TimeML times: {self.documents} documents, {strict.gold} gold / {strict.predicted} predicted"
-        table = Table(title=title)
+        table = Table(title=title, min_width=len(title) + 4)
         table.add_column("metric")
         for name in ("P", "R", "F1"):
             table.add_column(name, justify="right")
@@ -256,22 +257,70 @@ def score_times(pairs: Iterable[tuple[TimemlDocument, Sequence[TimeRef]]]) -> Ti
     return report
 
 
-def evaluate_timeml(directory: str | Path, nlp: Language, batch_size: int = 16) -> TimemlReport:
-    """Run :func:`newsgraph.extract.times.find_times` over a TimeML corpus and score it.
+class Analyzer(Protocol):
+    """What :func:`evaluate_timeml` needs from :class:`newsgraph.pipeline.Pipeline`."""
 
-    Each document is parsed with ``nlp`` and normalised against its document creation time.
+    def analyze(
+        self, articles: Iterable[Article], processes: int = ..., batch_size: int = ...
+    ) -> Iterator[Record]:
+        """Analyse articles into records, in input order."""
+        ...
+
+
+def evaluate_timeml(
+    directory: str | Path,
+    nlp: Language | Analyzer,
+    batch_size: int = 16,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
+) -> TimemlReport:
+    """Find and normalise the times of a TimeML corpus and score them.
+
+    Each document is analysed as an article published on its document creation time.
 
     Args:
         directory: A folder of ``.tml`` files, searched recursively (``../shared/eval/timebank-aquaint``).
-        nlp: A spaCy pipeline with a tagger, parser and NER.
+        nlp: A :class:`newsgraph.pipeline.Pipeline`, whose TIMES stage is scored as users get it, or a bare
+            spaCy pipeline with a tagger, parser and NER, over which :func:`find_times` runs directly.
         batch_size: Documents per ``nlp.pipe`` batch.
+        limit: Score only the first ``limit`` documents in path order.
+        progress: Called as ``progress(done, total)`` after each document.
+        processes: Worker processes for the analysis.
 
     Returns:
         The :class:`TimemlReport`.
 
     Raises:
-        EvalError: The folder is missing, empty or holds malformed TimeML.
+        EvalError: The folder is missing, empty or holds malformed TimeML, or the pipeline changed a text.
     """
-    documents = list(load_timeml(directory))
-    docs = nlp.pipe((d.text for d in documents), batch_size=batch_size)
-    return score_times((d, find_times(doc, d.dct)) for d, doc in zip(documents, docs, strict=True))
+    if limit is not None and limit < 0:
+        raise EvalError(f"limit must be 0 or more, got {limit}")
+    documents = list(itertools.islice(load_timeml(directory), limit))
+    report = TimemlReport()
+    for done, (document, predicted) in enumerate(_predict(documents, nlp, batch_size, processes), start=1):
+        report.add(document, predicted)
+        if progress is not None:
+            progress(done, len(documents))
+    return report
+
+
+def _predict(
+    documents: list[TimemlDocument], nlp: Language | Analyzer, batch_size: int, processes: int
+) -> Iterator[tuple[TimemlDocument, list[TimeRef]]]:
+    """Each document with the times found in it, in input order."""
+    if isinstance(nlp, Language):
+        docs = nlp.pipe((d.text for d in documents), batch_size=batch_size, n_process=processes)
+        for document, doc in zip(documents, docs, strict=True):
+            yield document, find_times(doc, document.dct)
+        return
+    articles = (
+        Article(text=d.text, id=d.id, published=d.dct.isoformat() if d.dct else None) for d in documents
+    )
+    records = nlp.analyze(articles, processes=processes, batch_size=batch_size)
+    for document, record in zip(documents, records, strict=True):
+        if record.article.text != document.text:
+            raise EvalError(
+                f"{document.id}: the pipeline changed the article text, so its offsets cannot be scored"
+            )
+        yield document, record.times
