@@ -16,6 +16,7 @@ def quoted(text):
         ("‘We won’t stop,’ the minister’s aide said.", ["‘We won’t stop,’"]),
         ("Japan’s ministry didn’t comment.", []),
         ("It was the ‘90s.", []),
+        ("''It's a boon for lawyers,'' he said.", ["''It's a boon for lawyers,''"]),
         ("“Unclosed quote here.\n\nNext paragraph has no mark.", []),
     ],
 )

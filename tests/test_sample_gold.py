@@ -15,7 +15,8 @@ from newsgraph.sources import read_articles
 pytestmark = pytest.mark.slow
 
 GOLD = Path(__file__).parent / "gold" / "sample_attributions.json"
-# Measured: precision 0.81, recall 0.88, speaker accuracy 0.81, via accuracy 0.90, kind accuracy 0.99.
+# Measured (issue 4, learned role model): precision 0.79, recall 0.89, speaker accuracy 0.81, via accuracy
+# 0.93, kind accuracy 1.00.
 FLOORS = {
     "precision": 0.78,
     "recall": 0.85,
@@ -48,3 +49,28 @@ def test_floor(report, metric):
 
 def test_hedged_sentences_give_no_attribution(report):
     assert report.hedge_violations == 0
+
+
+def test_hedged_sentences_become_claims_without_speaker(pipeline):
+    gold = load_gold(GOLD)
+    root = sample_dir()
+    articles = {
+        a.id: a
+        for a in read_articles([root / "wire.jsonl", root / "html", root / "text"])
+        if not isinstance(a, Exception)
+    }
+    checked = 0
+    for doc_id, sentences in gold["_hedged"].items():
+        if not sentences or doc_id not in articles:
+            continue
+        record = pipeline.analyze_one(articles[doc_id])
+        text = record.article.text
+        for sentence in sentences:
+            start = text.find(sentence[:40])
+            if start < 0:
+                continue
+            claims = [c for c in record.claims if start <= c.content[0] < start + len(sentence)]
+            assert claims, f"{doc_id}: no claim for {sentence!r}"
+            assert all(c.speaker is None and c.source is None for c in claims)
+            checked += 1
+    assert checked >= 20

@@ -18,12 +18,16 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsgraph.extract.attribution import find_attributions
+from newsgraph.extract import countries
+from newsgraph.extract.actors import describe_entities
+from newsgraph.extract.attribution import find_attributions_and_claims
 from newsgraph.extract.entities import find_entities
 from newsgraph.extract.events import find_events
 from newsgraph.extract.places import find_places
+from newsgraph.extract.plover import load_lexicon
+from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
-from newsgraph.schema import Article, Entity, Place, Record, TimeRef
+from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
 
 COMPONENTS = (
     "newsgraph_entities",
@@ -63,7 +67,8 @@ def reference_date(doc: Doc) -> dt.date | None:
 @Language.factory("newsgraph_entities", requires=["doc.ents"], assigns=["doc._.newsgraph"])
 def make_entities(nlp: Language, name: str) -> Any:
     def entities(doc: Doc) -> Doc:
-        _results(doc)["entities"] = [e.to_dict() for e in find_entities(doc)]
+        found = describe_entities(doc, find_entities(doc))  # country and sector of each entity
+        _results(doc)["entities"] = [e.to_dict() for e in found]
         return doc
 
     return entities
@@ -73,20 +78,40 @@ def make_entities(nlp: Language, name: str) -> Any:
     "newsgraph_attribution", requires=["token.dep", "doc.sents", "doc.ents"], assigns=["doc._.newsgraph"]
 )
 def make_attribution(nlp: Language, name: str) -> Any:
+    # The role model loads here, once per process, not per document.
+    tagger = default_tagger()
+
     def attribution(doc: Doc) -> Doc:
         results = _results(doc)
         if "entities" not in results:
             results["entities"] = [e.to_dict() for e in find_entities(doc)]
-        results["attributions"] = [a.to_dict() for a in find_attributions(doc, _entities(doc))]
+        found, claims = find_attributions_and_claims(doc, _entities(doc), tagger.tag(doc))
+        results["attributions"] = [a.to_dict() for a in found]
+        results["claims"] = [c.to_dict() for c in claims]
         return doc
 
     return attribution
 
 
+if not Doc.has_extension("url"):
+    # The article's URL, when the caller sets it: the outlet's country is evidence for place resolution.
+    Doc.set_extension("url", default=None)
+
+
 @Language.factory("newsgraph_places", requires=["doc.ents"], assigns=["doc._.newsgraph"])
 def make_places(nlp: Language, name: str) -> Any:
+    from newsgraph.geo.gazetteer import Gazetteer
+    from newsgraph.geo.outlets import country_of_url
+
+    # The gazetteer loads here, once per process (built into the user cache on first use), not per document.
+    gazetteer = Gazetteer.default()
+
     def places(doc: Doc) -> Doc:
-        _results(doc)["places"] = [p.to_dict() for p in find_places(doc)]
+        outlet = country_of_url(doc._.url)
+        entities = _results(doc).get("entities", [])
+        persons = [tuple(m) for e in entities if e["type"] == "PERSON" for m in e["mentions"]]
+        found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons)
+        _results(doc)["places"] = [p.to_dict() for p in found]
         return doc
 
     return places
@@ -103,11 +128,20 @@ def make_times(nlp: Language, name: str) -> Any:
 
 @Language.factory("newsgraph_events", requires=["token.dep"], assigns=["doc._.newsgraph"])
 def make_events(nlp: Language, name: str) -> Any:
+    # The event lexicon and the country tables load once per process, here rather than on the first Doc.
+    load_lexicon()
+    countries.countries()
+
     def events(doc: Doc) -> Doc:
         results = _results(doc)
         places = [Place.from_dict(p) for p in results.get("places", [])]
         times = [TimeRef.from_dict(t) for t in results.get("times", [])]
-        results["events"] = [e.to_dict() for e in find_events(doc, _entities(doc), places, times)]
+        attributions = [Attribution.from_dict(a) for a in results.get("attributions", [])]
+        entities = _entities(doc)
+        if entities and all(e.country is None and e.sector is None for e in entities):
+            entities = describe_entities(doc, entities)  # a pipeline whose entities were not described
+        found = find_events(doc, entities, places, times, attributions, reference_date(doc))
+        results["events"] = [e.to_dict() for e in found]
         return doc
 
     return events

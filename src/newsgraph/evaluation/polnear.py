@@ -27,6 +27,11 @@ Scoring follows the per-role tables of the attribution literature (PolNeAR, Cofe
 - **relation**: a predicted attribution matches a gold one when content, source and cue all match as in
   *exact* (a role missing on one side must be missing on the other).
 
+Predictions are put in the gold's shape first: attributions sharing a cue and source are one relation whose
+content is the extent of their contents (newsgraph gives each piece of a split quote its own attribution;
+PolNeAR gives them one relation with a discontinuous content), attributions marked ``nested`` are left out
+(PolNeAR annotates only the outer one), and a record's ``claims`` count as relations without a source.
+
 Every figure is also given for the **quoted** subset: gold and predicted attributions whose content is
 quote-marked, meaning a quote character (“ ” " « » ‘ ’) lies within two characters of the start or end of
 the content's extent (a ‘ or ’ between two letters is an apostrophe and does not count).
@@ -60,6 +65,8 @@ QUOTE_WINDOW = 2
 _TRIMMED = frozenset(" \t\r\n\u00a0") | QUOTE_CHARS | frozenset("'`.,;:!?…")
 _TOKEN = re.compile(r"\w+")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A brat annotation line starts with its id: T3, E1, A2, R4, N1, or # for notes.
+_BRAT_ID = re.compile(r"^(?:[TEARNM]\d+|#\d*)$")
 
 Fragments = tuple[Span, ...]
 
@@ -134,6 +141,9 @@ def parse_brat(ann: str, text: str | None = None, source: str = "<annotations>")
             continue
         where = f"{source}:{number}"
         parts = line.split("\t")
+        if not _BRAT_ID.match(parts[0]):
+            # The text field of a span that crosses a line break goes on over the following lines.
+            continue
         if line[0] == "T":
             spans[parts[0]] = _read_text_bound(parts, where, text)
         elif line[0] == "E":
@@ -353,13 +363,7 @@ class AttributionReport:
         """Score one article's predicted attributions against its gold ones."""
         text = gold.text
         gold_units = [{role: a.fragments(role) for role in ROLES} for a in gold.attributions]
-        predicted_units = [
-            {
-                role: (span,) if span is not None else ()
-                for role, span in zip(ROLES, (a.content, a.source, a.cue), strict=True)
-            }
-            for a in predicted
-        ]
+        predicted_units = _predicted_units(predicted)
         quoted_gold = [u for u in gold_units if _quote_marked(text, u["content"])]
         quoted_predicted = [u for u in predicted_units if _quote_marked(text, u["content"])]
         self.articles += 1
@@ -443,6 +447,34 @@ class AttributionReport:
             if subset != SUBSETS[-1]:
                 table.add_section()
         return table
+
+
+def _predicted_units(predicted: Sequence[Attribution]) -> list[dict[str, Fragments]]:
+    """Predicted attributions as gold-shaped relations.
+
+    PolNeAR gives one relation per cue, with every piece of its content as a fragment ("“A,” she said, “B.”"
+    is one relation whose content is A and B), and annotates only the outermost of nested attributions. So
+    predicted attributions that share a cue (and source) are joined into one relation whose content
+    fragments are their contents, and nested ones (``Attribution.nested``) are left out.
+    """
+    units: list[dict[str, Fragments]] = []
+    by_cue: dict[tuple[Span, Span | None], dict[str, Fragments]] = {}
+    for a in predicted:
+        if a.nested:
+            continue
+        if a.cue is not None:
+            unit = by_cue.get((a.cue, a.source))
+            if unit is not None:
+                unit["content"] = tuple(sorted({*unit["content"], a.content}))
+                continue
+        unit = {
+            role: (span,) if span is not None else ()
+            for role, span in zip(ROLES, (a.content, a.source, a.cue), strict=True)
+        }
+        if a.cue is not None:
+            by_cue[(a.cue, a.source)] = unit
+        units.append(unit)
+    return units
 
 
 def _percent(value: float) -> str:
@@ -577,7 +609,8 @@ def evaluate_attribution(
             raise EvalError(
                 f"{gold.id}: the pipeline changed the article text, so its offsets cannot be scored"
             )
-        report.add(gold, record.attributions)
+        # Claims are attributions without a source; PolNeAR annotates those too (Attribution-no-source).
+        report.add(gold, [*record.attributions, *record.claims])
         done += 1
         if progress is not None:
             progress(done, len(golds))

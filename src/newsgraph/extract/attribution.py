@@ -1,38 +1,63 @@
-"""Attribution: who said what, according to whom, from the dependency parse and quote marks.
+"""Attribution: who said what, according to whom.
 
-``find_attributions(doc, entities)`` finds reporting cues ("said", "told reporters", "according to",
-"was quoted as saying by"), their source and content, classifies each as direct, indirect or mixed,
-resolves the speaker to an entity (through pronouns and role descriptions), and records reporting chains
-(``via``).
-Hedged claims with no named source ("are thought to have met", "reportedly") yield no attribution.
+:func:`find_attributions_and_claims` works in three steps:
+
+1. **Roles.** A CRF trained on PolNeAR (:mod:`newsgraph.extract.roles`) tags every token as part of a source,
+   a cue or a content, the way PolNeAR annotates them: cues are verb groups, nouns or phrases ("said", "has
+   repeatedly called for", "according to", "in the eyes of"), contents include their complementiser
+   ("that …") and their quote marks, sources include their modifiers.
+2. **Assembly.** Each cue takes the source and contents that belong to it: those its parse links to it, else
+   the nearest in its sentence, then in its paragraph. A content with no cue of its own continues the
+   nearest attribution before it (a quote running on into the next paragraph, a "floating" quote).
+3. **Resolution.** The source becomes a speaker entity of the article (names, surnames with honorifics,
+   role descriptions, pronouns); the speaker's role is recorded; reporting chains (``via``) come from "X was
+   quoted as saying by Y", "X quoted Y as saying", "X told Kyodo News", and from attributions nested in
+   another's content ("Reuters reported that the minister said …"), which rules add because PolNeAR
+   annotates only the outer one.
+
+A content whose cue has no source ("officials are thought to have met", "it is expected that …") is a claim,
+not an attribution: it is returned apart, with no speaker.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import gender_of, is_news_organisation
 from newsgraph.extract.lexicon import (
+    HEDGE_ADVERBS,
     HEDGE_VERBS,
     NON_SPEAKERS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
-    SPEECH_VERBS,
+    STRONG_SPEECH_VERBS,
     THING_PRONOUNS,
-    WEAK_SPEECH_VERBS,
 )
 from newsgraph.extract.quotes import find_quote_spans
+from newsgraph.extract.roles import RoleSpan, paragraphs, tag_roles
 from newsgraph.schema import Attribution, Entity, Via
 
-_SUBJECTS = ("nsubj", "nsubjpass")
-_TRIM = " \t\n,;:.—–-"
 # How far back (in characters) a pronoun may reach for its speaker. Wire stories switch speakers every
 # few paragraphs; two paragraphs of ~600 characters cover "He also said…" after a quote.
 _PRONOUN_WINDOW = 1200
+# A content with no cue in its paragraph continues the attribution before it only this many paragraphs
+# back: PolNeAR's multi-paragraph quotes and "floating" quotes follow their cue's paragraph directly.
+_CONTINUATION_PARAGRAPHS = 1
+# Quoted passages shorter than this are titles, nicknames or scare quotes rather than floating speech.
+_FLOATING_MIN_WORDS = 5
+_OPENING_MARKS = '“"«‘'
+_CLOSING_MARKS = '”"»’'
+_EDGE_PUNCT = " \t\n,;:.—–-"
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
+_DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
 
 
 def _char_span(tokens: Iterable[Token]) -> tuple[int, int]:
@@ -40,26 +65,46 @@ def _char_span(tokens: Iterable[Token]) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _trim(text: str, start: int, end: int, chars: str = _TRIM) -> tuple[int, int]:
-    while start < end and text[start] in chars:
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
+def _root(span: Span) -> Token:
+    """The token of ``span`` whose head lies outside it (the first such when there are several)."""
+    for tok in span:
+        if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
+            return tok
+    return span[0]
+
+
+def _np_span(tok: Token, text: str) -> tuple[int, int]:
+    """The noun phrase headed by ``tok``, without trailing appositives, relative clauses or punctuation."""
+    keep = [tok]
+    for c in tok.lefts:
+        keep.extend(c.subtree)
+    for c in tok.rights:
+        if c.dep_ in ("appos", "relcl", "punct", "acl", "cc", "conj"):
+            break
+        keep.extend(c.subtree)
+    keep.sort(key=lambda t: t.i)
+    start, end = _char_span(keep)
+    while start < end and text[start] in _EDGE_PUNCT:
         start += 1
-    while end > start and text[end - 1] in chars:
+    while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     return start, end
-
-
-def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
-    toks = [
-        t for t in tok.subtree if exclude is None or not (exclude.left_edge.i <= t.i <= exclude.right_edge.i)
-    ]
-    return _char_span(toks)
 
 
 class _Resolver:
     """Maps a source mention to an entity: names, role descriptions, then pronouns."""
 
-    def __init__(self, doc: Doc, entities: list[Entity]):
+    def __init__(self, doc: Doc, text: str, entities: list[Entity]):
         self.doc = doc
+        self.text = text
         self.entities = entities
         self.mentions = sorted((s, e, ent) for ent in entities for s, e in ent.mentions)
         self.last_speaker: tuple[int, Entity] | None = None
@@ -68,7 +113,9 @@ class _Resolver:
         """The entity named by the phrase ``[start, end)`` headed by ``head``.
 
         A mention containing the head wins; otherwise a name or organisation right before the head
-        ("Kyodo News agency"), but not a modifier ("the Portuguese minister" is not Portugal).
+        ("Kyodo News agency"), but not a modifier ("the Portuguese minister" is not Portugal); otherwise,
+        for a long source phrase ("Sterling Pratt, wine director at Schaefer's"), the first person or
+        organisation named in it.
         """
         inside = [(s, e, ent) for s, e, ent in self.mentions if s < end and e > start]
         anchor = head.idx
@@ -78,6 +125,9 @@ class _Resolver:
         before = [(s, e, ent) for s, e, ent in inside if e <= anchor and anchor - e <= 1]
         for _, _, ent in before:
             if ent.type in ("ORG", "PERSON", "FAC"):
+                return ent
+        for s, e, ent in inside:
+            if s >= start and e <= end and ent.type in ("PERSON", "ORG") and s <= anchor:
                 return ent
         return None
 
@@ -98,7 +148,7 @@ class _Resolver:
             return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])
         if word in PLURAL_PRONOUNS or word in THING_PRONOUNS:
             return self._antecedent(source[0], {"ORG", "GPE", "NORP"}, None)
-        phrase = self.doc.text[source[0] : source[1]]
+        phrase = self.text[source[0] : source[1]]
         for ent in self.entities:
             # A surname the model did not tag: "Marques said" after "Helena Marques".
             names = {ent.name.lower(), *(a.lower() for a in ent.aliases)}
@@ -112,9 +162,9 @@ class _Resolver:
         """ "the minister": the person last introduced with that role."""
         best: tuple[int, Entity] | None = None
         for s, _, ent in self.mentions:
-            if s < position and ent.type == "PERSON" and ent.role and noun in ent.role.lower().split():
-                if best is None or s > best[0]:
-                    best = (s, ent)
+            is_role = ent.type == "PERSON" and ent.role and noun in ent.role.lower().split()
+            if s < position and is_role and (best is None or s > best[0]):
+                best = (s, ent)
         return best[1] if best else None
 
     def _antecedent(self, position: int, types: set[str], gender: str | None) -> Entity | None:
@@ -132,154 +182,285 @@ class _Resolver:
         return None
 
 
-def _is_hedge(verb: Token) -> bool:
-    """ "are thought to have met", "is said to be": a passive report verb with an infinitive and no agent."""
-    if verb.lemma_ not in HEDGE_VERBS:
-        return False
-    children = list(verb.children)
-    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
-    has_agent = any(c.dep_ == "agent" for c in children)
-    has_inf = any(c.dep_ == "xcomp" for c in children)
-    return passive and has_inf and not has_agent
+@dataclass
+class _Group:
+    """One cue with the source and contents assembled around it."""
+
+    cue: Span
+    source: Span | None = None
+    contents: list[Span] = field(default_factory=list)
+    via: list[Via] = field(default_factory=list)
+    speaker_tok: Token | None = None
 
 
-def _cue_span(verb: Token, last: Token | None = None) -> tuple[int, int]:
-    toks = [c for c in verb.lefts if c.dep_ in ("aux", "auxpass", "neg") and c.i >= verb.i - 3] + [verb]
-    toks += [c for c in verb.rights if c.dep_ == "prt"]
-    if last is not None:
-        toks.append(last)
-    toks.sort(key=lambda t: t.i)
-    return _char_span([toks[0], toks[-1]])
-
-
-def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in _SUBJECTS:
-            return c
-    # "… and said": the subject of the first verb of a coordination.
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        return _subject(verb.head)
-    return None
-
-
-def _np_span(tok: Token, doc: Doc) -> tuple[int, int]:
-    """The noun phrase headed by ``tok``, without trailing appositives, relative clauses or punctuation."""
-    keep = [tok]
-    for c in tok.lefts:
-        keep.extend(c.subtree)
-    for c in tok.rights:
-        if c.dep_ in ("appos", "relcl", "punct", "acl", "cc", "conj"):
-            break
-        keep.extend(c.subtree)
-    keep.sort(key=lambda t: t.i)
-    start, end = _char_span(keep)
-    return _trim(doc.text, start, end)
-
-
-class _Finder:
-    def __init__(self, doc: Doc, entities: list[Entity]):
+class _Assembler:
+    def __init__(self, doc: Doc, entities: list[Entity], spans: list[RoleSpan]):
         self.doc = doc
         self.text = doc.text
         self.entities = entities
-        self.quotes = find_quote_spans(doc.text)
-        self.resolver = _Resolver(doc, entities)
-        self.found: list[tuple[Attribution, Token | None]] = []
-        self.used: set[int] = set()  # verbs already consumed by a longer cue ("quoted as saying")
+        self.resolver = _Resolver(doc, self.text, entities)
+        self.quotes = find_quote_spans(self.text)
+        # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
+        self.sent_start = [0] * len(doc)
+        self.sent_end = [0] * len(doc)
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                self.sent_start[i], self.sent_end[i] = sent.start, sent.end
+        self.paragraph = [0] * len(doc)
+        for n, para in enumerate(paragraphs(doc, self.text)):
+            for i in para:
+                self.paragraph[i] = n
+        self.groups = [_Group(cue=doc[s.start : s.end]) for s in spans if s.role == "CUE"]
+        self.sources = [doc[s.start : s.end] for s in spans if s.role == "SRC"]
+        self.contents = [
+            piece
+            for s in spans
+            if s.role == "CON"
+            for piece in self._split_at_sentences(doc[s.start : s.end])
+        ]
 
-    # -- content ------------------------------------------------------------------------------------------
-    def quotes_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [q for q in self.quotes if q[0] < end and q[1] > start]
+    def _quoted(self, start: int, end: int) -> bool:
+        """Whether a quote span covers the characters ``[start, end)``."""
+        return any(q[0] <= start and end <= q[1] for q in self.quotes)
 
-    def content_for(self, verb: Token, exclude: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Content spans of a reporting verb: its clausal complement, or the quotes beside it."""
-        sent = verb.sent
-        comp = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i != verb.i), None)
-        if comp is None and verb.dep_ in ("ccomp", "parataxis") and verb.head.i != verb.i:
-            # "The talks will resume, he said": the parse hangs the cue under the content.
-            head = verb.head
-            start, end = _subtree_span(head, exclude=verb)
-            return [self._clean(start, end)]
-        if comp is not None:
-            start, end = self._clean(*_subtree_span(comp))
-            inside = self.quotes_in(start, end)
-            if inside and all(q[0] <= start + 1 and q[1] >= end - 1 for q in inside):
-                # The complement is a quote: take the quote with its marks.
-                return self._quotes_near(sent, exclude) or [(start, end)]
-            return [(start, end)]
-        return self._quotes_near(sent, exclude)
+    def _split_at_sentences(self, span: Span) -> list[Span]:
+        """Cut a content where a sentence ends outside quote marks: reported speech rarely runs on into the
+        next sentence, quoted speech often does."""
+        pieces, start = [], span.start
+        for i in range(span.start + 1, span.end):
+            tok = self.doc[i]
+            if tok.is_sent_start and not self._quoted(self.doc[i - 1].idx, tok.idx + 1):
+                pieces.append(self.doc[start:i])
+                start = i
+        pieces.append(self.doc[start : span.end])
+        return [p for p in pieces if any(not t.is_punct and not t.is_space for t in p)]
 
-    def _quotes_near(self, sent: Span, exclude: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        out = []
-        for q in self.quotes_in(sent.start_char, sent.end_char):
-            if any(q[0] < e and q[1] > s for s, e in exclude):
+    def _has_cue(self, span: Span) -> bool:
+        start, end = self.sent_start[span.start], self.sent_end[span.start]
+        return any(start <= g.cue.start < end for g in self.groups)
+
+    # -- assembly ---------------------------------------------------------------------------------------
+    def _distance(self, span: Span, group: _Group) -> int:
+        cue = group.cue
+        if span.end <= cue.start:
+            return cue.start - span.end
+        if span.start >= cue.end:
+            return span.start - cue.end
+        return 0
+
+    def _linked(self, span: Span, group: _Group) -> bool:
+        """Whether the parse ties ``span`` to the cue: one's root governs the other's within a few steps."""
+        root, cue_root = _root(span), _root(group.cue)
+        node, steps = root, 0
+        while node.head.i != node.i and steps < 4:
+            node = node.head
+            steps += 1
+            if group.cue.start <= node.i < group.cue.end:
+                return True
+        node, steps = cue_root, 0
+        while node.head.i != node.i and steps < 3:
+            node = node.head
+            steps += 1
+            if span.start <= node.i < span.end:
+                return True
+        return False
+
+    def _choose(self, span: Span, candidates: list[_Group]) -> _Group | None:
+        if not candidates:
+            return None
+        linked = [g for g in candidates if self._linked(span, g)]
+        pool = linked or candidates
+        return min(pool, key=lambda g: self._distance(span, g))
+
+    def assemble(self) -> None:
+        for span in self.sources:
+            same_sentence = [
+                g
+                for g in self.groups
+                if self.sent_start[g.cue.start] == self.sent_start[span.start] and g.source is None
+            ]
+            same_paragraph = [
+                g
+                for g in self.groups
+                if self.paragraph[g.cue.start] == self.paragraph[span.start] and g.source is None
+            ]
+            group = self._choose(span, same_sentence) or self._choose(span, same_paragraph)
+            if group is not None:
+                group.source = span
+        for span in self.contents:
+            para = self.paragraph[span.start]
+            sent_start, sent_end = self.sent_start[span.start], self.sent_end[span.start]
+            same_sentence = [g for g in self.groups if sent_start <= g.cue.start < sent_end]
+            if not same_sentence:
+                # A content running over several sentences: any sentence it covers.
+                same_sentence = [g for g in self.groups if span.start <= g.cue.start < span.end]
+            same_paragraph = [g for g in self.groups if self.paragraph[g.cue.start] == para]
+            group = self._choose(span, same_sentence)
+            if group is None and not self._has_cue(span) and self.kind_of(_char_span(span)) == "indirect":
+                # Unquoted words in a sentence with no cue are the writer's, not a continuation.
                 continue
-            out.append(q)
-        return out
+            group = group or self._choose(span, same_paragraph)
+            if group is None:
+                earlier = [
+                    g
+                    for g in self.groups
+                    if g.cue.start < span.start
+                    and para - self.paragraph[g.cue.start] <= _CONTINUATION_PARAGRAPHS
+                ]
+                group = max(earlier, key=lambda g: g.cue.start, default=None)
+            if group is not None:
+                group.contents.append(span)
+        self._colon_quotes()
+        self._floating_quotes()
 
-    def _clean(self, start: int, end: int) -> tuple[int, int]:
-        """Trim a content span: outer punctuation, and quote marks whose partner lies outside it."""
+    def _floating_quotes(self) -> None:
+        """A quoted passage the model left untagged, with no cue of its own, continues the attribution just
+        before it (in its paragraph or the one before): the newspaper "floating" quote."""
+        taken = [(c.start, c.end) for g in self.groups for c in g.contents]
+        taken += [(g.cue.start, g.cue.end) for g in self.groups]
+        for start, end in self.quotes:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            # Short quoted phrases are titles or scare quotes, not speech.
+            if span is None or sum(not t.is_punct for t in span) < _FLOATING_MIN_WORDS:
+                continue
+            if any(s < span.end and e > span.start for s, e in taken) or self._has_cue(span):
+                continue
+            para = self.paragraph[span.start]
+            earlier = [
+                g
+                for g in self.groups
+                if g.cue.start < span.start
+                and g.source is not None
+                and g.contents
+                and para - self.paragraph[g.cue.start] <= _CONTINUATION_PARAGRAPHS
+            ]
+            group = max(earlier, key=lambda g: g.cue.start, default=None)
+            if group is not None:
+                group.contents.append(span)
+
+    def _colon_quotes(self) -> None:
+        """Headline style "Minister Paulo Rocha: ‘We will not raise taxes’": a name, a colon, a quote."""
+        taken = [(c.start, c.end) for g in self.groups for c in g.contents]
+        for start, end in self.quotes:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(s < span.end and e > span.start for s, e in taken):
+                continue
+            colon = span.start - 1
+            while colon >= 0 and self.doc[colon].is_space:
+                colon -= 1
+            if colon < 1 or self.doc[colon].text != ":":
+                continue
+            para = self.paragraph[colon]
+            first = colon
+            while first > 0 and self.paragraph[first - 1] == para and not self.doc[first - 1].is_space:
+                first -= 1
+            name = self.doc[first:colon]
+            # A speaker's name or title, not a clause: no verb, a few words, a proper noun or a pronoun.
+            if not 0 < len(name) <= 6 or any(t.pos_ in ("VERB", "AUX") for t in name):
+                continue
+            if not any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ for t in name):
+                continue
+            self.groups.append(_Group(cue=self.doc[colon : colon + 1], source=name, contents=[span]))
+
+    # -- per attribution --------------------------------------------------------------------------------
+    def content_span(self, span: Span) -> tuple[int, int]:
+        """Character span of a content: a whole quote keeps its marks; otherwise edge punctuation goes, and
+        so does a closing mark whose opening mark is inside the content ('Portugal will "work … peoples')."""
+        start, end = _char_span(span)
+        dateline = _DATELINE.match(self.text, start, end)
+        if dateline:
+            start = dateline.end()
+        if self.kind_of((start, end)) == "direct":
+            return start, end
+        text = self.text
         while True:
             before = (start, end)
-            start, end = _trim(self.text, start, end)
-            quotes = self.quotes_in(start, end)
-            # A closing mark of the previous quote, or an opening mark of the next, is not content.
-            if any(q[1] - 1 == start for q in quotes) or any(q[0] == end - 1 for q in quotes):
-                start += any(q[1] - 1 == start for q in quotes)
-                end -= any(q[0] == end - 1 for q in quotes)
-            # A mixed quote ending in a quoted fragment keeps its opening mark but not the closing one
-            # ('Portugal will "work … peoples'), as a reader would cite it.
-            elif end > start and self.text[end - 1] in "”\"»’" and any(start < q[0] < end == q[1] for q in quotes):
+            while start < end and text[start] in _EDGE_PUNCT:
+                start += 1
+            while end > start and text[end - 1] in _EDGE_PUNCT:
+                end -= 1
+            if (
+                end > start
+                and text[end - 1] in _CLOSING_MARKS
+                and any(start <= q[0] < end - 1 and q[1] == end for q in self.quotes)
+            ):
                 end -= 1
             if (start, end) == before:
                 return start, end
 
     def kind_of(self, content: tuple[int, int]) -> str:
-        quotes = self.quotes_in(*content)
+        quotes = [q for q in self.quotes if q[0] < content[1] and q[1] > content[0]]
         if not quotes:
             return "indirect"
-        if any(q[0] <= content[0] and q[1] >= content[1] for q in quotes):
+        if any(q[0] <= content[0] + 1 and q[1] >= content[1] - 1 for q in quotes):
             return "direct"
         return "mixed"
 
-    # -- attributions -------------------------------------------------------------------------------------
-    def add(
-        self,
-        source_tok: Token | None,
-        source: tuple[int, int] | None,
-        cue: tuple[int, int],
-        contents: list[tuple[int, int]],
-        via: list[Via],
-        verb: Token | None,
-    ) -> None:
-        speaker = None
-        if source is not None and source_tok is not None:
-            speaker = self.resolver.resolve(source, source_tok)
-        role = None
-        if source is not None and source_tok is not None:
-            role = self._role(source_tok, speaker)
-        for content in contents:
-            if content[1] <= content[0]:
-                continue
-            name = speaker.name if speaker else (self._phrase(source) if source else None)
-            attribution = Attribution(
-                content=content,
-                kind=self.kind_of(content),
-                source=source,
-                cue=cue,
-                speaker=speaker.id if speaker else None,
-                speaker_name=name,
-                role=role,
-                via=list(via),
-            )
-            self.found.append((attribution, verb))
-        if speaker is not None and source is not None:
-            self.resolver.last_speaker = (source[0], speaker)
+    def _chain(self, group: _Group) -> None:
+        """Relays the cue names: "was quoted as saying by Kyodo", "Yonhap quoted X as saying", "told NHK"."""
+        cue_root = _root(group.cue)
+        verbs = [t for t in group.cue if t.pos_ in ("VERB", "AUX")] or [cue_root]
+        quote = next((t for t in verbs if t.lemma_ == "quote"), None)
+        if quote is not None:
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in quote.children)
+            if passive:
+                agent = next(
+                    (
+                        t
+                        for t in quote.subtree
+                        if t.i > quote.i
+                        and (
+                            t.dep_ == "agent"
+                            or (t.lower_ == "by" and (t.head == quote or t.head.lemma_ == "say"))
+                        )
+                    ),
+                    None,
+                )
+                obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                if obj is not None:
+                    group.via.append(self.via_for(obj))
+                    subject = next((c for c in quote.children if c.dep_ == "nsubjpass"), None)
+                    if subject is not None and group.source is not None and obj in group.source:
+                        # The model took the relaying agency for the source; the speaker is the one quoted,
+                        # whom it may have left at the end of the content ("…,” Ms Ribeiro was quoted").
+                        first, last = subject.left_edge.i, subject.right_edge.i + 1
+                        group.source = self.doc[first:last]
+                        group.speaker_tok = subject
+                        group.contents = [
+                            self.doc[c.start : first] if c.start < first < c.end <= last else c
+                            for c in group.contents
+                        ]
+            else:
+                obj = next((c for c in quote.children if c.dep_ == "dobj"), None)
+                subject = next((c for c in quote.children if c.dep_ in _SUBJECTS), None)
+                if obj is not None and subject is not None:
+                    group.via.append(self.via_for(subject))
+                    group.source = self.doc[obj.left_edge.i : obj.i + 1]
+                    group.speaker_tok = obj
+                    # The content is what follows "as saying", not the person quoted.
+                    saying = next((t for t in quote.subtree if t.lemma_ == "say" and t.i > obj.i), None)
+                    if saying is not None:
+                        group.contents = [
+                            self.doc[max(c.start, saying.i + 1) : c.end] if c.start <= saying.i < c.end else c
+                            for c in group.contents
+                            if c.end > saying.i + 1
+                        ]
+            return
+        tell = next((t for t in verbs if t.lemma_ == "tell"), None)
+        if tell is not None:
+            obj = next((c for c in tell.children if c.dep_ in ("dobj", "dative")), None)
+            if (
+                obj is not None
+                and obj.ent_type_ == "ORG"
+                and is_news_organisation(self.doc[obj.left_edge.i : obj.i + 1].text)
+            ):
+                group.via.append(self.via_for(obj))
 
-    def _phrase(self, source: tuple[int, int]) -> str:
-        """An unresolved speaker's name: the source phrase without a leading article."""
-        text = self.text[source[0] : source[1]]
-        first, _, rest = text.partition(" ")
-        return rest if first.lower() in ("the", "a", "an") and rest else text
+    def via_for(self, tok: Token) -> Via:
+        start, end = _np_span(tok, self.text)
+        entity = self.resolver.mention_at(start, end, tok)
+        name = entity.name if entity else self.text[start:end]
+        return Via(name=name, span=(start, end), entity=entity.id if entity else None)
 
     def _role(self, head: Token, speaker: Entity | None) -> str | None:
         words = [t for t in head.lefts if t.lower_ in ROLE_NOUNS or t.lower_ in ROLE_MODIFIERS]
@@ -291,158 +472,272 @@ class _Finder:
             return " ".join(t.text for t in words)
         return speaker.role if speaker else None
 
-    def via_for(self, tok: Token) -> Via:
-        start, end = _np_span(tok, self.doc)
-        entity = self.resolver.mention_at(start, end, tok)
-        name = entity.name if entity else self.text[start:end]
-        return Via(name=name, span=(start, end), entity=entity.id if entity else None)
+    def _phrase(self, source: tuple[int, int]) -> str:
+        """An unresolved speaker's name: the source phrase without a leading article."""
+        text = self.text[source[0] : source[1]].strip()
+        first, _, rest = text.partition(" ")
+        return rest if first.lower() in ("the", "a", "an") and rest else text
 
-    def run(self) -> list[Attribution]:
-        for sent in self.doc.sents:
-            for tok in sent:
-                if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-                    self.according_to(tok)
-                elif tok.lemma_ in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") and not _is_hedge(tok):
-                    self.reporting_verb(tok)
-        self.floating_quotes()
-        self.link_chains()
-        attributions = [a for a, _ in self.found]
+    def _complement(self, cue: Span) -> Span | None:
+        """The complement of a cue the model gave no content: "planned [to revitalize the bridge]"."""
+        root = _root(cue)
+        if root.lower_ == "according" and root.head.i != root.i:
+            # "According to X, <clause>": the clause the phrase hangs from, less the phrase.
+            clause = root.head
+            inside = range(root.left_edge.i, root.right_edge.i + 1)
+            tokens = [t for t in clause.subtree if t.i not in inside and not t.is_space]
+            while tokens and tokens[0].is_punct:
+                tokens.pop(0)
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            return self.doc[tokens[0].i : tokens[-1].i + 1] if tokens else None
+        for dep in ("ccomp", "xcomp", "dobj"):
+            child = next((c for c in root.children if c.dep_ == dep and c.i >= cue.end), None)
+            if child is not None:
+                tokens = [t for t in child.subtree if not t.is_space]
+                while tokens and tokens[-1].is_punct:
+                    tokens.pop()
+                if tokens:
+                    return self.doc[tokens[0].i : tokens[-1].i + 1]
+        return None
+
+    def _source_head(self, span: Span) -> Token:
+        root = _root(span)
+        # "Sterling Pratt, wine director at …": the name before the appositive is the head already; a
+        # possessive source ("Trump's claim") has its head on the possessor.
+        return root
+
+    def _carve_source(self, group: _Group) -> None:
+        """A cue whose subject the model swallowed into the content next to it: "…,” Ms Ribeiro was quoted
+        as saying" tagged with "Ms Ribeiro" inside the content. The subject becomes the source."""
+        root = _root(group.cue)
+        subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+        if subject is None:
+            return
+        first, last = subject.left_edge.i, subject.right_edge.i + 1
+        for n, content in enumerate(group.contents):
+            if content.start < first and last == content.end == group.cue.start:
+                group.contents[n] = self.doc[content.start : first]
+                group.source = self.doc[first:last]
+                return
+
+    def _complete(self, span: Span) -> Span:
+        """A content the model cut to its complementiser ("that") stands for the clause it introduces."""
+        words = [t for t in span if not t.is_punct and not t.is_space]
+        if len(words) == 1 and words[0].dep_ == "mark" and words[0].head.i >= span.end:
+            clause = words[0].head
+            tokens = [t for t in clause.subtree if not t.is_space and t.i >= span.start]
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            if tokens:
+                return self.doc[span.start : tokens[-1].i + 1]
+        return span
+
+    def build(self) -> tuple[list[Attribution], list[Attribution]]:
+        attributions: list[Attribution] = []
+        claims: list[Attribution] = []
+        hedged = self.hedge_clauses()
+        for cue_span, content in hedged:
+            claims.append(Attribution(content=content, kind=self.kind_of(content), cue=cue_span))
+        for group in self.groups:
+            group.contents = [self._complete(c) for c in group.contents]
+            if group.source is None:
+                self._carve_source(group)
+        for group in sorted(self.groups, key=lambda g: g.cue.start):
+            cue_chars = _char_span(group.cue)
+            if any(_overlaps(cue_chars, c) or _inside(cue_chars, clause) for c, clause in hedged):
+                continue
+            group.contents = [
+                c for c in group.contents if not any(_inside(_char_span(c), clause) for _, clause in hedged)
+            ]
+            if not group.contents and group.source is not None:
+                fallback = self._complement(group.cue)
+                if fallback is not None:
+                    group.contents.append(fallback)
+            if not group.contents:
+                continue
+            self._chain(group)
+            cue_tokens = list(group.cue)
+            # "was quoted as saying by …": the preposition linking a cue to its source is not cue (PolNeAR).
+            while len(cue_tokens) > 1 and cue_tokens[-1].lower_ == "by":
+                cue_tokens.pop()
+            cue = _char_span(cue_tokens)
+            contents = sorted(self.content_span(c) for c in group.contents)
+            contents = [c for c in contents if c[1] > c[0]]
+            if not contents:
+                continue
+            if group.source is None:
+                for content in contents:
+                    claims.append(Attribution(content=content, kind=self.kind_of(content), cue=cue))
+                continue
+            source = _char_span(group.source)
+            head = group.speaker_tok or self._source_head(group.source)
+            if head.lower_ in RELATIVE_PRONOUNS and head.dep_ in _SUBJECTS:
+                # "the study, which notes that …": the source is the relative pronoun, as written; the
+                # speaker is the noun the relative clause hangs from.
+                clause = head.head
+                if clause.dep_ == "relcl" and clause.head.i != clause.i:
+                    head = clause.head
+            speaker = self.resolver.resolve(source, head)
+            role = self._role(head, speaker)
+            name = speaker.name if speaker else self._phrase(source)
+            for content in contents:
+                attributions.append(
+                    Attribution(
+                        content=content,
+                        kind=self.kind_of(content),
+                        source=source,
+                        cue=cue,
+                        speaker=speaker.id if speaker else None,
+                        speaker_name=name,
+                        role=role,
+                        via=list(group.via),
+                    )
+                )
+            if speaker is not None:
+                self.resolver.last_speaker = (source[0], speaker)
+        self.mark_nested(attributions)
+        attributions += self.nested(attributions)
         attributions.sort(key=lambda a: (a.content[0], a.content[1]))
-        return attributions
+        claims.sort(key=lambda a: (a.content[0], a.content[1]))
+        return attributions, claims
 
-    def according_to(self, tok: Token) -> None:
-        to = next(c for c in tok.children if c.lower_ == "to")
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        if obj is None:
-            return
-        source = _np_span(obj, self.doc)
-        cue = _char_span([tok, to])
-        prep = tok if tok.dep_ != "ROOT" else None
-        clause = tok.head if prep is not None else None
-        while clause is not None and clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-            clause = clause.head
-        if clause is None:
-            return
-        start, end = _subtree_span(clause, exclude=prep)
-        start, end = self._clean(start, end)
-        if end <= start:
-            return
-        self.add(obj, source, cue, [(start, end)], [], clause)
+    # -- hedges -----------------------------------------------------------------------------------------
+    def hedge_clauses(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """``(cue, content)`` character spans of unsourced hedged claims: "are thought to have met",
+        "reportedly seized".
 
-    def reporting_verb(self, verb: Token) -> None:
-        lemma = verb.lemma_
-        children = list(verb.children)
-        via: list[Via] = []
-        cue_end: Token | None = None
-        subj = _subject(verb)
-        if lemma == "quote":
-            saying = next((t for t in verb.subtree if t.lemma_ in ("say", "tell") and t.i > verb.i), None)
-            cue_end = saying
-            agent = next(
-                (
-                    c
-                    for c in verb.subtree
-                    if c.dep_ == "agent" or (c.lower_ == "by" and c.head in (verb, saying))
-                ),
-                None,
-            )
-            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
-            if passive:
-                # "Ms Ribeiro was quoted as saying by Kyodo News"
-                if agent is not None:
-                    obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-                    if obj is not None:
-                        via.append(self.via_for(obj))
-            else:
-                # "Kyodo quoted Ms Ribeiro as saying"
-                obj = next((c for c in children if c.dep_ == "dobj"), None)
-                if subj is not None and obj is not None:
-                    via.append(self.via_for(subj))
-                    subj = obj
-            if saying is not None:
-                self.used.add(saying.i)
-        elif (
-            lemma in WEAK_SPEECH_VERBS
-            and not any(c.dep_ == "ccomp" for c in children)
-            and not self.quotes_in(verb.sent.start_char, verb.sent.end_char)
-        ):
-            return
-        if verb.i in self.used:
-            return
-        if subj is None or subj.lower_ in NON_SPEAKERS:
-            return
-        if lemma == "tell":
-            obj = next((c for c in children if c.dep_ in ("dobj", "dative")), None)
-            if (
-                obj is not None
-                and obj.ent_type_ == "ORG"
-                and is_news_organisation(self.doc[obj.left_edge.i : obj.i + 1].text)
-            ):
-                via.append(self.via_for(obj))
-        source = _np_span(subj, self.doc)
-        cue = _cue_span(verb, cue_end)
-        exclude = [source, cue]
-        contents = self.content_for(verb, exclude)
-        if not contents and cue_end is not None:
-            contents = self.content_for(cue_end, exclude)
-        contents = [c for c in contents if not (c[0] <= cue[0] and c[1] >= cue[1])] or [
-            c for c in contents if self.kind_of(c) != "direct"
-        ]
-        if not contents:
-            return
-        self.add(subj, source, cue, contents, via, verb)
+        A passive report verb with an infinitive and no agent ("is believed to", "are said to"), or a hedging
+        adverb, marks its clause as a claim with no source; the clause is the content, the hedge the cue.
+        Its subject is part of what is claimed, not a source: "the North reportedly fired" names nobody who
+        said so.
+        """
+        out = []
+        for tok in self.doc:
+            cue: list[Token] | None = None
+            clause: Token | None = None
+            if tok.lemma_ in HEDGE_VERBS and tok.pos_ == "VERB":
+                children = list(tok.children)
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
+                if (
+                    passive
+                    and any(c.dep_ == "xcomp" for c in children)
+                    and not any(c.dep_ == "agent" for c in children)
+                ):
+                    cue = [c for c in children if c.dep_ in ("auxpass", "aux", "neg") and c.i < tok.i] + [tok]
+                    clause = tok
+            elif tok.lower_ in HEDGE_ADVERBS and tok.dep_ == "advmod":
+                cue, clause = [tok], tok.head
+            if cue is None or clause is None:
+                continue
+            first, last = self.sent_start[clause.i], self.sent_end[clause.i]
+            tokens = [t for t in clause.subtree if not t.is_space and first <= t.i < last]
+            while tokens and tokens[0].is_punct:
+                tokens.pop(0)
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            if tokens:
+                out.append((_char_span(sorted(cue, key=lambda t: t.i)), _char_span(tokens)))
+        return out
 
-    def floating_quotes(self) -> None:
-        """Quotes with no cue of their own belong to the speaker of the nearest preceding attribution."""
-        covered = [a.content for a, _ in self.found]
-        for q in self.quotes:
-            if any(c[0] < q[1] and c[1] > q[0] for c in covered):
+    # -- nested attributions ----------------------------------------------------------------------------
+    def mark_nested(self, found: list[Attribution]) -> None:
+        """An attribution whose cue lies inside another's reported content was relayed by that speaker."""
+        for inner in found:
+            if inner.cue is None:
                 continue
-            # A short quoted phrase inside a sentence is a title or a scare quote, not speech.
-            if len(self.text[q[0] : q[1]].split()) < 5:
-                continue
-            previous = [a for a, _ in self.found if a.content[1] <= q[0] and a.speaker is not None]
-            if not previous:
-                continue
-            last = max(previous, key=lambda a: a.content[1])
-            if q[0] - last.content[1] > _PRONOUN_WINDOW:
-                continue
-            floating = Attribution(
-                content=q,
-                kind="direct",
-                speaker=last.speaker,
-                speaker_name=last.speaker_name,
-                role=last.role,
-                via=list(last.via),
-            )
-            self.found.append((floating, None))
-
-    def link_chains(self) -> None:
-        """An attribution inside another's content was relayed by its speaker: "Reuters reported X said"."""
-        for inner, _ in self.found:
-            if inner.source is None:
-                continue
-            for outer, _ in self.found:
-                if outer is inner or outer.speaker_name is None:
+            for outer in found:
+                if outer is inner or outer.kind == "direct" or outer.source is None:
                     continue
-                if outer.content[0] <= inner.source[0] and inner.content[1] <= outer.content[1] + 1:
-                    names = {v.name for v in inner.via}
-                    if outer.speaker_name not in names and outer.speaker_name != inner.speaker_name:
+                if outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]:
+                    inner.nested = True
+                    if outer.speaker_name and outer.speaker_name not in {v.name for v in inner.via}:
                         inner.via.append(
                             Via(name=outer.speaker_name, span=outer.source, entity=outer.speaker)
                         )
-                        inner.via.extend(v for v in outer.via if v.name not in names)
+                        inner.via.extend(outer.via)
+                    break
+
+    def nested(self, outer: list[Attribution]) -> list[Attribution]:
+        """Attributions inside another's content: "NHK reported that the minister said the talks failed"."""
+        out: list[Attribution] = []
+        taken = {a.cue for a in outer}
+        for a in outer:
+            if a.kind == "direct":
+                continue
+            span = self.doc.char_span(*a.content, alignment_mode="expand")
+            if span is None:
+                continue
+            for verb in span:
+                if verb.lemma_ not in STRONG_SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
+                    continue
+                subject = next((c for c in verb.children if c.dep_ in ("nsubj",)), None)
+                comp = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+                if subject is None or comp is None or subject.lower_ in NON_SPEAKERS:
+                    continue
+                cue = _char_span([verb])
+                if cue in taken or not (span.start <= comp.left_edge.i and comp.right_edge.i < span.end):
+                    continue
+                source = _np_span(subject, self.text)
+                content = self.content_span(self.doc[comp.left_edge.i : comp.right_edge.i + 1])
+                if content[1] <= content[0]:
+                    continue
+                speaker = self.resolver.resolve(source, subject)
+                relay = (
+                    Via(
+                        name=a.speaker_name or self.text[a.source[0] : a.source[1]],
+                        span=a.source,
+                        entity=a.speaker,
+                    )
+                    if a.source
+                    else None
+                )
+                if relay is None or (speaker is not None and speaker.id == a.speaker):
+                    continue
+                out.append(
+                    Attribution(
+                        content=content,
+                        kind=self.kind_of(content),
+                        source=source,
+                        cue=cue,
+                        speaker=speaker.id if speaker else None,
+                        speaker_name=speaker.name if speaker else self._phrase(source),
+                        role=self._role(subject, speaker),
+                        via=[relay, *a.via],
+                        nested=True,
+                    )
+                )
+                taken.add(cue)
+        return out
 
 
-def find_attributions(doc: Doc, entities: list[Entity]) -> list[Attribution]:
-    """Find the attributions in ``doc``.
+def find_attributions_and_claims(
+    doc: Doc, entities: list[Entity], spans: list[RoleSpan] | None = None
+) -> tuple[list[Attribution], list[Attribution]]:
+    """Find the attributions and the unsourced claims in ``doc``.
 
     Args:
         doc: A parsed Doc (tagger, parser and NER have run).
         entities: The article's entities (from :func:`newsgraph.extract.entities.find_entities`), used to
             resolve speakers and relays.
+        spans: Role spans to assemble, when already tagged; by default the shipped model tags ``doc``.
 
     Returns:
-        Attributions in text order of their content.
+        ``(attributions, claims)``, each in text order of content. Claims have no source and no speaker.
+
+    Raises:
+        ModelError: The shipped attribution model is missing.
     """
-    return _Finder(doc, entities).run()
+    if spans is None:
+        spans = tag_roles(doc)
+    assembler = _Assembler(doc, entities, spans)
+    assembler.assemble()
+    return assembler.build()
+
+
+def find_attributions(doc: Doc, entities: list[Entity]) -> list[Attribution]:
+    """Find the attributions (statements with a source) in ``doc``.
+
+    See :func:`find_attributions_and_claims`, which also returns the unsourced claims.
+    """
+    return find_attributions_and_claims(doc, entities)[0]

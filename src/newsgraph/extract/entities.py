@@ -93,7 +93,8 @@ def _preceding_role(span: Span) -> list[Token]:
     doc = span.doc
     out: list[Token] = []
     i = span.start - 1
-    while i >= 0 and i >= span.sent.start:
+    # Within the name's sentence (``Span.sent`` would walk the whole Doc for every name).
+    while i >= 0 and not doc[i + 1].is_sent_start:
         tok = doc[i]
         low = tok.lower_
         if (low in ROLE_NOUNS or low in ROLE_MODIFIERS) and tok.ent_type_ != "PERSON":
@@ -148,6 +149,8 @@ def find_entities(doc: Doc) -> list[Entity]:
         "the agency") are added to the entity they refer to.
     """
     clusters: list[_Cluster] = []
+    # Doc.text joins every token anew on each access: read it once.
+    text = doc.text
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -163,8 +166,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         if not tokens:
             continue
         words = [t.text for t in tokens]
-        name = doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
-        text = span.text
+        name = text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
         key = " ".join(words).lower()
         mention = (span.start_char, span.end_char)
         cluster = _match(clusters, label, words, key)
@@ -177,10 +179,10 @@ def find_entities(doc: Doc) -> list[Entity]:
                 cluster.aliases.append(cluster.name)
             cluster.tokens, cluster.name = words, name
         cluster.keys.add(key)
-        cluster.add(text, mention)
+        cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
-    _add_nominal_mentions(doc, clusters)
+    _add_nominal_mentions(doc, text, clusters)
     entities = []
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
     for i, c in enumerate(ordered, 1):
@@ -223,7 +225,7 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
     return None
 
 
-def _add_nominal_mentions(doc: Doc, clusters: list[_Cluster]) -> None:
+def _add_nominal_mentions(doc: Doc, text: str, clusters: list[_Cluster]) -> None:
     """Link "the minister", "the spokesman", "the agency" to the entity last described that way."""
     for tok in doc:
         if tok.lower_ != "the" or tok.ent_type_:
@@ -241,7 +243,7 @@ def _add_nominal_mentions(doc: Doc, clusters: list[_Cluster]) -> None:
         start, end = tok.idx, head.idx + len(head.text)
         target = _resolve_nominal(clusters, noun, start)
         if target is not None:
-            target.add(doc.text[start:end], (start, end))
+            target.add(text[start:end], (start, end))
 
 
 def _resolve_nominal(clusters: list[_Cluster], noun: str, position: int) -> _Cluster | None:

@@ -219,6 +219,8 @@ NEWS_WORDS = frozenset(
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 THING_PRONOUNS = frozenset({"it", "its"})
+# Relative pronouns: a source as written ("which notes that …") whose speaker is the noun before it.
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # Relative and demonstrative words that never name a speaker on their own.
 NON_SPEAKERS = frozenset({"who", "which", "that", "this", "these", "those", "what", "i", "we", "you", "one"})
 
@@ -308,6 +310,34 @@ SPEECH_VERBS = frozenset(
         "underline",
         "highlight",
         "point",
+    }
+)
+# Verbs that report speech whatever their complement: the ones that introduce an attribution nested in
+# another's content ("Reuters reported that the minister said …").
+STRONG_SPEECH_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "state",
+        "announce",
+        "claim",
+        "insist",
+        "warn",
+        "note",
+        "explain",
+        "write",
+        "report",
+        "confirm",
+        "deny",
+        "argue",
+        "acknowledge",
+        "admit",
+        "declare",
+        "tweet",
+        "predict",
+        "reply",
+        "respond",
     }
 )
 # Verbs that are only reporting verbs with a clausal complement or a quote ("call" is not speech in

@@ -1,8 +1,8 @@
 """Quote-mark spans: where verbatim speech starts and ends in a text.
 
-Handles curly “ ”, straight ", guillemets « », and single ‘ ’ marks. A paragraph that opens a quote without
-closing it continues into the next paragraph when that one opens with a quote mark (the newspaper convention
-for multi-paragraph quotes).
+Handles curly “ ”, straight ", guillemets « », single ‘ ’ marks, and '' used as a double mark. A
+paragraph that opens a quote without closing it continues into the next paragraph when that one opens with
+a quote mark (the newspaper convention for multi-paragraph quotes).
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         Non-overlapping spans in text order. Unclosed quotes that do not continue into the next paragraph are
         dropped rather than guessed.
     """
+    # Two apostrophes stand for a double quote mark in some wire and newspaper archives (''Like this,'' she
+    # said); read them as a straight mark followed by a placeholder, which keeps every offset.
+    text = text.replace("''", '"\x01')
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     start = 0
@@ -70,7 +73,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                     continue
                 opener, start = ch, i
         elif _closes(text, i, opener):
-            spans.append((start, i + 1))
+            end = i + 2 if text[i + 1 : i + 2] == "\x01" else i + 1
+            spans.append((start, end))
             opener = None
         elif ch == "\n":
             match = _PARAGRAPH.match(text, i)
