@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from newsgraph.cli import main
 from newsgraph.export import GDELT_COLUMNS
-from newsgraph.migrations import MIGRATIONS, apply_migrations
+from newsgraph.migrations import MIGRATIONS, add_event_columns, apply_migrations
 from newsgraph.store import Store
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_gdelt_export(sample_db, tmp_path):
 def test_old_store_gets_the_event_columns(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    apply_migrations(conn, str(path), MIGRATIONS[:-1])
+    apply_migrations(conn, str(path), MIGRATIONS[: MIGRATIONS.index(add_event_columns)])
     conn.execute(
         "INSERT INTO articles (key, authors, metadata, text, text_hash, ingested_at, published) "
         "VALUES ('k', '[]', '{}', 'They met.', 'h', '2024-01-01', '2024-03-14')"

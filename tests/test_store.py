@@ -111,6 +111,7 @@ def visit_record() -> Record:
             TimeRef("t2", _span(text, "Tuesday"), "Tuesday", "2024-03-12"),
             TimeRef("t3", _span(text, "two-day"), "two-day", "P2D", "DURATION"),
         ],
+        claims=[Attribution(content=_span(text, "Talks are thought to have continued in Bergen"))],
     )
 
 
@@ -181,6 +182,7 @@ def test_stats_count_every_kind_of_fact(store: Store) -> None:
         "articles": 1,
         "entities": 4,
         "attributions": 3,
+        "claims": 1,
         "events": 2,
         "places": 2,
         "times": 3,

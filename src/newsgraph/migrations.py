@@ -240,11 +240,39 @@ def add_event_columns(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX events_date ON events(event_date)")
 
 
+def create_claims_table(conn: sqlite3.Connection) -> None:
+    """Add claims: statements an article reports without naming who made them (``Record.claims``).
+
+    Same columns as ``attributions`` less the search helpers; a claim has no source and no speaker.
+    """
+    conn.execute(
+        """CREATE TABLE claims (
+        n INTEGER PRIMARY KEY,
+        article_key TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        speaker TEXT,
+        speaker_name TEXT,
+        role TEXT,
+        source_start INTEGER,
+        source_end INTEGER,
+        cue_start INTEGER,
+        cue_end INTEGER,
+        content_start INTEGER NOT NULL,
+        content_end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        via TEXT NOT NULL,
+        extra TEXT,
+        UNIQUE (article_key, idx)
+    )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_tables,
     create_feed_tables,
     create_story_tables,
     add_event_columns,
+    create_claims_table,
 )
 """Every migration, oldest first. Append only."""
 

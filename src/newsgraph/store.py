@@ -53,7 +53,7 @@ _SEP = "\x1f"
 
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?")
 
-_TABLES = ("articles", "entities", "attributions", "events", "places", "times")
+_TABLES = ("articles", "entities", "attributions", "claims", "events", "places", "times")
 
 # Event fields with their own columns (added by the add_event_columns migration).
 _EVENT_PARTIES = (
@@ -854,6 +854,16 @@ _FACT_COLUMNS: dict[str, Columns] = {
         ("kind", "kind", ""),
         ("via", "via", "json"),
     ),
+    "claims": (
+        ("speaker", "speaker", ""),
+        ("speaker_name", "speaker_name", ""),
+        ("role", "role", ""),
+        ("source", "source", "span"),
+        ("cue", "cue", "span"),
+        ("content", "content", "span"),
+        ("kind", "kind", ""),
+        ("via", "via", "json"),
+    ),
     "events": (
         ("trigger", "trigger", "span"),
         *((name, name, "") for name in ("type", "mode", "actor", "target", "place", "time")),
@@ -876,6 +886,7 @@ _FACT_COLUMNS: dict[str, Columns] = {
 _FACT_TYPES: dict[str, Any] = {
     "entities": Entity,
     "attributions": Attribution,
+    "claims": Attribution,
     "events": Event,
     "places": Place,
     "times": TimeRef,
