@@ -835,6 +835,16 @@ _ARTICLE_COLUMNS: Columns = (
     ("metadata", "metadata", "json"),
     ("text", "text", ""),
 )
+_ATTRIBUTION_COLUMNS: Columns = (
+    ("speaker", "speaker", ""),
+    ("speaker_name", "speaker_name", ""),
+    ("role", "role", ""),
+    ("source", "source", "span"),
+    ("cue", "cue", "span"),
+    ("content", "content", "span"),
+    ("kind", "kind", ""),
+    ("via", "via", "json"),
+)
 _FACT_COLUMNS: dict[str, Columns] = {
     "entities": (
         ("entity_id", "id", ""),
@@ -844,26 +854,8 @@ _FACT_COLUMNS: dict[str, Columns] = {
         ("mentions", "mentions", "json"),
         ("role", "role", ""),
     ),
-    "attributions": (
-        ("speaker", "speaker", ""),
-        ("speaker_name", "speaker_name", ""),
-        ("role", "role", ""),
-        ("source", "source", "span"),
-        ("cue", "cue", "span"),
-        ("content", "content", "span"),
-        ("kind", "kind", ""),
-        ("via", "via", "json"),
-    ),
-    "claims": (
-        ("speaker", "speaker", ""),
-        ("speaker_name", "speaker_name", ""),
-        ("role", "role", ""),
-        ("source", "source", "span"),
-        ("cue", "cue", "span"),
-        ("content", "content", "span"),
-        ("kind", "kind", ""),
-        ("via", "via", "json"),
-    ),
+    "attributions": _ATTRIBUTION_COLUMNS,
+    "claims": _ATTRIBUTION_COLUMNS,  # unsourced statements, shaped like attributions
     "events": (
         ("trigger", "trigger", "span"),
         *((name, name, "") for name in ("type", "mode", "actor", "target", "place", "time")),
