@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.errors import EvalError
+from newsgraph.evaluation.scores import Score
 from newsgraph.schema import Attribution, Record
 
 _EDGE = " \t\n,.;:“”\"«»‘’'"
@@ -57,17 +58,21 @@ class GoldReport:
     wrong_speakers: list[str] = field(default_factory=list)
 
     @property
+    def score(self) -> Score:
+        """Matches against predictions and gold, as precision/recall/F1."""
+        return Score(self.matched, self.predicted, self.gold)
+
+    @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return self.score.precision
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return self.score.recall
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.score.f1
 
     def rate(self, correct: int) -> float:
         return correct / self.matched if self.matched else 0.0

@@ -52,6 +52,7 @@ from typing import Any, Protocol
 from rich.table import Table
 
 from newsgraph.errors import EvalError
+from newsgraph.evaluation.scores import Score
 from newsgraph.schema import Article, Attribution, Record, Span
 
 ROLES: tuple[str, ...] = ("content", "source", "cue")
@@ -277,43 +278,6 @@ def _publication_dates(root: Path) -> dict[str, str]:
                     if row.get("filename") and _DATE.match(row.get("publication_date") or "")
                 }
     return {}
-
-
-@dataclass
-class Score:
-    """Counts behind one precision/recall/F1 triple; ``tp`` is the number of matches."""
-
-    tp: int = 0
-    predicted: int = 0
-    gold: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, tp: int, predicted: int, gold: int) -> None:
-        self.tp += tp
-        self.predicted += predicted
-        self.gold += gold
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "tp": self.tp,
-            "predicted": self.predicted,
-            "gold": self.gold,
-        }
 
 
 @dataclass

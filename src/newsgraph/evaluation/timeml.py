@@ -29,6 +29,7 @@ from rich.table import Table
 from spacy.language import Language
 
 from newsgraph.errors import EvalError
+from newsgraph.evaluation.scores import Score
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Record, Span, TimeRef
 
@@ -128,38 +129,6 @@ def load_timeml(directory: str | Path) -> Iterator[TimemlDocument]:
         except (OSError, UnicodeDecodeError) as exc:
             raise EvalError(f"{path}: cannot read ({exc})") from exc
         yield parse_tml(source, path.stem)
-
-
-@dataclass
-class Score:
-    """Counts behind one precision/recall/F1 triple."""
-
-    tp: int = 0
-    predicted: int = 0
-    gold: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "tp": self.tp,
-            "predicted": self.predicted,
-            "gold": self.gold,
-        }
 
 
 @dataclass(frozen=True)
