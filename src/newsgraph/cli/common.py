@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -25,6 +26,7 @@ from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.schema import Article, Record
 
 DEFAULT_DB = "newsgraph.db"
+T = TypeVar("T")
 # Tables read better wider than the 80 columns rich assumes when output is piped.
 out = Console(width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, soft_wrap=True)
@@ -181,6 +183,21 @@ def main() -> None:
       newsgraph quotes --db sample.db              # who said what
       newsgraph analyze article.txt --published 2024-03-14 --format table
     """
+
+
+def run_scorer(label: str, score: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run an evaluation under a progress bar; ``score`` receives the ``progress(done, total)`` callback."""
+    with progress_bar(label) as progress:
+        task = progress.add_task("eval", total=None)
+        return score(lambda done, total: progress.update(task, completed=done, total=total))
+
+
+def print_report(report: Any, as_json: bool) -> None:
+    """Print an evaluation report as JSON (its ``to_dict()``) or as its rich table."""
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+    else:
+        out.print(report.table())
 
 
 def span_text(record: Record, span: tuple[int, int] | None) -> str:

@@ -7,7 +7,7 @@ import json
 import click
 from rich.table import Table
 
-from newsgraph.cli.common import eval_group, model_option, out, progress_bar
+from newsgraph.cli.common import eval_group, model_option, out, run_scorer
 
 
 @eval_group.command(name="events")
@@ -38,14 +38,15 @@ def eval_events(plover: str, limit: int | None, as_json: bool, errors: bool, mod
     from newsgraph.pipeline import Pipeline
 
     pipeline = Pipeline(model)
-    with progress_bar("coding") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_events(
+    report = run_scorer(
+        "coding",
+        lambda progress: evaluate_events(
             plover,
             pipeline.nlp,
             limit=limit,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+            progress=progress,
+        ),
+    )
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
         return

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from newsgraph.cli.common import eval_group, out, progress_bar
+from newsgraph.cli.common import eval_group, print_report, run_scorer
 
 
 @eval_group.command(name="extraction")
@@ -40,18 +38,16 @@ def eval_extraction(directory: str, limit: int | None, systems: tuple[str, ...],
     """
     from newsgraph.evaluation.extraction import evaluate_extraction
 
-    with progress_bar("extracting") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_extraction(
+    report = run_scorer(
+        "extracting",
+        lambda progress: evaluate_extraction(
             directory,
             systems=systems or ("newsgraph", "trafilatura"),
             limit=limit,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    if as_json:
-        out.print_json(json.dumps(report.to_dict()))
-    else:
-        out.print(report.table())
+            progress=progress,
+        ),
+    )
+    print_report(report, as_json)
 
 
 @eval_group.command(name="dates")
@@ -84,15 +80,13 @@ def eval_dates(directory: str, limit: int | None, systems: tuple[str, ...], as_j
     """
     from newsgraph.evaluation.dates import evaluate_dates
 
-    with progress_bar("dating") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_dates(
+    report = run_scorer(
+        "dating",
+        lambda progress: evaluate_dates(
             directory,
             systems=systems or ("newsgraph", "htmldate extensive", "htmldate fast"),
             limit=limit,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    if as_json:
-        out.print_json(json.dumps(report.to_dict()))
-    else:
-        out.print(report.table())
+            progress=progress,
+        ),
+    )
+    print_report(report, as_json)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from newsgraph.cli.common import err, eval_group, model_option, out, processes_option, progress_bar
+from newsgraph.cli.common import (
+    err,
+    eval_group,
+    model_option,
+    print_report,
+    processes_option,
+    run_scorer,
+)
 
 
 @eval_group.command(name="places")
@@ -33,30 +38,23 @@ def eval_places(gwn: str, limit: int | None, as_json: bool, model: str, processe
       newsgraph eval places --gwn ../shared/eval/geowebnews
       newsgraph eval places --gwn ../shared/eval/geowebnews --limit 20 --json
     """
-    import spacy
-
-    from newsgraph.errors import ModelError
     from newsgraph.evaluation.geowebnews import evaluate_places
     from newsgraph.geo.gazetteer import Gazetteer
+    from newsgraph.pipeline import load_spacy
 
     gazetteer = Gazetteer.default()
-    try:
-        # Only the tokenizer, tagger, parser and NER are needed: the places code runs on the parsed Docs.
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise ModelError(f"spaCy pipeline {model!r} could not be loaded: install it or pass --model") from exc
-    with progress_bar("scoring") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_places(
+    # Only the tokenizer, tagger, parser and NER are needed: the places code runs on the parsed Docs.
+    nlp = load_spacy(model)
+    report = run_scorer(
+        "scoring",
+        lambda progress: evaluate_places(
             gwn,
             nlp,
             gazetteer=gazetteer,
             limit=limit,
             processes=processes,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    if as_json:
-        out.print_json(json.dumps(report.to_dict()))
-    else:
-        out.print(report.table())
+            progress=progress,
+        ),
+    )
+    print_report(report, as_json)
     err.print(f"gazetteer: {gazetteer.path}", highlight=False)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from newsgraph.cli.common import eval_group, model_option, out, processes_option, progress_bar
+from newsgraph.cli.common import eval_group, model_option, out, processes_option, run_scorer
 
 
 @eval_group.command(name="times")
@@ -47,15 +47,16 @@ def eval_times(
     from newsgraph.pipeline import Pipeline
 
     pipeline = Pipeline(model)
-    with progress_bar("scoring") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_timeml(
+    report = run_scorer(
+        "scoring",
+        lambda progress: evaluate_timeml(
             timeml,
             pipeline,
             limit=limit,
             processes=processes,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+            progress=progress,
+        ),
+    )
     common = report.common_errors(errors) if errors else []
     if as_json:
         data = report.to_dict()

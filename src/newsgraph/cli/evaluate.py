@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from newsgraph.cli.common import eval_group, model_option, out, processes_option, progress_bar
+from newsgraph.cli.common import eval_group, model_option, print_report, processes_option, run_scorer
 
 
 @eval_group.command(name="attribution")
@@ -32,16 +30,14 @@ def eval_attribution(polnear: str, limit: int | None, as_json: bool, model: str,
     from newsgraph.pipeline import Pipeline
 
     pipeline = Pipeline(model)
-    with progress_bar("scoring") as progress:
-        task = progress.add_task("eval", total=None)
-        report = evaluate_attribution(
+    report = run_scorer(
+        "scoring",
+        lambda progress: evaluate_attribution(
             polnear,
             pipeline,
             limit=limit,
             processes=processes,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    if as_json:
-        out.print_json(json.dumps(report.to_dict()))
-    else:
-        out.print(report.table())
+            progress=progress,
+        ),
+    )
+    print_report(report, as_json)
