@@ -20,12 +20,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, LOWER, POS, SHAPE, TAG
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_SPACE,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    POS,
+    SENT_START,
+    SHAPE,
+    TAG,
+)
 from spacy.tokens import Doc, Token
 
 from newsgraph.errors import ModelError
@@ -71,19 +85,20 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[int]]:
     ends one; whitespace tokens belong to none. ``text`` is ``doc.text`` when the caller has it already."""
     if text is None:
         text = doc.text
-    offsets = doc.to_array([IDX, LENGTH]).tolist()
+    offsets = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    find = text.find
     out: list[list[int]] = []
     current: list[int] = []
-    for i, (start, length) in enumerate(offsets):
+    for i, (start, length, space) in enumerate(offsets):
         end = start + length
-        if text[start:end].isspace():
-            if "\n" in text[start:end] and current:
+        if space:
+            if current and find("\n", start, end) >= 0:
                 out.append(current)
                 current = []
             continue
         current.append(i)
         following = offsets[i + 1][0] if i + 1 < len(offsets) else len(text)
-        if "\n" in text[end:following]:
+        if following > end and find("\n", end, following) >= 0:
             out.append(current)
             current = []
     if current:
@@ -111,19 +126,25 @@ def _quote_marks(doc: Doc, text: str) -> tuple[list[str], list[int]]:
     return state, which
 
 
+# A feature template: a prefix and one value per token (None where the token lacks the feature). The feature
+# string is ``prefix + value``. Templates keep the featurizer column-wise: each distinct value is looked up
+# once per Doc, not once per token.
+Column = tuple[str, list[str | None]]
+
+
 class _Features:
-    """Feature strings for every token of one Doc.
+    """The features of every token of one Doc, as templates (:data:`Column`) plus per-token bags.
 
     The parse is copied into plain lists first: walking heads through spaCy's Token objects costs more than
     everything else here together.
     """
 
     def __init__(self, doc: Doc, prior: dict[str, int]):
-        n = len(doc)
+        self.n = n = len(doc)
         self.text = doc.text
         # One array read for all attributes. Each column's distinct string hashes are decoded once, and every
         # token with the same value shares one str object (whose hash Python then computes only once).
-        array = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, TAG, SHAPE, ENT_IOB, ENT_TYPE])
+        array = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, TAG, SHAPE, ENT_IOB, ENT_TYPE, SENT_START])
         strings = doc.vocab.strings
 
         def column(k: int, decode: Callable[[str], str] = str) -> list[str]:
@@ -133,18 +154,25 @@ class _Features:
 
         # HEAD holds the head's offset from the token as an unsigned integer: view it as signed.
         self.head = head = (array[:, 0].view(np.int64) + np.arange(n)).tolist()
-        self.dep = dep = column(1)
+        self.dep = column(1)
         self.lower = column(2)
-        self.lemma = column(3, str.lower)
+        self.lemma = lemma = column(3, str.lower)
         self.pos = pos = column(4)
         self.tag = column(5)
         self.shape = column(6, lambda shape: shape[:4])
         iob_names = ("", "I", "O", "B")
         self.ent = [iob_names[iob] + kind for iob, kind in zip(array[:, 7].tolist(), column(8), strict=True)]
-        self.bucket = bucket = [
-            prior.get(f"{lemma}|{p}", 0) for lemma, p in zip(self.lemma, pos, strict=True)
-        ]
+        self.bucket = bucket = [prior.get(f"{lem}|{p}", 0) for lem, p in zip(lemma, pos, strict=True)]
+        # Integers format slowly inside f-strings; every feature uses the bucket's text.
+        self.bucket_text = [_BUCKET_TEXT[b] for b in bucket]
         self.quote, quote_id = _quote_marks(doc, self.text)
+        self.paragraphs = paragraphs(doc, self.text)
+        # The paragraph each token's neighbours must stay inside ([seq_start, seq_end)); empty outside one.
+        self.seq_start, self.seq_end = [0] * n, [0] * n
+        for para in self.paragraphs:
+            start, end = para[0], para[-1] + 1
+            for i in para:
+                self.seq_start[i], self.seq_end[i] = start, end
         # Subtree edges from the heads: every token widens the span of each of its ancestors.
         left, right = list(range(n)), list(range(n))
         self.children: list[list[int]] = [[] for _ in range(n)]
@@ -161,25 +189,35 @@ class _Features:
                 if i > right[node]:
                     right[node] = i
         self.left, self.right = left, right
-        self.sent_start = [0] * n
-        self.sent_end = [0] * n
+        self._sentences(array[:, 9].tolist())
+        self._quote_cues(quote_id)
+        self._anchors()
+
+    def _sentences(self, starts: list[int]) -> None:
+        """Sentence bounds per token, and each sentence's likeliest cue and whether it holds a quote."""
+        n, pos, bucket = self.n, self.pos, self.bucket
+        self.sent_start, self.sent_end = [0] * n, [0] * n
         self.sent_cue: dict[int, int] = {}
         self.sent_cue_at: dict[int, int] = {}
         self.sent_quote: dict[int, bool] = {}
-        for sent in doc.sents:
+        bounds = [i for i in range(n) if i == 0 or starts[i] == 1] + [n]
+        for start, end in pairwise(bounds):
             best, at = 0, -1
             quoted = False
-            for i in range(sent.start, sent.end):
-                self.sent_start[i] = sent.start
-                self.sent_end[i] = sent.end
-                if pos[i] in ("VERB", "NOUN", "ADP", "AUX") and bucket[i] > best:
+            for i in range(start, end):
+                self.sent_start[i] = start
+                self.sent_end[i] = end
+                if bucket[i] > best and pos[i] in ("VERB", "NOUN", "ADP", "AUX"):
                     best, at = bucket[i], i
                 quoted = quoted or self.quote[i] != "out"
-            self.sent_cue[sent.start] = best
-            self.sent_cue_at[sent.start] = at
-            self.sent_quote[sent.start] = quoted
-        # For each quote, the likeliest cue right beside it ("…,” she said" / "said: “…"), if any.
-        self.quote_cue = ["none"] * n
+            self.sent_cue[start] = best
+            self.sent_cue_at[start] = at
+            self.sent_quote[start] = quoted
+
+    def _quote_cues(self, quote_id: list[int]) -> None:
+        """For each quote, the likeliest cue right beside it ("…,” she said" / "said: “…"), if any."""
+        n, bucket = self.n, self.bucket
+        self.quote_cue: list[str | None] = [None] * n
         spans: dict[int, list[int]] = {}
         for i, q in enumerate(quote_id):
             if q >= 0:
@@ -192,220 +230,232 @@ class _Features:
             label = f"{'A' if after >= before else 'B'}{max(after, before)}|{'m' if multi else 's'}"
             for j in members:
                 self.quote_cue[j] = label
-        # Integers format slowly inside f-strings; every feature uses the bucket's text.
-        self.bucket_text = [str(b) for b in bucket]
-        self.pairs: dict[tuple[int, str, str], str] = {}
-        self.own = self._own()
-        self.neighbours = [(off, self._neighbour(off)) for off in (-2, -1, 1, 2)]
-        self.child_features: list[list[str]] = []
+
+    def _anchors(self) -> None:
+        """For each token, the nearest likely cue above it (within :data:`MAX_DEPTH` heads) with the token
+        just below that cue on the way, and the token just below the outermost likely cue above it.
+
+        Each token's answer follows from its head's, so every token is settled once, heads first.
+        """
+        n, head, bucket = self.n, self.head, self.bucket
+        # anchor[i] = (cue, token below the cue, depth), or None
+        self.anchor: list[tuple[int, int, int] | None] = [None] * n
+        self.top = [-1] * n
+        done = [False] * n
         for i in range(n):
-            deps = sorted({dep[c] for c in self.children[i] if dep[c] in _KEEP_CHILD_DEPS})
+            path = []
+            node = i
+            while not done[node] and len(path) <= n:
+                path.append(node)
+                if head[node] == node:
+                    break
+                node = head[node]
+            for node in reversed(path):
+                done[node] = True
+                h = head[node]
+                if h == node:
+                    continue
+                cue = bucket[h] >= ANCHOR_BUCKET
+                above = self.anchor[h]
+                if cue:
+                    self.anchor[node] = (h, node, 1)
+                elif above is not None and above[2] < MAX_DEPTH:
+                    self.anchor[node] = (above[0], above[1], above[2] + 1)
+                top = self.top[h]
+                self.top[node] = top if top >= 0 else node if cue else -1
+
+    def columns(self) -> list[Column]:
+        """Every single-valued feature template, with its value for each token."""
+        n, head, dep, lower, lemma, pos = self.n, self.head, self.dep, self.lower, self.lemma, self.pos
+        bucket = self.bucket_text
+        quote = self.quote
+        indices = range(n)
+        out: list[Column] = [
+            ("w=", lower),
+            ("p=", pos),
+            ("t=", self.tag),
+            ("d=", dep),
+            ("q=", quote),
+            ("b=", bucket),
+            ("l=", lemma),
+            ("suf=", [w[-3:] for w in lower]),
+            ("shape=", self.shape),
+            ("hl=", [lemma[h] for h in head]),
+            ("hp=", [pos[h] for h in head]),
+            ("d.hd=", [f"{dep[i]}|{dep[h]}" for i, h in enumerate(head)]),
+            ("hb=", [bucket[h] for h in head]),
+            ("e=", self.ent),
+            ("b.p=", [f"{b}|{p}" for b, p in zip(bucket, pos, strict=True)]),
+        ]
+        # The sentence: its edges, its likeliest cue, whether it holds a quote.
+        start_of, end_of = self.sent_start, self.sent_end
+        cue_of = [_BUCKET_TEXT[self.sent_cue[s]] for s in start_of]
+        out += [
+            ("", ["bos" if start_of[i] == i else None for i in indices]),
+            ("", ["eos" if end_of[i] == i + 1 else None for i in indices]),
+            ("s.cue=", cue_of),
+            ("s.q=", [str(self.sent_quote[s]) for s in start_of]),
+            ("q.s=", [f"{q}|{c}" for q, c in zip(quote, cue_of, strict=True)]),
+        ]
+        out += self._anchor_columns()
+        out += self._edge_columns()
+        # Neighbours inside the paragraph, or a pad feature where the paragraph ends.
+        seq_start, seq_end = self.seq_start, self.seq_end
+        for off in (-2, -1, 1, 2):
+            inside = [seq_start[i] <= i + off < seq_end[i] for i in indices]
+            lent = [("w=", lower), ("p=", pos), ("b=", bucket)]
+            if abs(off) == 1:
+                lent += [("d=", dep), ("q=", quote)]
+            for prefix, values in lent:
+                out.append((f"{off}:{prefix}", _shift(values, off, inside)))
+            if abs(off) == 1:
+                out.append((f"{off}:w.w=", _shift_pair(lower, off, inside)))
+            out.append(("", [None if ok else f"{off}:pad" for ok in inside]))
+        # Beyond the clause: the sentence's likeliest cue, the cue beside a quote, words further out.
+        where = []
+        for i in indices:
+            at = self.sent_cue_at[start_of[i]]
+            if at < 0:
+                where.append("none")
+            else:
+                side = "B" if i < at else "A" if i > at else "at"
+                where.append(f"{side}{min(abs(i - at).bit_length(), 5)}")
+        out += [
+            ("xcue=", where),
+            ("xcue.b=", [f"{w}|{c}" for w, c in zip(where, cue_of, strict=True)]),
+            ("xq.cue=", [c if q != "out" else None for c, q in zip(self.quote_cue, quote, strict=True)]),
+        ]
+        for off in (-3, 3):
+            inside = [seq_start[i] <= i + off < seq_end[i] for i in indices]
+            out.append((f"x{off}:w=", _shift(lower, off, inside)))
+        after_start = [i > seq_start[i] for i in indices]
+        out.append(("xl2=", _shift_pair(lemma, -1, after_start)))
+        return out
+
+    def _anchor_columns(self) -> list[Column]:
+        """Features of the nearest likely cue above each token and of the branch it hangs from, and of the
+        outermost one (PolNeAR annotates only the outer attribution of nested ones)."""
+        dep, head, bucket = self.dep, self.head, self.bucket_text
+        names = ("a.rel=", "a.rel.b=", "a.side=", "a.l=", "a.depth=", "a.rel.l=", "a.prep=", "")
+        values: list[list[str | None]] = [[] for _ in names]
+        for i, found in enumerate(self.anchor):
+            if found is None:
+                row: tuple[str | None, ...] = (None,) * 7 + ("a.none",)
+            else:
+                h, node, depth = found
+                rel = dep[node] if dep[node] in _KEEP_CHILD_DEPS else "other"
+                lemma = self.lemma[h]
+                row = (
+                    rel,
+                    f"{rel}|{bucket[h]}",
+                    f"{rel}|{'L' if i < h else 'R'}",
+                    lemma,
+                    _BUCKET_TEXT[min(depth, 4)],
+                    f"{rel}|{lemma}",
+                    self.lower[node] if dep[node] == "prep" else None,
+                    None,
+                )
+            for column, value in zip(values, row, strict=True):
+                column.append(value)
+        top_rel: list[str | None] = []
+        top_side: list[str | None] = []
+        for i, top in enumerate(self.top):
+            if top < 0:
+                top_rel.append(None)
+                top_side.append(None)
+                continue
+            rel = dep[top] if dep[top] in _KEEP_CHILD_DEPS else "other"
+            top_rel.append(f"{rel}|{bucket[head[top]]}")
+            top_side.append(f"{rel}|{'L' if i < head[top] else 'R'}")
+        return [*zip(names, values, strict=True), ("top.rel=", top_rel), ("top.side=", top_side)]
+
+    def _edge_columns(self) -> list[Column]:
+        """Which constituents start or end at each token (the highest one, by its dependency label)."""
+        head, left, right, dep, bucket = self.head, self.left, self.right, self.dep, self.bucket_text
+        starts: list[str | None] = []
+        starts_hb: list[str | None] = []
+        ends: list[str | None] = []
+        ends_hb: list[str | None] = []
+        for i in range(self.n):
+            node = i
+            top_left = top_right = -1
+            while head[node] != node:
+                if left[node] == i:
+                    top_left = node
+                if right[node] == i:
+                    top_right = node
+                node = head[node]
+                if left[node] != i and right[node] != i:
+                    break
+            if top_left >= 0 and top_left != i:
+                starts.append(dep[top_left])
+                starts_hb.append(f"{dep[top_left]}|{bucket[head[top_left]]}")
+            else:
+                starts.append(None)
+                starts_hb.append(None)
+            if top_right >= 0 and top_right != i:
+                ends.append(dep[top_right])
+                ends_hb.append(f"{dep[top_right]}|{bucket[head[top_right]]}")
+            else:
+                ends.append(None)
+                ends_hb.append(None)
+        return [("ls=", starts), ("ls.hb=", starts_hb), ("rs=", ends), ("rs.hb=", ends_hb)]
+
+    def bags(self) -> list[list[str]]:
+        """Each token's multi-valued features: the labels of its children, and the edges of likely cues'
+        arguments (content and source spans mostly begin and end exactly where a subject, complement or
+        object of a cue starts and ends)."""
+        n, dep, pos, bucket, children = self.n, self.dep, self.pos, self.bucket, self.children
+        left, right = self.left, self.right
+        out: list[list[str]] = []
+        for i in range(n):
+            deps = sorted({dep[c] for c in children[i] if dep[c] in _KEEP_CHILD_DEPS})
             extra = [f"ch={d}" for d in deps]
             if bucket[i] >= 1:
                 extra += [f"cb.ch={self.bucket_text[i]}|{d}" for d in deps]
-            self.child_features.append(extra)
-        # Boundaries of the arguments of likely cues: where a subject, complement or object of a cue starts
-        # and ends. Content and source spans mostly begin and end exactly there.
-        self.arg_edges: list[list[str]] = [[] for _ in range(n)]
+            out.append(extra)
         for i in range(n):
             b = bucket[i]
             if b < 1 or pos[i] not in ("VERB", "NOUN", "ADP", "AUX", "ADJ"):
                 continue
-            for c in self.children[i]:
+            for c in children[i]:
                 d = dep[c]
                 if d not in _KEEP_CHILD_DEPS:
                     continue
-                self.arg_edges[left[c]].append(f"argL={d}|{b}")
-                self.arg_edges[right[c]].append(f"argR={d}|{b}")
+                out[left[c]].append(f"argL={d}|{b}")
+                out[right[c]].append(f"argR={d}|{b}")
                 if right[c] + 1 < n:
-                    self.arg_edges[right[c] + 1].append(f"argR+1={d}|{b}")
+                    out[right[c] + 1].append(f"argR+1={d}|{b}")
                 if left[c] > 0:
-                    self.arg_edges[left[c] - 1].append(f"argL-1={d}|{b}")
-
-    def _anchor(self, i: int) -> list[str]:
-        """Features of the nearest likely cue above token ``i`` and of the branch it hangs from."""
-        head, bucket, dep = self.head, self.bucket, self.dep
-        out = []
-        node, depth = i, 0
-        while depth < MAX_DEPTH and head[node] != node:
-            h = head[node]
-            depth += 1
-            if bucket[h] >= ANCHOR_BUCKET:
-                rel = dep[node] if dep[node] in _KEEP_CHILD_DEPS else "other"
-                side = "L" if i < h else "R"
-                lemma = self.lemma[h]
-                out += [
-                    f"a.rel={rel}",
-                    f"a.rel.b={rel}|{bucket[h]}",
-                    f"a.side={rel}|{side}",
-                    f"a.l={lemma}",
-                    f"a.depth={min(depth, 4)}",
-                    f"a.rel.l={rel}|{lemma}",
-                ]
-                if dep[node] == "prep":
-                    out.append(f"a.prep={self.lower[node]}")
-                break
-            node = h
-        if not out:
-            out.append("a.none")
-        # The outermost likely cue: PolNeAR annotates only the outer attribution of nested ones.
-        node, top, steps = i, -1, 0
-        while head[node] != node and steps < 64:
-            if bucket[head[node]] >= ANCHOR_BUCKET:
-                top = node
-            node = head[node]
-            steps += 1
-        if top >= 0:
-            rel = dep[top] if dep[top] in _KEEP_CHILD_DEPS else "other"
-            out.append(f"top.rel={rel}|{bucket[head[top]]}")
-            out.append(f"top.side={rel}|{'L' if i < head[top] else 'R'}")
+                    out[left[c] - 1].append(f"argL-1={d}|{b}")
         return out
 
-    def _edges(self, i: int) -> list[str]:
-        """Which constituents start or end at token ``i`` (the highest one, by its dependency label)."""
-        head, left, right = self.head, self.left, self.right
-        out = []
-        node = i
-        top_left = top_right = -1
-        while head[node] != node:
-            if left[node] == i:
-                top_left = node
-            if right[node] == i:
-                top_right = node
-            node = head[node]
-            if left[node] != i and right[node] != i:
-                break
-        if top_left >= 0 and top_left != i:
-            out.append(f"ls={self.dep[top_left]}")
-            out.append(f"ls.hb={self.dep[top_left]}|{self.bucket[head[top_left]]}")
-        if top_right >= 0 and top_right != i:
-            out.append(f"rs={self.dep[top_right]}")
-            out.append(f"rs.hb={self.dep[top_right]}|{self.bucket[head[top_right]]}")
-        return out
 
-    def extra(self, i: int, seq_start: int, seq_end: int) -> list[str]:
-        """Context beyond the token's clause: the sentence's likeliest cue, the cue beside a quote."""
-        start = self.sent_start[i]
-        at = self.sent_cue_at[start]
-        if at < 0:
-            where = "none"
-        else:
-            gap = abs(i - at)
-            where = f"{'B' if i < at else 'A' if i > at else 'at'}{min(gap.bit_length(), 5)}"
-        f = [f"xcue={where}", f"xcue.b={where}|{self.sent_cue[start]}"]
-        if self.quote[i] != "out":
-            f.append(f"xq.cue={self.quote_cue[i]}")
-        for off in (-3, 3):
-            j = i + off
-            if seq_start <= j < seq_end:
-                f.append(f"x{off}:w={self.lower[j]}")
-        if i > seq_start:
-            f.append(f"xl2={self.lemma[i - 1]}|{self.lemma[i]}")
-        return f
-
-    def _own(self) -> list[list[str]]:
-        """Each token's features about itself and its head, built in bulk.
-
-        Every distinct feature string is built once per Doc and shared by all the tokens that have it
-        (:func:`_column`): most repeat (only about one in seven is new), and a shared string hashes once
-        when the tagger looks it up.
-        """
-        lemma, lower, pos, dep, tag = self.lemma, self.lower, self.pos, self.dep, self.tag
-        heads, bucket = self.head, self.bucket_text
-        columns = [
-            _column("w=", lower),
-            _column("p=", pos),
-            _column("t=", tag),
-            _column("d=", dep),
-            _column("q=", self.quote),
-            _column("b=", bucket),
-            _column("l=", lemma),
-            _column("suf=", [w[-3:] for w in lower]),
-            _column("shape=", self.shape),
-            _column("hl=", [lemma[h] for h in heads]),
-            _column("hp=", [pos[h] for h in heads]),
-            _pair_column("d.hd=", dep, [dep[h] for h in heads]),
-            _column("hb=", [bucket[h] for h in heads]),
-            _column("e=", self.ent),
-            _pair_column("b.p=", bucket, pos),
-        ]
-        return [list(row) for row in zip(*columns, strict=True)]
-
-    def _neighbour(self, off: int) -> list[list[str]]:
-        """The features each token lends to the token ``off`` places away from it."""
-        columns = [
-            _column(f"{off}:w=", self.lower),
-            _column(f"{off}:p=", self.pos),
-            _column(f"{off}:b=", self.bucket_text),
-        ]
-        if abs(off) == 1:
-            columns += [_column(f"{off}:d=", self.dep), _column(f"{off}:q=", self.quote)]
-        return [list(row) for row in zip(*columns, strict=True)]
-
-    def token(self, i: int, seq_start: int, seq_end: int) -> list[str]:
-        f = self.own[i] + self.child_features[i]
-        start = self.sent_start[i]
-        if i == start:
-            f.append("bos")
-        if i == self.sent_end[i] - 1:
-            f.append("eos")
-        cue = self.sent_cue[start]
-        f.append(f"s.cue={cue}")
-        f.append(f"s.q={self.sent_quote[start]}")
-        f.append(f"q.s={self.quote[i]}|{cue}")
-        f += self._anchor(i)
-        f += self.arg_edges[i]
-        f += self._edges(i)
-        word = self.lower[i]
-        for off, lent in self.neighbours:
-            j = i + off
-            if j < seq_start or j >= seq_end:
-                f.append(_PAD[off])
-                continue
-            f += lent[j]
-            if off in (-1, 1):
-                key = (off, self.lower[j], word)
-                pair = self.pairs.get(key)
-                if pair is None:
-                    pair = self.pairs[key] = f"{off}:w.w={self.lower[j]}|{word}"
-                f.append(pair)
-        return f
+_BUCKET_TEXT = [str(b) for b in range(len(PRIOR_EDGES) + 1)]
 
 
-_PAD = {off: f"{off}:pad" for off in (-2, -1, 1, 2)}
+def _shift(values: list[str], off: int, inside: list[bool]) -> list[str | None]:
+    """``values[i + off]`` for each token ``i`` whose neighbour is ``inside``, else None."""
+    return [values[i + off] if ok else None for i, ok in enumerate(inside)]
 
 
-def _column(prefix: str, values: list[str]) -> list[str]:
-    """``prefix + value`` for each value, one shared string per distinct value."""
-    memo: dict[str, str] = {}
-    out = []
-    for value in values:
-        feature = memo.get(value)
-        if feature is None:
-            feature = memo[value] = prefix + value
-        out.append(feature)
-    return out
-
-
-def _pair_column(prefix: str, first: list[str], second: list[str]) -> list[str]:
-    """``prefix + a|b`` for each pair, one shared string per distinct pair."""
-    memo: dict[tuple[str, str], str] = {}
-    out = []
-    for pair in zip(first, second, strict=True):
-        feature = memo.get(pair)
-        if feature is None:
-            feature = memo[pair] = f"{prefix}{pair[0]}|{pair[1]}"
-        out.append(feature)
-    return out
+def _shift_pair(values: list[str], off: int, inside: list[bool]) -> list[str | None]:
+    """``values[i + off]|values[i]`` for each token ``i`` whose neighbour is ``inside``, else None."""
+    return [f"{values[i + off]}|{values[i]}" if ok else None for i, ok in enumerate(inside)]
 
 
 def featurize(doc: Doc, prior: dict[str, int]) -> list[tuple[list[int], list[list[str]]]]:
-    """Return each paragraph's token indices with the feature strings of each token."""
+    """Return each paragraph's token indices with the feature strings of each token (for training)."""
     features = _Features(doc, prior)
+    columns = features.columns()
+    bags = features.bags()
     out = []
-    for para in paragraphs(doc, features.text):
-        start, end = para[0], para[-1] + 1
-        out.append((para, [features.token(i, start, end) + features.extra(i, start, end) for i in para]))
+    for para in features.paragraphs:
+        rows = []
+        for i in para:
+            names = [prefix + value for prefix, values in columns if (value := values[i]) is not None]
+            rows.append(names + bags[i])
+        out.append((para, rows))
     return out
 
 
@@ -479,17 +529,21 @@ class RoleTagger:
             transitions=self.transitions,
         )
 
-    def scores(self, features: list[list[str]]) -> np.ndarray:
-        """Per-token label scores, ``(len(features), len(labels))``."""
-        if not features:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        get = self.index.get
-        # Unknown features map to the last row, which is all zeros.
-        unknown = len(self._padded) - 1
-        flat = [name for names in features for name in names]
-        rows = np.array(list(map(get, flat, repeat(unknown, len(flat)))), dtype=np.int64)
-        starts = np.cumsum([0] + [len(names) for names in features[:-1]])
-        return np.add.reduceat(self._padded[rows], starts, axis=0)
+    def scores(self, features: _Features) -> np.ndarray:
+        """Per-token label scores of a featurized Doc, ``(len(doc), len(labels))``: the sum of the weight
+        rows of each token's features. Each template's distinct values are looked up once."""
+        index = self.index
+        unknown = len(self._padded) - 1  # unknown features map to the last row, which is all zeros
+        total = np.zeros((features.n, len(self.labels)), dtype=np.float32)
+        for prefix, values in features.columns():
+            memo = {value: index.get(prefix + value, unknown) for value in set(values) if value is not None}
+            memo[None] = unknown
+            total += self._padded[np.fromiter(map(memo.__getitem__, values), np.int64, features.n)]
+        bags = features.bags()
+        tokens = [i for i, names in enumerate(bags) for _ in names]
+        rows = [index.get(name, unknown) for names in bags for name in names]
+        np.add.at(total, np.array(tokens, dtype=np.int64), self._padded[np.array(rows, dtype=np.int64)])
+        return total
 
     def viterbi(self, scores: np.ndarray) -> list[str]:
         """The best tag sequence for ``scores`` under the transition weights."""
@@ -537,10 +591,12 @@ class RoleTagger:
 
     def tag(self, doc: Doc) -> list[RoleSpan]:
         """Return the role spans of ``doc`` in text order."""
-        sequences = featurize(doc, self.prior)
-        tags = self.viterbi_batch([self.scores(features) for _, features in sequences])
+        features = _Features(doc, self.prior)
+        scores = self.scores(features)
+        sequences = features.paragraphs
+        tags = self.viterbi_batch([scores[tokens] for tokens in sequences])
         spans: list[RoleSpan] = []
-        for (tokens, _), sequence_tags in zip(sequences, tags, strict=True):
+        for tokens, sequence_tags in zip(sequences, tags, strict=True):
             spans.extend(spans_from_tags(tokens, sequence_tags))
         return spans
 
