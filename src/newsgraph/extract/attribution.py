@@ -24,7 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from spacy.attrs import LEMMA, LOWER, SENT_START
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import gender_of, is_news_organisation
@@ -58,9 +61,14 @@ _EDGE_PUNCT = " \t\n,;:.—–-"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
 _DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
+# Hedge words as string hashes, to find the few tokens worth a look without building every Token.
+_HEDGE_VERB_KEYS = frozenset(get_string_id(word) for word in HEDGE_VERBS)
+_HEDGE_ADVERB_KEYS = frozenset(get_string_id(word) for word in HEDGE_ADVERBS)
 
 
 def _char_span(tokens: Iterable[Token]) -> tuple[int, int]:
+    if isinstance(tokens, Span):
+        return tokens.start_char, tokens.end_char
     toks = list(tokens)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
@@ -201,11 +209,12 @@ class _Assembler:
         self.resolver = _Resolver(doc, self.text, entities)
         self.quotes = find_quote_spans(self.text)
         # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
+        starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                self.sent_start[i], self.sent_end[i] = sent.start, sent.end
+        for start, end in pairwise([*starts, len(doc)]):
+            self.sent_start[start:end] = [start] * (end - start)
+            self.sent_end[start:end] = [end] * (end - start)
         self.paragraph = [0] * len(doc)
         for n, para in enumerate(paragraphs(doc, self.text)):
             for i in para:
@@ -228,8 +237,7 @@ class _Assembler:
         next sentence, quoted speech often does."""
         pieces, start = [], span.start
         for i in range(span.start + 1, span.end):
-            tok = self.doc[i]
-            if tok.is_sent_start and not self._quoted(self.doc[i - 1].idx, tok.idx + 1):
+            if self.sent_start[i] == i and not self._quoted(self.doc[i - 1].idx, self.doc[i].idx + 1):
                 pieces.append(self.doc[start:i])
                 start = i
         pieces.append(self.doc[start : span.end])
@@ -613,7 +621,14 @@ class _Assembler:
         said so.
         """
         out = []
-        for tok in self.doc:
+        words = self.doc.to_array([LEMMA, LOWER]).tolist()
+        candidates = [
+            i
+            for i, (lemma, lower) in enumerate(words)
+            if lemma in _HEDGE_VERB_KEYS or lower in _HEDGE_ADVERB_KEYS
+        ]
+        for i in candidates:
+            tok = self.doc[i]
             cue: list[Token] | None = None
             clause: Token | None = None
             if tok.lemma_ in HEDGE_VERBS and tok.pos_ == "VERB":
