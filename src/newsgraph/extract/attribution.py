@@ -59,6 +59,10 @@ _OPENING_MARKS = '“"«‘'
 _CLOSING_MARKS = '”"»’'
 _EDGE_PUNCT = " \t\n,;:.—–-"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Clauses that share the subject of the verb they hang from ("…, saying", "and added", "promising to"), and
+# how many such links a cue follows up to a verb with a subject.
+_INHERITING_DEPS = ("advcl", "xcomp", "conj")
+_INHERIT_STEPS = 2
 # A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
 _DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
 # Hedge words as string hashes, to find the few tokens worth a look without building every Token.
@@ -529,6 +533,33 @@ class _Assembler:
                 group.source = self.doc[first:last]
                 return
 
+    def _inherit_source(self, group: _Group) -> None:
+        """A cue in a clause that hangs from another verb shares that verb's subject: "Ms Ribeiro spoke to
+        reporters, saying that …", "the ministry denied the report and promised to …". PolNeAR annotates
+        that subject as the source of both; the tagger gives each token one role, so it tags it once."""
+        node = _root(group.cue)
+        if node.tag_ == "VBN":
+            return  # "Asked about the talks, Ms Ribeiro said …": the subject was asked; someone else asked
+        for _ in range(_INHERIT_STEPS):
+            if node.dep_ not in _INHERITING_DEPS or node.head.i == node.i:
+                return
+            head = node.head
+            for other in self.groups:
+                if (
+                    other is not group
+                    and other.source is not None
+                    and other.cue.start <= head.i < other.cue.end
+                ):
+                    group.source = other.source
+                    return
+            subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+            if subject is not None:
+                first, last = subject.left_edge.i, subject.right_edge.i + 1
+                if not any(c.start < last and first < c.end for c in group.contents):
+                    group.source = self.doc[first:last]
+                return
+            node = head
+
     def _complete(self, span: Span) -> Span:
         """A content the model cut to its complementiser ("that") stands for the clause it introduces."""
         words = [t for t in span if not t.is_punct and not t.is_space]
@@ -551,6 +582,9 @@ class _Assembler:
             group.contents = [self._complete(c) for c in group.contents]
             if group.source is None:
                 self._carve_source(group)
+        for group in self.groups:
+            if group.source is None:
+                self._inherit_source(group)
         for group in sorted(self.groups, key=lambda g: g.cue.start):
             cue_chars = _char_span(group.cue)
             if any(_overlaps(cue_chars, c) or _inside(cue_chars, clause) for c, clause in hedged):
