@@ -8,13 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgraph.errors import InputError
-from newsgraph.schema import Article, Record
+from newsgraph.schema import Article, Record, normalise_text
 from newsgraph.sources import read_articles
-from newsgraph.sources.cleanup import clean_authors, furniture_rule, prune_furniture, split_dateline
+from newsgraph.sources.cleanup import (
+    clean_authors,
+    furniture_rule,
+    prune_furniture,
+    split_dateline,
+    text_key,
+)
 from newsgraph.sources.html import read_html
-from newsgraph.sources.language import detect_language
+from newsgraph.sources.language import detect_language, function_word_language
 from newsgraph.sources.published import find_published, headline_date, text_date, url_date
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
@@ -175,6 +183,16 @@ def test_sentences_like_furniture_stay(line: str) -> None:
     assert furniture_rule(line) is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.text(alphabet=" \t\n\x0b\x1caB.é\u00a0\u2003ﬁ", max_size=20)
+)
+def test_link_and_line_keys_are_the_normalised_text(text: str) -> None:
+    # the ASCII shortcut gives what normalise_text gives, so lines still meet the links they repeat
+    assert text_key(text) == normalise_text(text)
+
+
 def test_pruning_keeps_an_article_wrapper_whatever_its_class() -> None:
     import lxml.html
 
@@ -234,6 +252,26 @@ def test_json_ld_authors_skip_organisations(tmp_path: Path) -> None:
 def test_byline_element_beside_a_date(tmp_path: Path) -> None:
     body = '<div class="byline"><span>By Tom Reyes</span> <span>12.04.2024, 09:30</span></div>'
     assert read_page(page(tmp_path, body=body)).authors == ["Tom Reyes"]
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<p class="c-ByLine">By Tom Reyes</p>',
+        '<span class="meta POST-AUTHOR">Tom Reyes</span>',
+        '<span itemprop="author">Tom Reyes</span>',
+        '<a rel="author" href="/staff/reyes">Tom Reyes</a>',
+    ],
+)
+def test_byline_elements_are_found_by_class_in_any_case_microdata_or_link(
+    tmp_path: Path, element: str
+) -> None:
+    assert read_page(page(tmp_path, body=f"<div>{element}</div>")).authors == ["Tom Reyes"]
+
+
+def test_an_element_whose_class_only_looks_like_a_byline_gives_no_author(tmp_path: Path) -> None:
+    body = '<p class="skyline-banner">Tom Reyes</p>'
+    assert read_page(page(tmp_path, body=body)).authors == []
 
 
 # --- publication dates ---------------------------------------------------------------------------
@@ -361,6 +399,42 @@ def test_language_is_detected_in_the_text(text: str, code: str) -> None:
     assert detect_language(text, declared="ja") == code
 
 
+@pytest.mark.parametrize(("text", "code"), [(FRENCH, "fr"), (GERMAN, "de"), (ENGLISH, "en")])
+def test_common_languages_are_told_by_their_function_words(text: str, code: str) -> None:
+    assert function_word_language(text) == code
+
+
+DUTCH = (
+    "Het waterschap heeft donderdag besloten een nieuw spaarbekken aan te leggen bij de rivier. Het plan "
+    "was twee jaar in voorbereiding en de kosten zijn hoger dan eerst werd gedacht, zei de voorzitter. Die "
+    "kosten worden gedeeld met de provincie."
+)
+SPANISH = (
+    "El consejo regional aprobó el jueves la construcción de un nuevo embalse en el río, después de dos años "
+    "de estudios sobre su coste y sobre las tierras que inundará. Las obras comenzarán en otoño y durarán "
+    "unos cuatro años."
+)
+ITALIAN = (
+    "Il consiglio regionale ha approvato giovedì la costruzione di un nuovo bacino sul fiume, dopo due anni "
+    "di studi sui costi e sui terreni agricoli che saranno allagati. I lavori inizieranno in autunno e "
+    "dureranno circa quattro anni."
+)
+# Japanese with English names in it: the English words alone must not make it English.
+JAPANESE = (
+    "県の水道局は木曜日、川の近くに新しい貯水池を建設する計画を承認した。Alder River Water Board の "
+    "Ines Duarte 委員長は the next dry summer までに完成させたいと述べ、工事は秋に始まり、およそ四年かかる"
+    "見通しだという。費用と農地への影響について二年間の調査が行われた。"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [(DUTCH, "nl"), (SPANISH, "es"), (ITALIAN, "it"), (JAPANESE, "ja")]
+)
+def test_other_languages_and_scripts_are_left_to_the_detector(text: str, code: str) -> None:
+    assert function_word_language(text) is None
+    assert detect_language(text, declared="en") == code
+
+
 def test_short_text_keeps_the_declared_language() -> None:
     assert detect_language("Oui.", declared="fr-FR") == "fr"
     assert detect_language("", declared=None) == "en"
@@ -376,6 +450,23 @@ def test_page_language_is_the_texts_not_the_templates(tmp_path: Path) -> None:
     article = read_page(path)
     assert article.language == "fr"
     assert article.metadata["declared_language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "code"), [("en", GERMAN, "de"), ("de", ENGLISH, "en"), ("de", DUTCH, "nl")]
+)
+def test_a_wrongly_declared_page_language_loses_to_the_text(
+    tmp_path: Path, declared: str, text: str, code: str
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        f'<html lang="{declared}"><head><meta charset="utf-8"><title>Reservoir</title></head><body><article>'
+        f"<h1>Reservoir</h1><p>{text}</p><p>{text}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_page(path)
+    assert article.language == code
+    assert article.metadata["declared_language"] == declared
 
 
 def test_an_index_page_is_still_refused(tmp_path: Path) -> None:

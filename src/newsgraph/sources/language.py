@@ -9,6 +9,13 @@ language's full models on first use (9 s and 575 MB of memory per process), low 
 40 MB. Low accuracy loses precision only on very short texts (a line or two), and an article has
 paragraphs; for text shorter than :data:`MIN_DETECT_CHARS` the page's declared language is used when it
 has one.
+
+Most pages never reach lingua: a sample whose words are, in a large share, the function words of English,
+German or French (``the``, ``und``, ``dans``...) and hardly those of the other two is in that language
+(:func:`function_word_language`). On 972 pages of the htmldate and ScrapingHub evaluation sets (542
+German, 356 English, 34 French by lingua) this decides 889, every one as lingua does, in about 20
+microseconds against lingua's 1 to 2 milliseconds; the rest (other languages and scripts, short or
+mixed samples) go to lingua.
 """
 
 from __future__ import annotations
@@ -37,6 +44,45 @@ SAMPLE_CHARS = 300
 
 DEFAULT_LANGUAGE = "en"
 _CODE = re.compile(r"[A-Za-z]{2,3}(?=$|[-_])")
+
+# Frequent function words that the other listed languages (and the neighbours most easily confused with
+# them: Dutch, the Scandinavian languages, Spanish, Italian, Portuguese, Catalan) do not use as often:
+# words shared between them ("in", "an", "a", "de", "la", "en", "es", "die" in Dutch, "at" and "for" in
+# Danish, "sa" in Tagalog) are left out, so a text scores high on one list only.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset((
+        "the", "of", "and", "to", "that", "is", "was", "on", "with", "as", "by", "from", "his", "he", "it",
+        "said", "has", "have", "had", "be", "are", "were", "will", "this", "its", "their", "not", "but",
+        "who", "which", "after", "been", "would", "they", "she", "there", "what", "when", "more", "than",
+        "about", "also",
+    )),
+    "de": frozenset((
+        "der", "die", "und", "den", "von", "zu", "das", "mit", "sich", "auf", "für", "ist", "im", "dem",
+        "nicht", "ein", "eine", "als", "auch", "werden", "aus", "hat", "dass", "sie", "nach", "wird", "bei",
+        "einer", "um", "am", "sind", "noch", "wie", "einem", "über", "einen", "zum", "war", "haben", "nur",
+        "oder", "aber", "vor", "zur", "bis", "mehr", "durch", "sein", "wurde", "sei",
+    )),
+    "fr": frozenset((
+        "le", "les", "des", "du", "et", "à", "une", "dans", "qui", "est", "pour", "pas", "sur", "au", "par",
+        "il", "ne", "plus", "avec", "ce", "son", "ont", "été", "aux", "elle", "cette", "ses", "leur", "nous",
+        "vous",
+    )),
+}  # fmt: skip
+# A sample is taken to be in a listed language when at least FUNCTION_WORD_SHARE of its words are on that
+# language's list and at least FUNCTION_WORD_MARGIN times as many as on any other list, out of at least
+# FUNCTION_WORD_MIN_WORDS words. On the 972 pages named above the first 300 characters of a page score a
+# median 0.27 on its own language's list (English; German 0.31, French 0.22) and at most 0.17 on another
+# (English words in a German page, which the margin rules out), and these settings agree with lingua on
+# every page they decide; looser ones (share 0.10, margin 2, 10 words) first take an Italian page for
+# French.
+FUNCTION_WORD_SHARE = 0.15
+FUNCTION_WORD_MARGIN = 3.0
+FUNCTION_WORD_MIN_WORDS = 20
+_WORD = re.compile(r"[^\W\d_]+")
+# Letters outside the Latin script (and its extensions used by the listed languages): a sample with more
+# than a few of them is another script, or mixed, and goes to lingua.
+_NOT_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
+_MAX_NOT_LATIN_SHARE = 0.05
 
 
 @cache
@@ -68,7 +114,31 @@ def detect_language(text: str, declared: str | None = None) -> str:
     sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_DETECT_CHARS:
         return fallback
+    quick = function_word_language(sample)
+    if quick is not None:
+        return quick
     language = _detector().detect_language_of(sample)
     if language is None:
         return fallback
     return str(language.iso_code_639_1.name).lower()
+
+
+def function_word_language(sample: str) -> str | None:
+    """Return the language of ``sample`` by its function words, or None when they do not settle it.
+
+    Only English, German and French are told this way (:data:`FUNCTION_WORDS`); None means "ask lingua",
+    not "none of them".
+    """
+    if len(_NOT_LATIN.findall(sample)) > _MAX_NOT_LATIN_SHARE * len(sample):
+        return None
+    words = _WORD.findall(sample.lower())
+    if len(words) < FUNCTION_WORD_MIN_WORDS:
+        return None
+    counts = sorted(
+        ((sum(word in listed for word in words), code) for code, listed in FUNCTION_WORDS.items()),
+        reverse=True,
+    )
+    (best, code), (runner_up, _) = counts[0], counts[1]
+    if best >= FUNCTION_WORD_SHARE * len(words) and best >= FUNCTION_WORD_MARGIN * runner_up:
+        return code
+    return None
