@@ -15,7 +15,6 @@ or closes a constituent, and whether it is inside quote marks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from spacy.attrs import (
@@ -174,31 +173,6 @@ class KeyTable:
         return out
 
 
-class Clusters:
-    """Word clusters (see :mod:`newsgraph.train.clusters`): a fine and a coarse cluster number per word
-    hash, numbered from 1 so that 0 means a word without a vector.
-
-    Args:
-        keys: Sorted word hashes.
-        fine, coarse: Their cluster numbers.
-    """
-
-    def __init__(self, keys: np.ndarray, fine: np.ndarray, coarse: np.ndarray):
-        self.table = KeyTable(keys)
-        self.fine = np.append(np.asarray(fine, dtype=np.uint64) + 1, 0)
-        self.coarse = np.append(np.asarray(coarse, dtype=np.uint64) + 1, 0)
-
-    @classmethod
-    def load(cls, path: str | Path) -> Clusters:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(data["keys"], data["fine"], data["coarse"])
-
-    def lookup(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The fine and coarse cluster of each word hash (0 for unknown words)."""
-        rows = self.table.find(words)  # -1, the appended 0, for unknown words
-        return self.fine[rows], self.coarse[rows]
-
-
 class Features:
     """The feature keys of every token of one Doc.
 
@@ -211,8 +185,8 @@ class Features:
             or end at it), as parallel arrays of token index and feature key.
     """
 
-    def __init__(self, doc: Doc, prior: dict[int, int], clusters: Clusters | None = None):
-        built = _Builder(doc, prior, clusters)
+    def __init__(self, doc: Doc, prior: dict[int, int]):
+        built = _Builder(doc, prior)
         self.n = len(doc)
         self.paragraphs = built.paragraphs
         self.templates = [name for name, _, _ in built.columns]
@@ -250,7 +224,7 @@ class Features:
 class _Builder:
     """Computes the feature columns of one Doc; see :class:`Features`."""
 
-    def __init__(self, doc: Doc, prior: dict[int, int], clusters: Clusters | None):
+    def __init__(self, doc: Doc, prior: dict[int, int]):
         self.n = n = len(doc)
         self.index = index = np.arange(n)
         text = doc.text
@@ -286,8 +260,6 @@ class _Builder:
         self._edge_columns()
         self._neighbour_columns()
         self._context_columns()
-        if clusters is not None:
-            self._cluster_columns(clusters)
 
     def add(self, name: str, values: np.ndarray | int, present: np.ndarray | None = None) -> None:
         if not isinstance(values, np.ndarray):
@@ -478,22 +450,6 @@ class _Builder:
             self.add(f"x{off}:w", self.lower[np.where(inside, self.index + off, 0)], inside)
         inside = self._inside(-1)
         self.add("xl2", mix(self.lemma[np.where(inside, self.index - 1, 0)], self.lemma), inside)
-
-    def _cluster_columns(self, clusters: Clusters) -> None:
-        """Word clusters of the lemma, its head's, its neighbours' and its anchor cue's: a cue the
-        training set saw rarely borrows what was learned about words like it."""
-        fine, coarse = clusters.lookup(self.lemma)
-        self.add("c", fine)
-        self.add("C", coarse)
-        self.add("c.b", mix(fine, self.bucket))
-        self.add("hC", coarse[self.head])
-        for off in (-1, 1):
-            inside = self._inside(off)
-            self.add(f"{off}:C", coarse[np.where(inside, self.index + off, 0)], inside)
-        has = self.anchor >= 0
-        cue = np.where(has, self.anchor, 0)
-        self.add("a.c", fine[cue], has)
-        self.add("a.rel.C", mix(self._link(np.where(has, self.anchor_node, 0)), coarse[cue]), has)
 
     def _inside(self, off: int) -> np.ndarray:
         target = self.index + off

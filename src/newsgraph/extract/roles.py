@@ -22,14 +22,13 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from newsgraph.errors import ModelError
-from newsgraph.extract.role_features import Clusters, Features, KeyTable, paragraphs, prior_table
+from newsgraph.extract.role_features import Features, KeyTable, paragraphs, prior_table
 
 __all__ = ["ROLES", "RoleSpan", "RoleTagger", "default_tagger", "paragraphs", "tag_roles"]
 
 ROLES = ("SRC", "CUE", "CON")
 MODEL_FILE = "roles.npz"
 PRIOR_FILE = "cue_prior.json"
-CLUSTERS_FILE = "clusters.npz"
 # Cue-likelihood buckets: share of a lemma's occurrences (as lemma|POS) that are inside a gold cue. The edges
 # separate function words (never cues), occasional cues ("call", "show"), and near-certain ones ("say").
 PRIOR_EDGES = (0.02, 0.08, 0.25, 0.5)
@@ -86,7 +85,6 @@ class RoleTagger:
         weights: ``(len(keys), len(labels))`` state-feature weights.
         transitions: ``(len(labels), len(labels))`` weight of tag ``j`` following tag ``i``.
         prior: The cue-prior buckets (``"lemma|POS"`` → bucket) the features were computed with.
-        clusters: The word clusters the features were computed with, if any.
     """
 
     def __init__(
@@ -96,7 +94,6 @@ class RoleTagger:
         weights: np.ndarray,
         transitions: np.ndarray,
         prior: dict[str, int],
-        clusters: Clusters | None = None,
     ):
         self.keys = np.asarray(keys, dtype=np.uint64)
         self.table = KeyTable(self.keys)
@@ -105,17 +102,16 @@ class RoleTagger:
         self.transitions = np.asarray(transitions, dtype=np.float32)
         self.prior = prior
         self.prior_keys = prior_table(prior)
-        self.clusters = clusters
         # Row -1 (an unknown feature, or none) is all zeros.
         self._padded = np.vstack([self.weights, np.zeros((1, len(labels)), dtype=np.float32)])
 
     @classmethod
-    def load(cls, path: str | Path, prior: dict[str, int], clusters: Clusters | None = None) -> RoleTagger:
+    def load(cls, path: str | Path, prior: dict[str, int]) -> RoleTagger:
         """Read a model written by :meth:`save`."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 labels = str(data["labels"]).split("\n")
-                return cls(data["keys"], labels, data["weights"], data["transitions"], prior, clusters)
+                return cls(data["keys"], labels, data["weights"], data["transitions"], prior)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"attribution model {str(path)!r} cannot be read ({exc})") from exc
 
@@ -131,7 +127,7 @@ class RoleTagger:
 
     def features(self, doc: Doc) -> Features:
         """The features of ``doc`` under this model's cue prior."""
-        return Features(doc, self.prior_keys, self.clusters)
+        return Features(doc, self.prior_keys)
 
     def scores(self, features: Features) -> np.ndarray:
         """Per-token label scores of a featurized Doc, ``(len(doc), len(labels))``."""
@@ -193,26 +189,19 @@ class RoleTagger:
 
 
 def load_tagger(folder: Path | Traversable) -> RoleTagger:
-    """Load the tagger the training script wrote to ``folder``: its weights, its cue prior and, when it
-    was trained with them, the word clusters.
+    """Load the tagger the training script wrote to ``folder``: its weights and its cue prior.
 
     Raises:
         ModelError: A file is missing or cannot be read.
     """
-    model, meta_file, clusters_file = (folder / name for name in (MODEL_FILE, PRIOR_FILE, CLUSTERS_FILE))
-    needed = [model, meta_file]
+    model, meta_file = folder / MODEL_FILE, folder / PRIOR_FILE
     try:
         meta: dict[str, Any] = json.loads(meta_file.read_text(encoding="utf-8"))
-        if meta.get("clusters"):
-            needed.append(clusters_file)
         prior = {str(k): int(v) for k, v in meta["buckets"].items()}
         with resources.as_file(model) as path:
-            if meta.get("clusters"):
-                with resources.as_file(clusters_file) as cluster_path:
-                    return RoleTagger.load(path, prior, Clusters.load(cluster_path))
             return RoleTagger.load(path, prior)
     except (OSError, KeyError, ValueError) as exc:
-        missing = [str(f) for f in needed if not f.is_file()]
+        missing = [str(f) for f in (model, meta_file) if not f.is_file()]
         raise ModelError(
             f"attribution model files in {folder} are missing or unreadable ({', '.join(missing) or exc}): "
             "reinstall newsgraph, or rebuild them with "

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -25,9 +24,8 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from newsgraph.evaluation.polnear import GoldArticle, load_polnear
-from newsgraph.extract.role_features import Clusters, Features, prior_table
+from newsgraph.extract.role_features import Features, prior_table
 from newsgraph.extract.roles import (
-    CLUSTERS_FILE,
     MODEL_FILE,
     PRIOR_FILE,
     ROLES,
@@ -115,28 +113,27 @@ def sequences(
     docs: list[Doc],
     tags: list[list[str]],
     prior: dict[str, int],
-    clusters: Clusters | None,
     keep: np.ndarray,
 ):
     """Yield (feature names, tags) per paragraph, with only the features in ``keep``."""
     table = prior_table(prior)
     for doc, doc_tags in zip(docs, tags, strict=True):
-        features = Features(doc, table, clusters)
+        features = Features(doc, table)
         names = features.names(keep)
         for tokens in features.paragraphs:
             yield [names[i] for i in tokens], [doc_tags[i] for i in tokens]
 
 
-def frequent_features(docs: list[Doc], prior: dict[str, int], clusters: Clusters | None) -> np.ndarray:
+def frequent_features(docs: list[Doc], prior: dict[str, int]) -> np.ndarray:
     """Feature keys seen at least :data:`MIN_FEATURE_COUNT` times in training, sorted."""
     table = prior_table(prior)
     keys, counts = np.unique(
-        np.concatenate([Features(d, table, clusters).all_keys() for d in docs]), return_counts=True
+        np.concatenate([Features(d, table).all_keys() for d in docs]), return_counts=True
     )
     return keys[counts >= MIN_FEATURE_COUNT]
 
 
-def export_crf(path: Path, prior: dict[str, int], clusters: Clusters | None) -> RoleTagger:
+def export_crf(path: Path, prior: dict[str, int]) -> RoleTagger:
     """Read a trained crfsuite model into a :class:`RoleTagger` (weights as numpy arrays)."""
     import pycrfsuite
 
@@ -154,7 +151,7 @@ def export_crf(path: Path, prior: dict[str, int], clusters: Clusters | None) -> 
     for (first, second), weight in info.transitions.items():
         transitions[column[first], column[second]] = weight
     tagger.close()
-    return RoleTagger(keys, labels, weights, transitions, prior, clusters)
+    return RoleTagger(keys, labels, weights, transitions, prior)
 
 
 def train(
@@ -164,20 +161,18 @@ def train(
     cache: Path,
     limit: int | None,
     params: dict[str, object],
-    clusters_path: Path | None,
 ) -> None:
-    """Parse, featurize and train; write the CRF, the cue prior and the clusters used to ``out``."""
+    """Parse, featurize and train; write the CRF and the cue prior to ``out``."""
     import pycrfsuite
 
     golds, docs = parse_split(polnear, model, cache, limit)
     tags = [gold_tags(doc, gold) for doc, gold in zip(docs, golds, strict=True)]
     prior = cue_prior(docs, tags)
-    clusters = Clusters.load(clusters_path) if clusters_path is not None else None
     trainer = pycrfsuite.Trainer(verbose=False)
     started = time.perf_counter()
-    keep = frequent_features(docs, prior, clusters)
+    keep = frequent_features(docs, prior)
     count = 0
-    for features, labels in sequences(docs, tags, prior, clusters, keep):
+    for features, labels in sequences(docs, tags, prior, keep):
         trainer.append(features, labels)
         count += 1
     print(f"{count} paragraphs featurized in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -187,7 +182,7 @@ def train(
     with tempfile.TemporaryDirectory() as tmp:
         crf_path = Path(tmp) / "roles.crfsuite"
         trainer.train(str(crf_path))
-        export_crf(crf_path, prior, clusters).save(out / MODEL_FILE)
+        export_crf(crf_path, prior).save(out / MODEL_FILE)
     print(f"trained in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     meta = {
         "buckets": prior,
@@ -196,10 +191,7 @@ def train(
         "spacy_model": model,
         "roles": list(ROLES),
         "crf": params,
-        "clusters": clusters_path is not None,
     }
-    if clusters_path is not None and clusters_path.resolve() != (out / CLUSTERS_FILE).resolve():
-        shutil.copyfile(clusters_path, out / CLUSTERS_FILE)
     (out / PRIOR_FILE).write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -217,19 +209,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=int(CRF_PARAMS["max_iterations"]))
     parser.add_argument("--c1", type=float, default=float(CRF_PARAMS["c1"]))
     parser.add_argument("--c2", type=float, default=float(CRF_PARAMS["c2"]))
-    parser.add_argument(
-        "--clusters",
-        type=Path,
-        default=DEFAULT_OUT / CLUSTERS_FILE,
-        help="word clusters to use (built by python -m newsgraph.train.clusters; default: the shipped ones)",
-    )
-    parser.add_argument("--no-clusters", action="store_true", help="train without word-cluster features")
     args = parser.parse_args(argv)
     params = {**CRF_PARAMS, "max_iterations": args.iterations, "c1": args.c1, "c2": args.c2}
-    clusters = None if args.no_clusters else args.clusters
-    if clusters is not None and not clusters.is_file():
-        parser.error(f"no word clusters at {clusters}: build them or pass --no-clusters")
-    train(args.polnear, args.out, args.model, args.cache, args.limit, params, clusters)
+    train(args.polnear, args.out, args.model, args.cache, args.limit, params)
 
 
 if __name__ == "__main__":
