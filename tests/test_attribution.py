@@ -201,6 +201,23 @@ def test_headline_with_colon_cue(pipeline):
     assert row["entity"] == "Paulo Rocha" and row["kind"] == "direct"
 
 
+def test_quotes_signed_with_a_dash_and_a_name(pipeline):
+    text = (
+        "Residents of the valley spoke at Tuesday's hearing on the new bridge.\n\n"
+        "“The river took everything we had. We cannot wait another season.” ― Marta Quispe\n"
+        "“We need the bridge before the rains come back.”― Tomás Huanca\u00a0\n"
+        "The council will vote in May."
+    )
+    _, rows = analyse(pipeline, text)
+    first = find(rows, "The river took everything")
+    second = find(rows, "before the rains")
+    assert (first["source"], first["cue"], first["kind"]) == ("Marta Quispe", "―", "direct")
+    assert first["content"] == "“The river took everything we had. We cannot wait another season.”"
+    # No space between the closing mark and the dash: still the quote alone, the dash alone.
+    assert (second["source"], second["cue"]) == ("Tomás Huanca", "―")
+    assert second["content"] == "“We need the bridge before the rains come back.”"
+
+
 @pytest.mark.parametrize(
     ("sentence", "hedge"),
     [

@@ -63,6 +63,10 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # how many such links a cue follows up to a verb with a subject.
 _INHERITING_DEPS = ("advcl", "xcomp", "conj")
 _INHERIT_STEPS = 2
+# A quote signed "― Name" at the end of its line: the dashes that sign, and the most words a name has.
+_SIGNATURE_DASHES = ("―", "—", "–", "--")
+_SIGNATURE_WORDS = 5
+_NAME_EDGES = " \t\u00a0."
 # A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
 _DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
 # Hedge words as string hashes, to find the few tokens worth a look without building every Token.
@@ -79,6 +83,10 @@ def _char_span(tokens: Iterable[Token]) -> tuple[int, int]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def _overlaps_tokens(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
 
 
 def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -203,6 +211,8 @@ class _Group:
     contents: list[Span] = field(default_factory=list)
     via: list[Via] = field(default_factory=list)
     speaker_tok: Token | None = None
+    # Character spans of cue and content where they do not fall on token edges ("”―" is one token).
+    exact: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
 class _Assembler:
@@ -285,6 +295,13 @@ class _Assembler:
         return min(pool, key=lambda g: self._distance(span, g))
 
     def assemble(self) -> None:
+        # Signed quotes first: their dash and name settle the quote's source, whatever else is near.
+        signed = self._signed_quotes()
+        self.sources = [s for s in self.sources if not any(_overlaps_tokens(s, g.source) for g in signed)]
+        self.contents = [
+            c for c in self.contents if not any(_overlaps_tokens(c, g.contents[0]) for g in signed)
+        ]
+        self.groups += signed
         for span in self.sources:
             same_sentence = [
                 g
@@ -373,6 +390,35 @@ class _Assembler:
             if not any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ for t in name):
                 continue
             self.groups.append(_Group(cue=self.doc[colon : colon + 1], source=name, contents=[span]))
+
+    def _signed_quotes(self) -> list[_Group]:
+        """Quotes signed with a dash and a name at the end of their line: "“We will rebuild.” ― Ana Lima",
+        the way readers' voices and pull quotes are attributed. The dash is the cue, the name the source."""
+        doc, text = self.doc, self.text
+        found = []
+        for start, end in self.quotes:
+            dash = end
+            while dash < len(text) and text[dash] in " \t\u00a0":
+                dash += 1
+            mark = next((d for d in _SIGNATURE_DASHES if text.startswith(d, dash)), None)
+            if mark is None:
+                continue
+            line_end = text.find("\n", dash)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[dash + len(mark) : line_end]
+            name_start = dash + len(mark) + len(line) - len(line.lstrip(_NAME_EDGES))
+            name_end = dash + len(mark) + len(line.rstrip(_NAME_EDGES))
+            name = doc.char_span(name_start, name_end, alignment_mode="contract")
+            quote = doc.char_span(start, end, alignment_mode="expand")
+            if name is None or quote is None or not 0 < len(name) <= _SIGNATURE_WORDS:
+                continue
+            if not all(t.pos_ == "PROPN" or t.is_punct for t in name):
+                continue
+            cue = doc.char_span(dash, dash + len(mark), alignment_mode="expand")
+            if cue is not None:
+                exact = ((dash, dash + len(mark)), (start, end))
+                found.append(_Group(cue=cue, source=name, contents=[quote], exact=exact))
+        return found
 
     # -- per attribution --------------------------------------------------------------------------------
     def content_span(self, span: Span) -> tuple[int, int]:
@@ -605,6 +651,8 @@ class _Assembler:
                 cue_tokens.pop()
             cue = _char_span(cue_tokens)
             contents = sorted(self.content_span(c) for c in group.contents)
+            if group.exact is not None:
+                cue, contents = group.exact[0], [group.exact[1]]
             contents = [c for c in contents if c[1] > c[0]]
             if not contents:
                 continue
