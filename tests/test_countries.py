@@ -113,3 +113,39 @@ def test_cameo_codes():
     assert cameo_code("CONSULT") == "040"
     assert cameo_code("ASSAULT", "firearms") == "193"
     assert cameo_code("REQUEST") == "100"
+
+
+def test_city_table_is_written_to_the_cache_folder_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSGRAPH_CACHE", str(tmp_path))
+    countries._cities.cache_clear()
+    try:
+        assert countries.by_city("Samarra").alpha3 == "IRQ"
+        assert countries.lookup("Geneva", cities=True).country.alpha3 == "CHE"
+        assert len(list(tmp_path.glob("cities-*.sqlite"))) == 1
+    finally:
+        countries._cities.cache_clear()
+
+
+def test_city_lookups_work_without_a_writable_cache_folder(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("NEWSGRAPH_CACHE", str(blocker))
+    countries._cities.cache_clear()
+    try:
+        assert countries.by_city("Samarra").alpha3 == "IRQ"
+        assert countries.by_city("Samarra", min_population=10_000_000) is None
+    finally:
+        countries._cities.cache_clear()
+
+
+def test_entity_index_finds_the_first_entity_mentioned_at_an_offset():
+    from newsgraph.extract.actors import EntityIndex
+    from newsgraph.schema import Entity
+
+    minister = Entity("e1", "Ana Ribeiro", "PERSON", mentions=[(0, 11), (40, 52)])
+    ministry = Entity("e2", "Foreign Ministry", "ORG", mentions=[(45, 60)])
+    index = EntityIndex([minister, ministry])
+    assert list(index) == [minister, ministry]
+    assert index.at(0) is minister and index.at(10) is minister and index.at(11) is None
+    assert index.at(46) is minister  # both cover it: the first listed wins
+    assert index.at(55) is ministry and index.at(60) is None

@@ -109,3 +109,28 @@ def test_a_corrupt_gazetteer_file_is_a_clear_error(tmp_path):
     bad.write_bytes(b"not a database")
     with pytest.raises(NewsgraphError, match="gazetteer build"):
         Gazetteer(bad)
+
+
+def test_names_outside_the_index_are_answered_without_candidates(gaz):
+    assert gaz.lookup("Xqzzyville") == []
+    assert gaz.contains("Paris") and gaz.contains("St. Louis")
+    assert not gaz.contains("Xqzzyville") and not gaz.contains("")
+
+
+def test_lookups_are_the_same_after_the_cache_is_cleared(gaz):
+    before = gaz.lookup("Springfield")
+    gaz.clear_cache()
+    assert gaz.lookup("Springfield") == before and len(before) > 5
+
+
+def _paris_ids() -> list[int]:
+    return [c.geonameid for c in Gazetteer.default().lookup("Paris")]
+
+
+def test_a_forked_worker_reads_the_gazetteer_of_its_parent():
+    import multiprocessing
+
+    parent = _paris_ids()  # the parent has opened the file before the fork
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_paris_ids) == parent
+    assert _paris_ids() == parent  # and still reads it afterwards

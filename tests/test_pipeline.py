@@ -1,10 +1,12 @@
 """The invented example of DESIGN.md, end to end, and properties that hold for any text."""
 
 import json
+import multiprocessing
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.language import Language
 
 from newsgraph.schema import Article, Record
 
@@ -126,3 +128,61 @@ def test_any_text_spans_lie_inside_and_json_round_trips(pipeline, text):
     data = json.loads(json.dumps(record.to_dict()))
     assert Record.from_dict(data) == record
     assert Record.from_dict(data).to_dict() == record.to_dict()
+
+
+def test_two_processes_give_the_same_records_as_one(pipeline):
+    # Docs travel to the worker processes and back as bytes, with what the stages left on them.
+    articles = [
+        Article(text=EXAMPLE, id="a", published="2024-03-14", url="https://www.japantimes.co.jp/news/a"),
+        Article(text=EXAMPLE.replace("Tokyo", "Lisbon"), id="b", published="2023-11-02"),
+        Article(text="Kyodo said talks in Paris, Texas, ended on Monday.", id="c"),
+    ]
+    assert list(pipeline.analyze(articles, processes=2, batch_size=1)) == list(pipeline.analyze(articles))
+
+
+def test_record_is_what_the_doc_holds_in_json_form(nlp):
+    from newsgraph.components import record_from_doc
+
+    doc = nlp.make_doc(EXAMPLE)
+    doc._.published = "2024-03-14"
+    doc = nlp(doc)
+    record = record_from_doc(doc)
+    assert record == Record.from_dict({**record.article.to_dict(), **doc._.newsgraph})
+    assert record.events and record.places and record.times and record.attributions
+
+
+def test_spacy_multiprocessing_carries_the_results_on_the_docs(nlp):
+    # Users of the components through nlp.pipe get Docs back from spaCy's worker processes as bytes.
+    from newsgraph.components import record_from_doc
+
+    texts = [EXAMPLE, EXAMPLE.replace("Tokyo", "Lisbon")]
+    one = [record_from_doc(doc) for doc in nlp.pipe(texts)]
+    two = [record_from_doc(doc) for doc in nlp.pipe(texts, n_process=2, batch_size=1)]
+    assert two == one and all(r.events and r.places for r in two)
+
+
+@Language.component("test_fails_on_boom")
+def _fails_on_boom(doc):
+    if "BOOM" in doc.text:
+        raise ValueError("this article cannot be analysed")
+    return doc
+
+
+def test_a_failure_in_a_worker_process_is_reported(pipeline):
+    from newsgraph.errors import NewsgraphError
+
+    pipeline.nlp.add_pipe("test_fails_on_boom")
+    try:
+        articles = [Article(text="NHK said the talks ended."), Article(text="BOOM said the talks ended.")]
+        with pytest.raises(NewsgraphError, match="cannot be analysed"):
+            list(pipeline.analyze(articles, processes=2, batch_size=1))
+    finally:
+        pipeline.nlp.remove_pipe("test_fails_on_boom")
+
+
+def test_stopping_early_leaves_no_worker_running(pipeline):
+    articles = (Article(text=f"NHK said talks {i} ended in Tokyo.", id=str(i)) for i in range(40))
+    records = pipeline.analyze(articles, processes=2, batch_size=2)
+    assert next(records).article.id == "0"
+    records.close()
+    assert multiprocessing.active_children() == []

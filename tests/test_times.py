@@ -11,6 +11,8 @@ import itertools
 
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from newsgraph.extract.times import find_times, normalise_time, time_modifier
@@ -463,3 +465,63 @@ def test_modifier_round_trips_through_the_record_form():
     # Records written before the field existed read back without a modifier.
     old = {"id": "t1", "span": [0, 7], "text": "Tuesday", "value": "2024-03-12", "type": "DATE"}
     assert TimeRef.from_dict(old).mod is None
+
+
+# -- detection shortcuts -------------------------------------------------------------------------------
+# Detection skips detectors whose words an article lacks and matches lower-case patterns over the
+# lower-cased text; both must find exactly what the case-insensitive patterns find over the text.
+
+_SHORTCUT_WORDS = [
+    "May", "MAY", "may", "March", "mar.", "Sept.", "ſeptember", "İstanbul", "ıt", "KELVIN", "the", "The",
+    "1990s", "'90s", "nineties", "Q3", "q4", "2019", "1997", "Monday", "MONDAYS", "on", "last", "week",
+    "weekend", "3", "12", "p.m.", "AM", "o'clock", "noon", "EST", "Christmas", "christmas", "New", "Year's",
+    "year", "years", "ago", "earlier", "two", "a", "half", "every", "day", "–", ",", "-", "of", "in", "for",
+    "fiscal", "quarter", "century", "21st", "now", "current", "market", "future", "past", "early", "mid",
+    "5:30", "10/12/2019", "2019-03-14", "daily", "once", "times", "later", "date", "term", "long", "ahead",
+]  # fmt: skip
+
+
+def _plain_matches(text: str) -> list[tuple[int, int]]:
+    from newsgraph.extract.times import detection
+
+    out: list[tuple[int, int]] = []
+    for detector in detection._DETECTORS:
+        windows = [(0, len(text))]
+        if detector.trigger is not None:
+            windows = []
+            for m in detector.trigger.finditer(text):
+                start, end = max(0, m.start() - detector.before), min(len(text), m.end() + detector.after)
+                if windows and start <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], end)
+                else:
+                    windows.append((start, end))
+        out.extend(m.span() for a, b in windows for m in detector.pattern.finditer(text, a, b))
+    return out
+
+
+def _shortcut_matches(text: str) -> list[tuple[int, int]]:
+    from newsgraph.extract.times import detection
+
+    return [m.span() for m in detection._matches(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DESIGN_EXAMPLE,
+        DESIGN_EXAMPLE.upper(),
+        DESIGN_EXAMPLE.title(),
+        "In ſeptember 2019, last ſummer and at 3 P.M. on ſunday",  # long s: "s" to IGNORECASE, not to lower()
+        "On İstanbul's Monday, 12 MAY 2019, in Q3 2019 and the 1990S.",  # İ lowers to two characters
+        "ıT WAS 12 MAY 2019, TWO YEARS AGO, DURING THE SECOND QUARTER.",
+        "",
+    ],
+)
+def test_detection_shortcuts_find_what_plain_matching_finds(text):
+    assert _shortcut_matches(text) == _plain_matches(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SHORTCUT_WORDS), max_size=30).map(" ".join))
+def test_detection_shortcuts_on_generated_text(text):
+    assert _shortcut_matches(text) == _plain_matches(text)

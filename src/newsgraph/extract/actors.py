@@ -28,10 +28,12 @@ from importlib.resources import files
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract import countries
+from newsgraph.extract.doctext import doc_text
 from newsgraph.schema import Entity
 
 __all__ = [
     "Actor",
+    "EntityIndex",
     "actor_of_entity",
     "describe_entities",
     "describe_entity",
@@ -284,9 +286,17 @@ def _prep_country(head: Token, entities: Sequence[Entity] = ()) -> str | None:
 
 def _ent_text(tok: Token) -> str:
     """The text of the named entity ``tok`` belongs to, or the token's text."""
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent.text
+    # The token's own IOB tags bound its entity; ``Doc.ents`` would build a Span for every entity of the
+    # article on each call.
+    iob = tok.ent_iob_
+    if iob == "I" or (iob == "B" and tok.ent_type):
+        doc = tok.doc
+        start, end = tok.i, tok.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[start:end].text
     return tok.text
 
 
@@ -414,6 +424,7 @@ def describe_phrase(head: Token, entities: Sequence[Entity] = ()) -> Actor:
     start = min(t.idx for t in tokens) if tokens else head.idx
     end = max(t.idx + len(t.text) for t in tokens) if tokens else head.idx + len(head.text)
     span = (start, end)
+    phrase = doc_text(head.doc)[start:end]  # (Doc.text would join every token of the article each time)
     words = [t.text for t in tokens if not t.is_punct and t.tag_ != "POS"]
     entity = _entity_at(entities, head.idx)
     if entity is not None:
@@ -427,13 +438,13 @@ def describe_phrase(head: Token, entities: Sequence[Entity] = ()) -> Actor:
             # "Palestinian officials": the nationality is a modifier, the head says who acts.
             phrase_sector = sector_of_words(words)
             if phrase_sector is not None and head.lower_ not in entity.name.lower().split():
-                sector, name, state = phrase_sector, head.doc.text[start:end], False
+                sector, name, state = phrase_sector, phrase, False
         if sector is None or sector in _GROUPS:
             sector = sector_of_words(words) or sector
         if country is None and group is None:
             country = _country_in_tokens(tokens) or _prep_country(head, entities)
         return Actor(name, country, sector, entity.id, span, state, group)
-    name = head.doc.text[start:end]
+    name = phrase
     known = known_actor(name)
     if known is not None:
         return Actor(name, known[0], known[1], None, span)
@@ -512,7 +523,37 @@ def actor_of_entity(entity: Entity) -> Actor:
     return Actor(entity.name, entity.country, entity.sector, entity.id, None, state, group)
 
 
+class EntityIndex(tuple[Entity, ...]):
+    """An article's entities, as a tuple, that also finds the entity mentioned at a character offset.
+
+    Event coding asks for the entity at a token's offset thousands of times per article; scanning every
+    mention of every entity each time was one of its main costs.
+
+    Args:
+        entities: The entities, in the order :func:`describe_phrase` would scan them (the first entity
+            with a mention covering an offset wins).
+    """
+
+    _at: dict[int, Entity]
+
+    def __new__(cls, entities: Iterable[Entity] = ()) -> EntityIndex:
+        index = super().__new__(cls, entities)
+        at: dict[int, Entity] = {}
+        for entity in index:
+            for start, end in entity.mentions:
+                for char in range(start, end):
+                    at.setdefault(char, entity)
+        index._at = at
+        return index
+
+    def at(self, char: int) -> Entity | None:
+        """The first entity with a mention covering character ``char``, or None."""
+        return self._at.get(char)
+
+
 def _entity_at(entities: Sequence[Entity], char: int) -> Entity | None:
+    if isinstance(entities, EntityIndex):
+        return entities.at(char)
     for entity in entities:
         for start, end in entity.mentions:
             if start <= char < end:

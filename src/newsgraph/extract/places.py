@@ -16,9 +16,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import ENT_TYPE, IDX, IS_TITLE, LENGTH, POS
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract.countries import by_demonym, by_name
+from newsgraph.extract.doctext import doc_text
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, candidates_for, resolve
 from newsgraph.schema import Place
@@ -32,6 +35,9 @@ RELABEL_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 UNTAGGED_MIN_POPULATION = 100_000
 # Longest run of tokens tried as an untagged place name ("Rio de Janeiro", "Bosnia and Herzegovina").
 _MAX_UNTAGGED_TOKENS = 4
+_PROPN = POS_IDS["PROPN"]
+_NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
+_DEMONYM_POS = frozenset({POS_IDS["ADJ"], POS_IDS["PROPN"]})
 _STRONG_FEATURES = frozenset({"CONT", "PCLI", "ADM1"})
 _QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach"})
@@ -86,9 +92,15 @@ def find_demonyms(doc: Doc) -> list[tuple[tuple[int, int], str]]:
         if country is not None and len(country.alpha2) == 2:
             out.append(((ent.start_char, ent.end_char), country.alpha2))
             seen.update(range(ent.start, ent.end))
-    for tok in doc:
-        if tok.i in seen or tok.ent_type_ or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN"):
+    # The word classes come from the Doc's arrays, so only title-case adjectives and proper nouns outside
+    # entities become Tokens.
+    # (One column at a time: a multi-column array of 64-bit hashes is slow to turn into Python ints.)
+    in_entity = (doc.to_array(ENT_TYPE) != 0).tolist()
+    words = zip(in_entity, doc.to_array(IS_TITLE).tolist(), doc.to_array(POS).tolist(), strict=True)
+    for i, (in_entity, title, pos) in enumerate(words):
+        if i in seen or in_entity or not title or pos not in _DEMONYM_POS:
             continue
+        tok = doc[i]
         country = by_demonym(tok.text) if is_demonym(tok.text) else None
         if country is not None and len(country.alpha2) == 2:
             out.append(((tok.idx, tok.idx + len(tok.text)), country.alpha2))
@@ -101,6 +113,9 @@ class _Detector:
         self.doc = doc
         self.gaz = gazetteer
         self.persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        # Each person's token bounds and words, read once rather than for every name checked against it.
+        self._persons = [(e.start, e.end, e.text.split(), e) for e in self.persons]
+        self._pos = doc.to_array(POS).tolist()
 
     def strong(self, text: str, *, allow_codes: bool = False) -> Candidate | None:
         """The best gazetteer entry when ``text`` is unmistakably a place name, else None."""
@@ -118,15 +133,23 @@ class _Detector:
                 best = c
         return best
 
-    def person_name(self, span: Span) -> bool:
-        """True when the span is (part of) a person's name here ("Jordan" after "Michael Jordan")."""
-        if span.start > 0 and self.doc[span.start - 1].lower_.rstrip(".") in _HONORIFICS:
+    def person_name(self, span: Span, text: str | None = None) -> bool:
+        """True when the span is (part of) a person's name here ("Jordan" after "Michael Jordan").
+
+        ``text`` is the span's text when the caller has it.
+        """
+        return self._person_name(span.start, span.end, span.text if text is None else text, span)
+
+    def _person_name(self, start: int, end: int, text: str, span: Span | None) -> bool:
+        """:meth:`person_name` for tokens ``start:end``; ``span`` None stands for an unlabelled slice of the
+        Doc, which is never equal to a person's entity."""
+        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in _HONORIFICS:
             return True
-        words = span.text.split()
-        for person in self.persons:
-            if person.start <= span.start and span.end <= person.end and person != span:
+        words = text.split()
+        for p_start, p_end, p_words, person in self._persons:
+            if p_start <= start and end <= p_end and (span is None or person != span):
                 return True
-            if person.text.split()[-len(words) :] == words and len(person) > len(span):
+            if p_words[-len(words) :] == words and p_end - p_start > end - start:
                 return True
         return False
 
@@ -189,21 +212,26 @@ class _Detector:
     def _untagged(self, taken: set[int]) -> list[_Found]:
         """Proper nouns outside every entity whose text is a well-known place ("Afrin", "Calif.")."""
         doc = self.doc
+        # Word classes, offsets and texts from the Doc's arrays and its text: every word of the article is
+        # looked at, and building Tokens and Spans for them was most of the stage's cost.
+        pos = self._pos
+        starts = doc.to_array(IDX).tolist()
+        lengths = doc.to_array(LENGTH).tolist()
+        full = doc_text(doc)
         out: list[_Found] = []
         i = 0
         while i < len(doc):
-            tok = doc[i]
-            if i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            if i in taken or pos[i] != _PROPN or not full[starts[i]].isupper():
                 i += 1
                 continue
             matched = 0
             for n in range(min(_MAX_UNTAGGED_TOKENS, len(doc) - i), 0, -1):
-                if any(j in taken for j in range(i, i + n)) or doc[i + n - 1].pos_ not in ("PROPN", "NOUN"):
+                if any(j in taken for j in range(i, i + n)) or pos[i + n - 1] not in _NAME_POS:
                     continue
-                span = doc[i : i + n]
-                after_comma = i > 0 and doc[i - 1].text == ","
-                best = self.strong(span.text, allow_codes=after_comma)
-                if best is None or self.person_name(span):
+                text = full[starts[i] : starts[i + n - 1] + lengths[i + n - 1]]
+                after_comma = i > 0 and lengths[i - 1] == 1 and full[starts[i - 1]] == ","
+                best = self.strong(text, allow_codes=after_comma)
+                if best is None or self._person_name(i, i + n, text, None):
                     continue
                 out.append(_Found(i, i + n, "UNTAGGED"))
                 matched = n
@@ -244,7 +272,7 @@ def find_places(
     found = [
         f
         for f in _Detector(doc, gaz).find()
-        if not any(s <= doc[f.start].idx and doc[f.end - 1].idx < e for s, e in persons)
+        if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)
     ]
     mentions = [
         Mention(
@@ -259,6 +287,12 @@ def find_places(
     return [
         place_from(f"p{i}", m, r, gaz) for i, (m, r) in enumerate(zip(mentions, resolutions, strict=True), 1)
     ]
+
+
+def _inside_any(first: int, last: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a mention whose first and last tokens start at ``first`` and ``last`` lies in one of the
+    character spans."""
+    return any(s <= first and last < e for s, e in spans)
 
 
 def place_from(place_id: str, mention: Mention, resolution: Resolution, gazetteer: Gazetteer) -> Place:

@@ -4,8 +4,11 @@
     >>> [c.country for c in gaz.lookup("Paris")][:2]
     ['FR', 'US']
 
-The SQLite file is the durable form; a process reads its two tables once into compact parallel lists and a
-dict from folded name to candidate rows (about 130 MB, 1–2 s), so a lookup is one dict probe.
+The SQLite file is the index: a lookup is one query on its (key, geonameid) primary key, behind a cache of
+recent names. A process keeps in memory only what answers the common question fast, whether a name is in
+the index at all (a sorted array of the keys' hashes, about 4 MB: most names news text asks about are not
+places), plus the countries and admin-1 regions; holding every name and place in memory took 130–150 MB
+per process, paid again by every worker of a multi-process pipeline.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ import sqlite3
 import sys
 import threading
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from newsgraph.errors import NewsgraphError
 from newsgraph.geo.build import ALTERNATE, CODE, MAIN, SCHEMA_VERSION, BuildStats, build_gazetteer
@@ -36,7 +43,10 @@ __all__ = [
 ]
 
 FEATURES = ("CONT", "PCLI", "ADM1", "ADM2", "PPLC", "PPL", "RGN", "SEA", "LDMK")
-_FEATURE_CODE = {f: i for i, f in enumerate(FEATURES)}
+# Names in the index whose candidates a process keeps: a news stream repeats its places. An entry takes
+# about 850 bytes (a name has one to dozens of namesakes), so a full cache holds some 17 MB.
+CACHE_SIZE = 20_000
+_PLACE_COLUMNS = "p.geonameid, p.name, p.feature, p.country, p.admin1, p.admin2, p.lat, p.lon, p.population"
 
 
 class Candidate(NamedTuple):
@@ -157,7 +167,7 @@ def build(
 
 
 class Gazetteer:
-    """Exact and alternate-name lookup over the GeoNames index, held in memory.
+    """Exact and alternate-name lookup over the GeoNames index in a gazetteer file.
 
     Args:
         path: A gazetteer SQLite file (see :func:`ensure_gazetteer`).
@@ -171,11 +181,11 @@ class Gazetteer:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._query_lock = threading.Lock()
+        self._con: sqlite3.Connection | None = None
+        self._pid = -1
         try:
-            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            raise NewsgraphError(f"cannot open the gazetteer {self.path}: {exc}") from exc
-        try:
+            con = self._connection()
             version = dict(con.execute("SELECT key, value FROM meta")).get("schema_version")
             if version != str(SCHEMA_VERSION):
                 raise NewsgraphError(
@@ -184,107 +194,90 @@ class Gazetteer:
                 )
             self._load(con)
         except sqlite3.Error as exc:
+            self.close()
             raise NewsgraphError(
                 f"cannot read the gazetteer {self.path}: {exc}; rebuild it with `newsgraph gazetteer build`"
             ) from exc
-        finally:
-            con.close()
-        self._cache: dict[str, list[Candidate]] = {}
+        except NewsgraphError:
+            self.close()
+            raise
+        self._cached = lru_cache(maxsize=CACHE_SIZE)(self._query)
+
+    def _connection(self) -> sqlite3.Connection:
+        """This process's read-only connection (a forked worker opens its own: SQLite connections must not
+        cross a fork)."""
+        if self._con is None or self._pid != os.getpid():
+            try:
+                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise NewsgraphError(f"cannot open the gazetteer {self.path}: {exc}") from exc
+            self._con, self._pid = con, os.getpid()
+        return self._con
+
+    def close(self) -> None:
+        """Close this process's connection to the file (a later lookup opens it again)."""
+        if self._con is not None and self._pid == os.getpid():
+            self._con.close()
+        self._con = None
 
     def _load(self, con: sqlite3.Connection) -> None:
-        self._ids = array("q")
-        self._lat = array("d")
-        self._lon = array("d")
-        self._pop = array("q")
-        self._feature = array("b")
-        self._name: list[str] = []
-        self._country: list[str | None] = []
-        self._admin1: list[str | None] = []
-        self._admin2: list[str | None] = []
-        row_of: dict[int, int] = {}
-        intern = sys.intern
+        # Hashes of every key, sorted: a name whose hash is not here is not in the index, with no query.
+        # (Sized up front and sorted in place: growing and copying the array doubled the memory it took.)
+        count = con.execute("SELECT count(DISTINCT key) FROM names").fetchone()[0]
+        keys = con.execute("SELECT DISTINCT key FROM names")
+        hashes = np.fromiter((hash(key) for (key,) in keys), np.int64, count=count)
+        hashes.sort()
+        self._hashes = array("q", hashes.tobytes())
+        self._size = con.execute("SELECT count(*) FROM places").fetchone()[0]
+        # Countries and admin-1 regions by code; where two rows share a code the later one (in geonameid
+        # order) is kept.
+        self._admin1_rows: dict[tuple[str, str], Candidate] = {}
+        self._country_rows: dict[str, Candidate] = {}
         rows = con.execute(
-            "SELECT geonameid, name, feature, country, admin1, admin2, lat, lon, population FROM places"
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.feature IN ('ADM1', 'PCLI') ORDER BY p.geonameid"
         )
-        for i, (gid, name, feature, country, admin1, admin2, lat, lon, pop) in enumerate(rows):
-            row_of[gid] = i
-            self._ids.append(gid)
-            self._name.append(name)
-            self._feature.append(_FEATURE_CODE[feature])
-            self._country.append(intern(country) if country else None)
-            self._admin1.append(intern(admin1) if admin1 else None)
-            self._admin2.append(intern(admin2) if admin2 else None)
-            self._lat.append(lat)
-            self._lon.append(lon)
-            self._pop.append(pop)
-        self._row_of = row_of
-        # key -> packed (row << 3 | flags), a bare int for the common single-candidate key.
-        names: dict[str, int | tuple[int, ...]] = {}
-        # Forms are kept only for codes, the one kind of name whose written case matters ("US" and "Us").
-        forms: dict[tuple[str, int], str] = {}
-        for key, gid, form, flags in con.execute("SELECT key, geonameid, form, flags FROM names"):
-            row = row_of[gid]
-            packed = row << 3 | flags
-            old = names.get(key)
-            if old is None:
-                names[key] = packed
-            elif isinstance(old, int):
-                names[key] = (old, packed)
+        for row in rows:
+            place = _candidate(row, MAIN, None)
+            if place.feature == "ADM1":
+                self._admin1_rows[(place.country or "", place.admin1 or "")] = place
             else:
-                names[key] = (*old, packed)
-            if flags & CODE:
-                forms[(key, row)] = form
-        self._names = names
-        self._forms = forms
-        self._admin1_rows: dict[tuple[str, str], int] = {}
-        self._country_rows: dict[str, int] = {}
-        for i, feature in enumerate(self._feature):
-            if feature == _FEATURE_CODE["ADM1"]:
-                self._admin1_rows[(self._country[i] or "", self._admin1[i] or "")] = i
-            elif feature == _FEATURE_CODE["PCLI"]:
-                self._country_rows[self._country[i] or ""] = i
+                self._country_rows[place.country or ""] = place
 
     @classmethod
     def default(cls) -> Gazetteer:
-        """The process-wide gazetteer at :func:`default_path`, built on first use and loaded once."""
+        """The process-wide gazetteer at :func:`default_path`, built on first use and opened once."""
         with cls._lock:
             if cls._default is None:
                 cls._default = cls(ensure_gazetteer())
             return cls._default
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._size
 
-    def _candidate(self, row: int, flags: int, form: str | None) -> Candidate:
-        return Candidate(
-            geonameid=self._ids[row],
-            name=self._name[row],
-            feature=FEATURES[self._feature[row]],
-            country=self._country[row],
-            admin1=self._admin1[row],
-            admin2=self._admin2[row],
-            lat=self._lat[row],
-            lon=self._lon[row],
-            population=self._pop[row],
-            flags=flags,
-            form=form if form is not None else self._name[row],
-        )
+    def _may_contain(self, key: str) -> bool:
+        h = hash(key)
+        i = bisect_left(self._hashes, h)
+        return i < len(self._hashes) and self._hashes[i] == h
+
+    def _query(self, key: str) -> list[Candidate]:
+        with self._query_lock:
+            rows = (
+                self._connection()
+                .execute(
+                    f"SELECT n.flags, n.form, {_PLACE_COLUMNS} FROM names n JOIN places p USING (geonameid) "
+                    "WHERE n.key = ? ORDER BY n.geonameid",
+                    (key,),
+                )
+                .fetchall()
+            )
+        # Only codes keep their written form, the one kind of name whose case matters ("US" and "Us").
+        return [_candidate(row[2:], row[0] & 7, row[1] if row[0] & CODE else None) for row in rows]
 
     def lookup_key(self, key: str) -> list[Candidate]:
         """Candidates for an already folded key (see :func:`newsgraph.geo.text.name_key`)."""
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        packed = self._names.get(key)
-        if packed is None:
-            out: list[Candidate] = []
-        else:
-            items = (packed,) if isinstance(packed, int) else packed
-            out = [self._candidate(p >> 3, p & 7, self._forms.get((key, p >> 3))) for p in items]
-        if len(self._cache) > 200_000:
-            self._cache.clear()
-        self._cache[key] = out
-        return out
+        if not self._may_contain(key):
+            return []  # most names asked about; cheaper to answer again than to cache
+        return self._cached(key)
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every place ``name`` can refer to, by its folded key (case, accents, dots and "St." ignored).
@@ -295,21 +288,47 @@ class Gazetteer:
 
     def contains(self, name: str) -> bool:
         """True when ``name`` folds to a key in the index."""
-        return name_key(name) in self._names
+        key = name_key(name)
+        return self._may_contain(key) and bool(self._cached(key))
+
+    def clear_cache(self) -> None:
+        """Forget the cached lookups (for timing cold lookups)."""
+        self._cached.cache_clear()
 
     def get(self, geonameid: int) -> Candidate | None:
         """The place with this GeoNames id, or None."""
-        row = self._row_of.get(geonameid)
-        return None if row is None else self._candidate(row, MAIN, None)
+        with self._query_lock:
+            row = (
+                self._connection()
+                .execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.geonameid = ?", (geonameid,))
+                .fetchone()
+            )
+        return None if row is None else _candidate(row, MAIN, None)
 
     def country(self, iso: str) -> Candidate | None:
         """The country with this ISO alpha-2 code, or None."""
-        row = self._country_rows.get(iso.upper())
-        return None if row is None else self._candidate(row, MAIN, None)
+        return self._country_rows.get(iso.upper())
 
     def admin1(self, country: str | None, code: str | None) -> Candidate | None:
         """The admin-1 region with this GeoNames code inside ``country``, or None."""
         if not country or not code:
             return None
-        row = self._admin1_rows.get((country, code))
-        return None if row is None else self._candidate(row, MAIN, None)
+        return self._admin1_rows.get((country, code))
+
+
+def _candidate(row: tuple, flags: int, form: str | None) -> Candidate:
+    """A Candidate from a places row (the columns of ``_PLACE_COLUMNS``)."""
+    geonameid, name, feature, country, admin1, admin2, lat, lon, population = row
+    return Candidate(
+        geonameid=geonameid,
+        name=name,
+        feature=feature,
+        country=country or None,
+        admin1=admin1 or None,
+        admin2=admin2 or None,
+        lat=lat,
+        lon=lon,
+        population=population,
+        flags=flags,
+        form=form if form is not None else name,
+    )

@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsgraph.geo.build import distance_km
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
@@ -60,6 +61,10 @@ UNSUPPORTED_MIN_POPULATION = 10_000
 # Places bigger than this are not used as distance evidence: a country's point says little about where
 # a town in it lies.
 _POINT_FEATURES = frozenset({"PPL", "PPLC", "ADM2"})
+_DISTANCE_FEATURES = _POINT_FEATURES | {"ADM1"}
+# Degrees of latitude that alone put two places more than 400 km apart (111.19 km a degree), with a
+# margin for rounding.
+_FAR_DEGREES = 401 / (6371.0 * math.pi / 180)
 
 
 @dataclass
@@ -146,14 +151,19 @@ def candidates_for(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     York the state) is dropped in favour of the city: news means the city unless it says "state" or
     "prefecture", which the variants keep apart.
     """
+    return list(_candidates_for(text, gazetteer))
+
+
+@lru_cache(maxsize=16_384)  # detection asks about the same words many times per article
+def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     if text.strip().lower() in DIRECTIONS:
-        return []
+        return ()
     for variant in _variants(text):
         found = [c for c in gazetteer.lookup(variant) if acceptable(c, variant)]
         if found:
             break
     else:
-        return []
+        return ()
     # A country and its capital or a region under one name (Singapore, Kuwait, Mexico's State of México):
     # news means the country.
     countries = {c.country for c in found if c.feature == "PCLI"}
@@ -170,7 +180,7 @@ def candidates_for(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         if c.feature in ("ADM1", "ADM2") and cities.get((c.country, c.admin1), 0) * 20 >= c.population:
             continue
         out.append(c)
-    return out
+    return tuple(out)
 
 
 def prior(candidate: Candidate) -> float:
@@ -214,20 +224,29 @@ def score(candidate: Candidate, index: int, evidence: Evidence, qualifiers: Sequ
         total += COUNTRY_MENTIONED / 2
     if country and evidence.outlet_country == country:
         total += OUTLET_COUNTRY
-    if evidence.points and candidate.feature in _POINT_FEATURES | {"ADM1"}:
-        nearest = min(
-            (
-                distance_km(candidate.lat, candidate.lon, lat, lon)
-                for i, lat, lon in evidence.points
-                if i != index
-            ),
-            default=math.inf,
-        )
+    if evidence.points and candidate.feature in _DISTANCE_FEATURES:
+        nearest = _nearest(candidate, evidence.points, index)
         if nearest <= 100:
             total += NEAR_100_KM
         elif nearest <= 400:
             total += NEAR_400_KM
     return total
+
+
+def _nearest(candidate: Candidate, points: Sequence[tuple[int, float, float]], index: int) -> float:
+    """Distance in km to the nearest point but mention ``index``'s own, exact up to 400 km; beyond that,
+    some distance over 400 (math.inf when there is no other point).
+
+    A great-circle distance is at least the distance along a meridian between the two latitudes, so points
+    whose latitude alone puts them over 400 km away are skipped without the trigonometry.
+    """
+    lat0, lon0 = candidate.lat, candidate.lon
+    nearest = math.inf
+    for i, lat, lon in points:
+        if i == index or abs(lat - lat0) > _FAR_DEGREES:
+            continue
+        nearest = min(nearest, distance_km(lat0, lon0, lat, lon))
+    return nearest
 
 
 def supported(candidate: Candidate, index: int, evidence: Evidence, qualifiers: Sequence[Candidate]) -> bool:
@@ -239,11 +258,7 @@ def supported(candidate: Candidate, index: int, evidence: Evidence, qualifiers: 
     country = candidate.country
     if country and evidence.admin1.get((country, candidate.admin1 or ""), 0) > 0:
         return True
-    return any(
-        distance_km(candidate.lat, candidate.lon, lat, lon) <= 400
-        for i, lat, lon in evidence.points
-        if i != index
-    )
+    return _nearest(candidate, evidence.points, index) <= 400
 
 
 def _evidence(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Leading abbreviations that GeoNames spells out in some names and not in others ("St. Louis" and
 # "Saint Louis" are both in use), so both forms fold to the long one.
@@ -19,6 +20,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=32_768)  # news repeats its names; folding one costs more than the gazetteer probe
 def name_key(name: str) -> str:
     """Fold a place name to its index key: no accents or dots, lower case, single spaces, "St" -> "saint".
 

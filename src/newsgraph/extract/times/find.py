@@ -7,6 +7,7 @@ import re
 
 from spacy.tokens import Doc
 
+from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.times.anaphora import resolve_anaphora, resolve_comparisons
 from newsgraph.extract.times.detection import candidate_spans
 from newsgraph.extract.times.modifiers import time_modifier
@@ -28,7 +29,7 @@ def find_times(doc: Doc, reference: dt.date | None) -> list[TimeRef]:
         expressions the normaliser recognises are kept; ``value`` is None when one needs a reference
         date that is missing or cannot be pinned down.
     """
-    text = doc.text  # Doc.text joins the tokens on every access: read it once
+    text = doc_text(doc)
     out: list[TimeRef] = []
     for start, end in candidate_spans(doc, text):
         expression = text[start:end]
