@@ -30,6 +30,7 @@ from spacy.attrs import LEMMA, LOWER, SENT_START
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import gender_of, is_news_organisation
 from newsgraph.extract.lexicon import (
     HEDGE_ADVERBS,
@@ -218,7 +219,7 @@ class _Group:
 class _Assembler:
     def __init__(self, doc: Doc, entities: list[Entity], spans: list[RoleSpan]):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.entities = entities
         self.resolver = _Resolver(doc, self.text, entities)
         self.quotes = find_quote_spans(self.text)

@@ -35,6 +35,7 @@ from spacy.attrs import (
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.quotes import find_quote_spans
 
 # How many heads up the parse a token looks for a likely cue. Content clauses nest a few levels below their
@@ -94,14 +95,17 @@ def prior_table(prior: dict[str, int]) -> dict[int, int]:
 
 def paragraphs(doc: Doc, text: str | None = None) -> list[list[int]]:
     """Token indices of each paragraph of ``doc``: a line break, in a whitespace token or after a token,
-    ends one; whitespace tokens belong to none. ``text`` is ``doc.text`` when the caller has it already."""
+    ends one; whitespace tokens belong to none. ``text`` is the Doc's text when the caller has it already."""
     if text is None:
-        text = doc.text
-    offsets = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+        text = doc_text(doc)
+    # One column at a time: converting a several-column array to nested lists is much slower.
+    starts = doc.to_array(IDX).tolist()
+    lengths = doc.to_array(LENGTH).tolist()
+    spaces = doc.to_array(IS_SPACE).tolist()
     find = text.find
     out: list[list[int]] = []
     current: list[int] = []
-    for i, (start, length, space) in enumerate(offsets):
+    for i, (start, length, space) in enumerate(zip(starts, lengths, spaces, strict=True)):
         end = start + length
         if space:
             if current and find("\n", start, end) >= 0:
@@ -109,7 +113,7 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[int]]:
                 current = []
             continue
         current.append(i)
-        following = offsets[i + 1][0] if i + 1 < len(offsets) else len(text)
+        following = starts[i + 1] if i + 1 < len(starts) else len(text)
         if following > end and find("\n", end, following) >= 0:
             out.append(current)
             current = []
@@ -227,7 +231,7 @@ class _Builder:
     def __init__(self, doc: Doc, prior: dict[int, int]):
         self.n = n = len(doc)
         self.index = index = np.arange(n)
-        text = doc.text
+        text = doc_text(doc)
         array = doc.to_array([HEAD, DEP, LOWER, LEMMA, POS, TAG, SHAPE, ENT_IOB, ENT_TYPE, SENT_START])
         strings = doc.vocab.strings
         # HEAD holds the head's offset from the token as an unsigned integer: view it as signed.
