@@ -13,9 +13,7 @@ The reference date for relative times is ``doc._.published`` (ISO 8601), set bef
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,9 +28,7 @@ from newsgraph.extract.places import find_places
 from newsgraph.extract.plover import load_lexicon
 from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
-from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef
-
-_T = TypeVar("_T")
+from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
 
 COMPONENTS = (
     "newsgraph_entities",
@@ -54,45 +50,8 @@ def _results(doc: Doc) -> dict[str, Any]:
     return doc._.newsgraph
 
 
-# The objects each stage found, beside their JSON form in ``doc._.newsgraph``, so that later stages and
-# record_from_doc take them as they are instead of parsing the dicts back at every step. Keyed by the
-# Doc's id and dropped when the Doc is; an entry is used only while the list in ``doc._.newsgraph`` is the
-# very list it was made with, so a Doc whose results were replaced, or that came back from a worker
-# process as bytes, is read from its dicts as before. (The stages leave their inputs unchanged, so an
-# object and the parse of its dict are equal.)
-_FOUND: dict[int, tuple[weakref.ref[Doc], dict[str, tuple[list[dict[str, Any]], list[Any]]]]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Doc]], None]:
-    return lambda _ref: _FOUND.pop(key, None)
-
-
-def _store(doc: Doc, name: str, found: Sequence[Any]) -> None:
-    """Set ``doc._.newsgraph[name]`` to the JSON form of ``found`` and keep the objects for later stages."""
-    dicts = [item.to_dict() for item in found]
-    _results(doc)[name] = dicts
-    key = id(doc)
-    entry = _FOUND.get(key)
-    if entry is None or entry[0]() is not doc:
-        entry = _FOUND[key] = (weakref.ref(doc, _forget(key)), {})
-    entry[1][name] = (dicts, list(found))
-
-
-def _found(doc: Doc, name: str, kind: type[_T]) -> list[_T]:
-    """The objects of ``doc._.newsgraph[name]``: those a stage stored, else parsed from the dicts."""
-    dicts = (doc._.newsgraph or {}).get(name)
-    if dicts is None:
-        return []
-    entry = _FOUND.get(id(doc))
-    if entry is not None and entry[0]() is doc:
-        kept = entry[1].get(name)
-        if kept is not None and kept[0] is dicts and len(kept[1]) == len(dicts):
-            return list(kept[1])
-    return [kind.from_dict(d) for d in dicts]  # type: ignore[attr-defined]
-
-
 def _entities(doc: Doc) -> list[Entity]:
-    return _found(doc, "entities", Entity)
+    return [Entity.from_dict(e) for e in _results(doc).get("entities", [])]
 
 
 def reference_date(doc: Doc) -> dt.date | None:
@@ -110,7 +69,7 @@ def reference_date(doc: Doc) -> dt.date | None:
 def make_entities(nlp: Language, name: str) -> Any:
     def entities(doc: Doc) -> Doc:
         found = describe_entities(doc, find_entities(doc))  # country and sector of each entity
-        _store(doc, "entities", found)
+        _results(doc)["entities"] = [e.to_dict() for e in found]
         return doc
 
     return entities
@@ -124,11 +83,12 @@ def make_attribution(nlp: Language, name: str) -> Any:
     tagger = default_tagger()
 
     def attribution(doc: Doc) -> Doc:
-        if "entities" not in _results(doc):
-            _store(doc, "entities", find_entities(doc))
+        results = _results(doc)
+        if "entities" not in results:
+            results["entities"] = [e.to_dict() for e in find_entities(doc)]
         found, claims = find_attributions_and_claims(doc, _entities(doc), tagger.tag(doc))
-        _store(doc, "attributions", found)
-        _store(doc, "claims", claims)
+        results["attributions"] = [a.to_dict() for a in found]
+        results["claims"] = [c.to_dict() for c in claims]
         return doc
 
     return attribution
@@ -149,9 +109,10 @@ def make_places(nlp: Language, name: str) -> Any:
 
     def places(doc: Doc) -> Doc:
         outlet = country_of_url(doc._.url)
-        persons = [tuple(m) for e in _entities(doc) if e.type == "PERSON" for m in e.mentions]
+        entities = _results(doc).get("entities", [])
+        persons = [tuple(m) for e in entities if e["type"] == "PERSON" for m in e["mentions"]]
         found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons)
-        _store(doc, "places", found)
+        _results(doc)["places"] = [p.to_dict() for p in found]
         return doc
 
     return places
@@ -160,7 +121,7 @@ def make_places(nlp: Language, name: str) -> Any:
 @Language.factory("newsgraph_times", requires=["doc.ents", "token.dep"], assigns=["doc._.newsgraph"])
 def make_times(nlp: Language, name: str) -> Any:
     def times(doc: Doc) -> Doc:
-        _store(doc, "times", find_times(doc, reference_date(doc)))
+        _results(doc)["times"] = [t.to_dict() for t in find_times(doc, reference_date(doc))]
         return doc
 
     return times
@@ -173,14 +134,15 @@ def make_events(nlp: Language, name: str) -> Any:
     countries.countries()
 
     def events(doc: Doc) -> Doc:
-        places = _found(doc, "places", Place)
-        times = _found(doc, "times", TimeRef)
-        attributions = _found(doc, "attributions", Attribution)
+        results = _results(doc)
+        places = [Place.from_dict(p) for p in results.get("places", [])]
+        times = [TimeRef.from_dict(t) for t in results.get("times", [])]
+        attributions = [Attribution.from_dict(a) for a in results.get("attributions", [])]
         entities = _entities(doc)
         if entities and all(e.country is None and e.sector is None for e in entities):
             entities = describe_entities(doc, entities)  # a pipeline whose entities were not described
         found = find_events(doc, entities, places, times, attributions, reference_date(doc))
-        _store(doc, "events", found)
+        results["events"] = [e.to_dict() for e in found]
         return doc
 
     return events
@@ -190,15 +152,5 @@ def record_from_doc(doc: Doc, article: Article | None = None) -> Record:
     """Build the Record for an analysed Doc. ``article`` defaults to one holding just the Doc's text."""
     if article is None:
         article = Article(text=doc_text(doc), published=doc._.published)
-    results = doc._.newsgraph or {}
-    if any(name in results for name in article.to_dict()):
-        return Record.from_dict({**article.to_dict(), **results})  # results that overlay article fields
-    return Record(
-        article=Article.from_dict(article.to_dict()),
-        entities=_found(doc, "entities", Entity),
-        attributions=_found(doc, "attributions", Attribution),
-        events=_found(doc, "events", Event),
-        places=_found(doc, "places", Place),
-        times=_found(doc, "times", TimeRef),
-        claims=_found(doc, "claims", Attribution),
-    )
+    data = {**article.to_dict(), **(doc._.newsgraph or {})}
+    return Record.from_dict(data)
