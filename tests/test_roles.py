@@ -11,7 +11,7 @@ import pytest
 
 from newsgraph.errors import ModelError
 from newsgraph.extract.role_features import Features, KeyTable, mix, prior_table
-from newsgraph.extract.roles import default_tagger, load_tagger
+from newsgraph.extract.roles import RoleSpan, default_tagger, load_tagger, spans_from_tags
 
 
 def test_key_table_finds_every_key_at_its_row_and_nothing_else() -> None:
@@ -77,3 +77,22 @@ def test_a_model_folder_with_a_file_missing_is_a_clear_error(tmp_path: Path) -> 
     (tmp_path / "roles.npz").unlink()
     with pytest.raises(ModelError, match=r"roles\.npz"):
         load_tagger(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        ["B-SRC", "I-SRC", "B-CUE", "B-CON", "I-CON", "I-CON", "O", "B-CON"],
+        ["B-SRC", "L-SRC", "U-CUE", "B-CON", "I-CON", "L-CON", "O", "U-CON"],
+    ],
+    ids=["bio", "bilou"],
+)
+def test_spans_read_the_same_from_bio_and_bilou_tags(tags: list[str]) -> None:
+    # Token 5 is whitespace outside the paragraph's sequence: a span may run over it.
+    tokens = [0, 1, 2, 3, 4, 6, 7, 8]
+    assert spans_from_tags(tokens, tags) == [
+        RoleSpan("SRC", 0, 2),
+        RoleSpan("CUE", 2, 3),
+        RoleSpan("CON", 3, 7),
+        RoleSpan("CON", 8, 9),
+    ]

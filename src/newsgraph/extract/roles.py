@@ -54,18 +54,21 @@ class RoleSpan:
 
 
 def spans_from_tags(tokens: list[int], tags: list[str]) -> list[RoleSpan]:
-    """Turn one paragraph's tags (``tokens`` are its token indices) into role spans; an ``I-`` after another
-    role starts a new span."""
+    """Turn one paragraph's tags (``tokens`` are its token indices) into role spans. Tags are BIO or BILOU:
+    ``B-``/``U-`` start a span, ``L-``/``U-`` end one, and an ``I-``/``L-`` after another role starts one."""
     spans: list[RoleSpan] = []
     role: str | None = None
     start = 0
     for i, tag in zip(tokens, tags, strict=True):
         kind, _, name = tag.partition("-")
-        if role is not None and (kind != "I" or name != role):
+        if role is not None and (kind in ("B", "U", "O") or name != role):
             spans.append(RoleSpan(role, start, i))
             role = None
-        if kind in ("B", "I") and role is None:
+        if kind != "O" and role is None:
             role, start = name, i
+        if kind in ("L", "U") and role is not None:
+            spans.append(RoleSpan(role, start, i + 1))
+            role = None
     if role is not None:
         spans.append(RoleSpan(role, start, tokens[-1] + 1))
     return spans
