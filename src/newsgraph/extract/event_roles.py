@@ -15,9 +15,6 @@ from newsgraph.extract.lexicon import SPEECH_VERBS
 from newsgraph.extract.plover import Lexicon
 from newsgraph.schema import Attribution, Entity
 
-# Verbs whose clausal complement is reported speech, so a pronoun subject in it is the speaker.
-REPORTING = SPEECH_VERBS | {"announce", "conclude", "add", "declare"}
-
 # Heads that only count or select: "part of a military aid program", "two of its nationals".
 PARTITIVES = frozenset(
     {"part", "some", "most", "all", "rest", "half", "one", "two", "three", "dozens", "hundreds", "thousands",
@@ -317,7 +314,8 @@ class RoleFinder:
         clause = pron.head
         while (clause.dep_ in ("conj", "xcomp") or is_complement(clause)) and clause.head.i != clause.i:
             clause = clause.head
-        if clause.dep_ == "ccomp" and clause.head.lemma_ in REPORTING:
+        # The complement of a reporting verb is reported speech: a pronoun subject in it is the speaker.
+        if clause.dep_ == "ccomp" and clause.head.lemma_ in SPEECH_VERBS:
             speaker = subject(clause.head, self.lex)
             if speaker is not None and speaker.i != pron.i:
                 return self.resolve_pronoun(speaker, depth + 1) if speaker.pos_ == "PRON" else speaker

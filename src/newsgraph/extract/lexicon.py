@@ -224,8 +224,9 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # Relative and demonstrative words that never name a speaker on their own.
 NON_SPEAKERS = frozenset({"who", "which", "that", "this", "these", "those", "what", "i", "we", "you", "one"})
 
-# Reporting verbs (lemmas). "add" and "continue" carry quotes in wire copy ("he added").
-SPEECH_VERBS = frozenset(
+# Verbs that report speech whatever their complement: the ones that introduce an attribution nested in
+# another's content ("Reuters reported that the minister said …").
+STRONG_SPEECH_VERBS = frozenset(
     {
         "say",
         "tell",
@@ -242,18 +243,25 @@ SPEECH_VERBS = frozenset(
         "confirm",
         "deny",
         "argue",
-        "suggest",
-        "urge",
-        "reply",
-        "respond",
-        "comment",
-        "declare",
-        "stress",
-        "tweet",
-        "post",
         "acknowledge",
         "admit",
+        "declare",
+        "tweet",
         "predict",
+        "reply",
+        "respond",
+    }
+)
+# Reporting verbs (lemmas): the strong ones and those that report speech only with a complement. "add" and
+# "continue" carry quotes in wire copy ("he added").
+SPEECH_VERBS = STRONG_SPEECH_VERBS | frozenset(
+    {
+        "continue",
+        "suggest",
+        "urge",
+        "comment",
+        "stress",
+        "post",
         "promise",
         "vow",
         "complain",
@@ -279,7 +287,6 @@ SPEECH_VERBS = frozenset(
         "testify",
         "ask",
         "answer",
-        "continue",
         "conclude",
         "describe",
         "estimate",
@@ -310,34 +317,6 @@ SPEECH_VERBS = frozenset(
         "underline",
         "highlight",
         "point",
-    }
-)
-# Verbs that report speech whatever their complement: the ones that introduce an attribution nested in
-# another's content ("Reuters reported that the minister said …").
-STRONG_SPEECH_VERBS = frozenset(
-    {
-        "say",
-        "tell",
-        "add",
-        "state",
-        "announce",
-        "claim",
-        "insist",
-        "warn",
-        "note",
-        "explain",
-        "write",
-        "report",
-        "confirm",
-        "deny",
-        "argue",
-        "acknowledge",
-        "admit",
-        "declare",
-        "tweet",
-        "predict",
-        "reply",
-        "respond",
     }
 )
 # Verbs that are only reporting verbs with a clausal complement or a quote ("call" is not speech in
