@@ -139,14 +139,29 @@ def peak_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
+class _MemorySamples:
+    """Resident memory when the share of the file read first reaches each of :data:`CHECKPOINTS`."""
+
+    def __init__(self) -> None:
+        self.marks = list(CHECKPOINTS)
+        self.samples: list[dict[str, float]] = []
+
+    def read(self, done: float) -> None:
+        while self.marks and done >= self.marks[0] - 0.002:
+            self.samples.append({"at": self.marks.pop(0), "rss_mib": rss_mib()})
+
+    def finish(self) -> list[dict[str, float]]:
+        self.read(1.0)
+        return self.samples
+
+
 def measure_warc_newsgraph(path: Path) -> dict[str, Any]:
     from newsgraph.errors import InputError
     from newsgraph.sources import read_articles
 
     _warm_up()
     size = path.stat().st_size
-    marks = list(CHECKPOINTS)
-    samples: list[dict[str, float]] = []
+    memory = _MemorySamples()
     pages = errors = 0
     started = time.perf_counter()
     for item in read_articles([path]):
@@ -154,12 +169,9 @@ def measure_warc_newsgraph(path: Path) -> dict[str, Any]:
             errors += 1
             continue
         pages += 1
-        done = item.metadata["warc_offset"] / size
-        while marks and done >= marks[0] - 0.002:
-            samples.append({"at": marks.pop(0), "rss_mib": rss_mib()})
+        memory.read(item.metadata["warc_offset"] / size)
     elapsed = time.perf_counter() - started
-    samples += [{"at": mark, "rss_mib": rss_mib()} for mark in marks]
-    return _figures(pages, errors, elapsed, samples)
+    return _figures(pages, errors, elapsed, memory.finish())
 
 
 def measure_warc_trafilatura(path: Path) -> dict[str, Any]:
@@ -168,8 +180,7 @@ def measure_warc_trafilatura(path: Path) -> dict[str, Any]:
 
     _warm_up()
     size = path.stat().st_size
-    marks = list(CHECKPOINTS)
-    samples: list[dict[str, float]] = []
+    memory = _MemorySamples()
     pages = errors = 0
     started = time.perf_counter()
     with path.open("rb") as handle:
@@ -185,12 +196,9 @@ def measure_warc_trafilatura(path: Path) -> dict[str, Any]:
                 pages += 1
             else:
                 errors += 1
-            done = handle.tell() / size
-            while marks and done >= marks[0] - 0.002:
-                samples.append({"at": marks.pop(0), "rss_mib": rss_mib()})
+            memory.read(handle.tell() / size)
     elapsed = time.perf_counter() - started
-    samples += [{"at": mark, "rss_mib": rss_mib()} for mark in marks]
-    return _figures(pages, errors, elapsed, samples)
+    return _figures(pages, errors, elapsed, memory.finish())
 
 
 def measure_html_newsgraph(folder: Path) -> dict[str, Any]:
