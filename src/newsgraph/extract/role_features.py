@@ -15,6 +15,7 @@ or closes a constituent, and whether it is inside quote marks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 from spacy.attrs import (
@@ -44,8 +45,9 @@ MAX_DEPTH = 8
 # Lowest cue-prior bucket that counts as "a likely cue" when a token looks for the cue governing it.
 ANCHOR_BUCKET = 2
 # The dependency labels that link a cue to its source and content, and the parts of speech a cue has.
-_LINK_DEPS = ("ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "agent", "prep", "advcl", "parataxis", "mark")
-_LINK_DEPS += ("pobj",)
+_LINK_DEPS = (
+    "ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "agent", "prep", "advcl", "parataxis", "mark", "pobj"
+)  # fmt: skip
 _CUE_POS = ("VERB", "NOUN", "ADP", "AUX")
 _ARGUMENT_POS = (*_CUE_POS, "ADJ")
 # Values that are not strings: small codes, kept apart from string hashes by the template they mix with.
@@ -74,6 +76,7 @@ def _hash(name: str) -> np.uint64:
     return np.uint64(get_string_id(name))
 
 
+@cache
 def _template(name: str) -> np.uint64:
     return _hash(f"role-feature:{name}")
 

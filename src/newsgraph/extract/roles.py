@@ -145,12 +145,9 @@ class RoleTagger:
         np.add.at(total, features.bag_tokens, self._padded[self.table.find(features.bag_keys)])
         return total
 
-    def viterbi(self, scores: np.ndarray) -> list[str]:
-        """The best tag sequence for ``scores`` under the transition weights."""
-        return self.viterbi_batch([scores])[0]
-
     def viterbi_batch(self, scores: list[np.ndarray]) -> list[list[str]]:
-        """The best tag sequence of each of several sequences (one numpy step per position for all)."""
+        """The best tag sequence of each of several sequences under the transition weights (one numpy step
+        per position for all of them)."""
         if not scores:
             return []
         k = len(self.labels)
