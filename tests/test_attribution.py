@@ -201,6 +201,31 @@ def test_headline_with_colon_cue(pipeline):
     assert row["entity"] == "Paulo Rocha" and row["kind"] == "direct"
 
 
+def test_transcript_speakers_before_a_colon(pipeline):
+    text = (
+        "The minister took questions on the radio on Monday. Part of the exchange follows.\n\n"
+        '"MARQUES: Will the ferry run through the winter?\n\n'
+        '"ROCHA: It will. We have found the money for two more crews, and the timetable stays as it is.\n\n'
+        "Editor's note: The interview has been shortened.\n\nUPDATE: The ferry company confirmed the crews."
+    )
+    _, rows = analyse(pipeline, text)
+    question = find(rows, "Will the ferry run")
+    answer = find(rows, "We have found the money")
+    assert (question["source"], question["cue"]) == ("MARQUES", ":")
+    assert (answer["source"], answer["cue"]) == ("ROCHA", ":")
+    assert answer["content"] == (
+        "It will. We have found the money for two more crews, and the timetable stays as it is"
+    )
+    assert not [r for r in rows if r["cue"] == ":" and r["source"] not in ("MARQUES", "ROCHA")]
+
+
+def test_headline_speaker_before_a_colon_without_quote_marks(pipeline):
+    text = "Rocha: Ferry Will Run Through the Winter\n\nThe ferry between the islands keeps its timetable."
+    _, rows = analyse(pipeline, text)
+    row = find(rows, "Ferry Will Run")
+    assert (row["source"], row["cue"]) == ("Rocha", ":")
+
+
 def test_quotes_signed_with_a_dash_and_a_name(pipeline):
     text = (
         "Residents of the valley spoke at Tuesday's hearing on the new bridge.\n\n"

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import gender_of, is_news_organisation
 from newsgraph.extract.lexicon import (
+    COLON_LABELS,
     HEDGE_ADVERBS,
     HEDGE_VERBS,
     NON_SPEAKERS,
@@ -67,6 +68,8 @@ _INHERIT_STEPS = 2
 # A quote signed "― Name" at the end of its line: the dashes that sign, and the most words a name has.
 _SIGNATURE_DASHES = ("―", "—", "–", "--")
 _SIGNATURE_WORDS = 5
+# Entity types that speak, for names before a colon.
+_SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 _NAME_EDGES = " \t\u00a0."
 # A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
 _DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
@@ -340,7 +343,7 @@ class _Assembler:
                 group = max(earlier, key=lambda g: g.cue.start, default=None)
             if group is not None:
                 group.contents.append(span)
-        self._colon_quotes()
+        self._colon_speakers()
         self._floating_quotes()
 
     def _floating_quotes(self) -> None:
@@ -368,29 +371,71 @@ class _Assembler:
             if group is not None:
                 group.contents.append(span)
 
-    def _colon_quotes(self) -> None:
-        """Headline style "Minister Paulo Rocha: ‘We will not raise taxes’": a name, a colon, a quote."""
-        taken = [(c.start, c.end) for g in self.groups for c in g.contents]
-        for start, end in self.quotes:
-            span = self.doc.char_span(start, end, alignment_mode="expand")
-            if span is None or any(s < span.end and e > span.start for s, e in taken):
+    def _colon_speakers(self) -> None:
+        """A name, a colon and what the name said: headlines ("Minister Paulo Rocha: ‘We will not raise
+        taxes’", "Rocha: Curfew Ends Friday") and transcripts ("ROCHA: We met them twice."). The name opens
+        its paragraph; what follows is a quote, or else the rest of the paragraph, which the colon takes from
+        any attribution it was continuing."""
+        for colon in (t.i for t in self.doc if t.text == ":"):
+            name = self._colon_name(colon)
+            if name is None:
                 continue
-            colon = span.start - 1
-            while colon >= 0 and self.doc[colon].is_space:
-                colon -= 1
-            if colon < 1 or self.doc[colon].text != ":":
-                continue
-            para = self.paragraph[colon]
-            first = colon
-            while first > 0 and self.paragraph[first - 1] == para and not self.doc[first - 1].is_space:
-                first -= 1
-            name = self.doc[first:colon]
-            # A speaker's name or title, not a clause: no verb, a few words, a proper noun or a pronoun.
-            if not 0 < len(name) <= 6 or any(t.pos_ in ("VERB", "AUX") for t in name):
-                continue
-            if not any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ for t in name):
+            after = colon + 1
+            while after < len(self.doc) and self.doc[after].is_space:
+                after += 1
+            opening = self.doc[after].idx if after < len(self.doc) else -1
+            quote = next((q for q in self.quotes if q[0] == opening), None)
+            if quote is not None:
+                span = self.doc.char_span(*quote, alignment_mode="expand")
+            else:
+                end = after
+                while end < len(self.doc) and self.paragraph[end] == self.paragraph[colon]:
+                    end += 1
+                while end > after and self.doc[end - 1].is_space:
+                    end -= 1
+                span = self.doc[after:end]
+            if span is None or sum(not t.is_punct for t in span) < 2 or self._claimed(span, quote is None):
                 continue
             self.groups.append(_Group(cue=self.doc[colon : colon + 1], source=name, contents=[span]))
+
+    def _colon_name(self, colon: int) -> Span | None:
+        """The speaker's name before a colon that follows it at the head of its paragraph (after any
+        opening quote mark), when it is a name: a few words, each a proper noun, a pronoun or part of the
+        name of a person, organisation or country, or in capitals ("Editor's note:", "Two questions:",
+        "UPDATE:" are not)."""
+        para, first = self.paragraph[colon], colon
+        while first > 0 and self.paragraph[first - 1] == para and not self.doc[first - 1].is_space:
+            first -= 1
+        while first < colon and self.doc[first].text in _OPENING_MARKS:
+            first += 1
+        name = self.doc[first:colon]
+        if not 0 < len(name) <= 6:
+            return None
+        if any(t.lower_ in COLON_LABELS for t in name):
+            return None
+        # Transcripts write names in capitals, which the tagger often takes for other words.
+        if all(t.pos_ in ("PROPN", "PRON") or t.ent_type_ in _SPEAKER_TYPES or t.is_upper for t in name):
+            return name
+        return None
+
+    def _claimed(self, span: Span, take: bool) -> bool:
+        """Whether a content already belongs to another cue. With ``take`` (a paragraph after a name and a
+        colon), only a cue elsewhere in its paragraph holds it: a content that continued an attribution from
+        an earlier paragraph is taken from it, and cues inside it are attributions nested in it."""
+        para = self.paragraph[span.start]
+        holders = [
+            g
+            for g in self.groups
+            if any(_overlaps_tokens(c, span) for c in g.contents) or span.start <= g.cue.start < span.end
+        ]
+        if not take:
+            return bool(holders)
+        outside = [g for g in holders if not span.start <= g.cue.start < span.end]
+        if any(self.paragraph[g.cue.start] == para for g in outside):
+            return True
+        for group in outside:
+            group.contents = [c for c in group.contents if not _overlaps_tokens(c, span)]
+        return False
 
     def _signed_quotes(self) -> list[_Group]:
         """Quotes signed with a dash and a name at the end of their line: "“We will rebuild.” ― Ana Lima",

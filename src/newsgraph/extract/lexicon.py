@@ -223,6 +223,12 @@ THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # Relative and demonstrative words that never name a speaker on their own.
 NON_SPEAKERS = frozenset({"who", "which", "that", "this", "these", "those", "what", "i", "we", "you", "one"})
+# Words that head a label before a colon ("UPDATE:", "Editor's note:") rather than a speaker's name.
+COLON_LABELS = frozenset(
+    {"note", "update", "updated", "correction", "clarification", "editor", "photo", "video", "watch",
+     "related", "read", "source", "sources", "credit", "q", "a", "transcript", "breaking", "exclusive",
+     "analysis"}
+)  # fmt: skip
 
 # Verbs that report speech whatever their complement: the ones that introduce an attribution nested in
 # another's content ("Reuters reported that the minister said …").
