@@ -301,3 +301,47 @@ def test_polnear_scoring_joins_a_split_quote_and_leaves_nested_ones_out():
     report = score_attributions([(gold, predicted)]).to_dict()["scores"]["all"]
     for role in ("content", "source", "cue", "relation"):
         assert report[role]["exact"]["f1"] == 1.0, (role, report[role])
+
+
+def test_participle_cue_shares_the_source_when_the_parse_hangs_it_elsewhere():
+    """ "Ruiz said, going on to say that …" parsed with both verbs under "spent": the participle still
+    speaks for Ruiz, not for the subject of the clause it was hung from."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from newsgraph.extract.attribution import find_attributions_and_claims
+    from newsgraph.extract.roles import RoleSpan
+
+    rows = [  # word, head, dependency, tag, part of speech
+        ("Ruiz", 1, "nsubj", "NNP", "PROPN"),
+        ("said", 10, "parataxis", "VBD", "VERB"),
+        (",", 1, "punct", ",", "PUNCT"),
+        ("going", 10, "advcl", "VBG", "VERB"),
+        ("on", 3, "prt", "RP", "ADP"),
+        ("to", 6, "aux", "TO", "PART"),
+        ("say", 3, "xcomp", "VB", "VERB"),
+        ("that", 10, "mark", "IN", "SCONJ"),
+        ("the", 9, "det", "DT", "DET"),
+        ("port", 10, "nsubj", "NN", "NOUN"),
+        ("spent", 10, "ROOT", "VBD", "VERB"),
+        ("millions", 10, "dobj", "NNS", "NOUN"),
+        (".", 10, "punct", ".", "PUNCT"),
+    ]
+    words, heads, deps, tags, pos = (list(column) for column in zip(*rows, strict=True))
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    spans = [RoleSpan("SRC", 0, 1), RoleSpan("CUE", 1, 2), RoleSpan("CUE", 3, 7), RoleSpan("CON", 7, 12)]
+    attributions, claims = find_attributions_and_claims(doc, [], spans)
+    going = [a for a in attributions if doc.text[slice(*a.cue)] == "going on to say"]
+    assert going and doc.text[slice(*going[0].source)] == "Ruiz"
+    assert not claims
+
+
+def test_participle_cues_share_the_source_of_the_cue_before_them(pipeline):
+    text = (
+        "“What we are seeing today is insane,” Ruiz said, going on to say that the port had spent "
+        "millions on the new cranes.\n\nMayor Ana Ruiz called on Friday for an audit of the port, saying "
+        "that the accounts “do not add up.”"
+    )
+    _, rows = analyse(pipeline, text)
+    assert find(rows, "the port had spent millions")["source"] == "Ruiz"
+    assert find(rows, "the accounts")["source"] == "Mayor Ana Ruiz"

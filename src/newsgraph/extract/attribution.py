@@ -65,6 +65,8 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # how many such links a cue follows up to a verb with a subject.
 _INHERITING_DEPS = ("advcl", "xcomp", "conj")
 _INHERIT_STEPS = 2
+# How many tokens back a participle cue after a comma ("…, saying") looks for the cue whose source it shares.
+_PARTICIPLE_REACH = 40
 # A quote signed "― Name" at the end of its line: the dashes that sign, and the most words a name has.
 _SIGNATURE_DASHES = ("―", "—", "–", "--")
 _SIGNATURE_WORDS = 5
@@ -632,9 +634,26 @@ class _Assembler:
         node = _root(group.cue)
         if node.tag_ == "VBN":
             return  # "Asked about the talks, Ms Ribeiro said …": the subject was asked; someone else asked
+        group.source = self._governing_subject(group, node)
+        comma = group.cue.start > 0 and self.doc[group.cue.start - 1].text == ","
+        if group.source is None and node.tag_ == "VBG" and comma:
+            # "…, saying" where the parse hangs the participle elsewhere: the cue just before it speaks.
+            earlier = [
+                g
+                for g in self.groups
+                if g.source is not None
+                and g.cue.end <= group.cue.start
+                and self.paragraph[g.cue.start] == self.paragraph[group.cue.start]
+            ]
+            nearest = max(earlier, key=lambda g: g.cue.start, default=None)
+            if nearest is not None and group.cue.start - nearest.cue.end <= _PARTICIPLE_REACH:
+                group.source = nearest.source
+
+    def _governing_subject(self, group: _Group, node: Token) -> Span | None:
+        """The source of the verb that ``group``'s cue hangs from: its cue's source, or its subject."""
         for _ in range(_INHERIT_STEPS):
             if node.dep_ not in _INHERITING_DEPS or node.head.i == node.i:
-                return
+                return None
             head = node.head
             for other in self.groups:
                 if (
@@ -642,15 +661,15 @@ class _Assembler:
                     and other.source is not None
                     and other.cue.start <= head.i < other.cue.end
                 ):
-                    group.source = other.source
-                    return
+                    return other.source
             subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
             if subject is not None:
                 first, last = subject.left_edge.i, subject.right_edge.i + 1
-                if not any(c.start < last and first < c.end for c in group.contents):
-                    group.source = self.doc[first:last]
-                return
+                if any(c.start < last and first < c.end for c in group.contents):
+                    return None
+                return self.doc[first:last]
             node = head
+        return None
 
     def _complete(self, span: Span) -> Span:
         """A content the model cut to its complementiser ("that") stands for the clause it introduces."""
