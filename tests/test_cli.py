@@ -136,6 +136,12 @@ def test_every_command_has_help_with_examples():
     assert "polnear" in run("eval", "attribution", "--help").stdout
 
 
+def test_eval_attribution_needs_one_gold():
+    for args in ((), ("--sample", "--polnear", "somewhere")):
+        result = run("eval", "attribution", *args)
+        assert result.exit_code == 2 and "--polnear DIR or --sample" in result.output
+
+
 def test_killed_ingest_loses_nothing_committed_and_rerun_completes(tmp_path):
     src = tmp_path / "many"
     src.mkdir()

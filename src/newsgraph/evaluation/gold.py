@@ -1,4 +1,5 @@
-"""Scoring against newsgraph's own hand-made gold (tests/gold/sample_attributions.json).
+"""Scoring against newsgraph's own hand-made gold for the bundled sample corpus
+(``newsgraph/data/sample/gold_attributions.json``; ``newsgraph eval attribution --sample``).
 
 The gold gives, per article id, attributions as strings (speaker name, source, cue, content, kind, via) and a
 list of hedged sentences that must yield no attribution. Content strings follow a reader's convention (direct
@@ -14,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from rich.table import Table
 
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.scores import Score
@@ -90,6 +93,21 @@ class GoldReport:
             "kind_accuracy": round(self.rate(self.kind_correct), 4),
             "hedge_violations": self.hedge_violations,
         }
+
+    def table(self) -> Table:
+        """The figures as a rich table."""
+        table = Table(
+            title=(
+                f"Hand-made gold: {self.documents} documents, {self.gold} gold / {self.predicted} predicted"
+            )
+        )
+        table.add_column("measure")
+        table.add_column("value", justify="right")
+        for name, value in self.to_dict().items():
+            if name not in ("documents", "gold", "predicted"):
+                shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+                table.add_row(name.replace("_", " "), shown)
+        return table
 
 
 def load_gold(path: str | Path) -> dict[str, Any]:

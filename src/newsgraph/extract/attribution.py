@@ -182,7 +182,21 @@ class _Resolver:
                 return ent
         if word in ROLE_NOUNS and not head.ent_type_:
             return self._by_role(word, source[0])
+        if head.pos_ == "NOUN":
+            return self._by_description(head, source[0])
         return None
+
+    def _by_description(self, head: Token, position: int) -> Entity | None:
+        """ "the coast guard", "the ministry": the organisation named before with those last words
+        ("China Coast Guard", "Interior Ministry"), the latest one when several are."""
+        words = [t.lower_ for t in head.lefts if t.dep_ == "compound"] + [head.lower_]
+        best: tuple[int, Entity] | None = None
+        for s, _, ent in self.mentions:
+            if s >= position or ent.type != "ORG":
+                continue
+            if ent.name.lower().split()[-len(words) :] == words and (best is None or s > best[0]):
+                best = (s, ent)
+        return best[1] if best else None
 
     def _by_role(self, noun: str, position: int) -> Entity | None:
         """ "the minister": the person last introduced with that role."""

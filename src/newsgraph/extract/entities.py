@@ -213,7 +213,9 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
         if key in c.keys:
             return c
         names = c.low
-        if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == names[-1]):
+        # The family name comes first in "Choi Min-seok" (a hyphenated given name), last in "Ana Ribeiro".
+        surname = names[0] if "-" in names[1:] else names[-1]
+        if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == surname):
             return c
         if (
             label == "PERSON"
