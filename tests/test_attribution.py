@@ -345,3 +345,15 @@ def test_participle_cues_share_the_source_of_the_cue_before_them(pipeline):
     _, rows = analyse(pipeline, text)
     assert find(rows, "the port had spent millions")["source"] == "Ruiz"
     assert find(rows, "the accounts")["source"] == "Mayor Ana Ruiz"
+
+
+def test_descriptions_and_family_names_resolve_to_the_entity_named_before(pipeline):
+    text = (
+        "Ships of the China Coast Guard followed the supply boat for two hours on Sunday.\n\n"
+        "The coast guard said the boat had entered waters under its control.\n\n"
+        "“We will keep sailing there,” said Hanbit Energy chief executive Choi Min-seok.\n\n"
+        "Choi said the company had lost no cargo."
+    )
+    _, rows = analyse(pipeline, text)
+    assert find(rows, "the boat had entered waters")["entity"] == "China Coast Guard"
+    assert find(rows, "had lost no cargo")["entity"] == "Choi Min-seok"
