@@ -13,12 +13,12 @@ from newsgraph.sources import read_articles
 pytestmark = pytest.mark.slow
 
 GOLD = sample_dir() / "gold_attributions.json"
-# Measured (issue 4, learned role model): precision 0.79, recall 0.89, speaker accuracy 0.81, via accuracy
-# 0.93, kind accuracy 1.00.
+# Measured (learned role model, organisations resolved from descriptions): precision 0.78, recall 0.89,
+# speaker accuracy 0.82, via accuracy 0.93, kind accuracy 1.00.
 FLOORS = {
     "precision": 0.78,
     "recall": 0.85,
-    "speaker_accuracy": 0.78,
+    "speaker_accuracy": 0.80,
     "via_accuracy": 0.85,
     "kind_accuracy": 0.95,
 }
