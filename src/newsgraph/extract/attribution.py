@@ -392,7 +392,11 @@ class _Assembler:
         taxes’", "Rocha: Curfew Ends Friday") and transcripts ("ROCHA: We met them twice."). The name opens
         its paragraph; what follows is a quote, or else the rest of the paragraph, which the colon takes from
         any attribution it was continuing."""
-        for colon in (t.i for t in self.doc if t.text == ":"):
+        for at in (m.start() for m in re.finditer(":", self.text)):
+            mark = self.doc.char_span(at, at + 1)
+            if mark is None or len(mark) != 1:
+                continue
+            colon = mark.start
             name = self._colon_name(colon)
             if name is None:
                 continue
