@@ -4,8 +4,9 @@ Three configurations run on the same texts, each in a fresh Python process so th
 own (the texts and the measuring code are those of ``bench/throughput.py``):
 
 - ``bare``: ``spacy.load(model).pipe(texts)``;
-- ``attribution``: the same pipeline plus ``newsgraph_entities`` and ``newsgraph_attribution`` (entities are
-  needed to resolve speakers), the issue's "pipeline with the attribution stage";
+- ``attribution``: the same pipeline plus ``newsgraph_paragraphs`` (before the parser: blank lines end
+  sentences), ``newsgraph_entities`` and ``newsgraph_attribution`` (entities are needed to resolve
+  speakers): the pipeline with the attribution stage;
 - ``full``: everything newsgraph runs (``Pipeline.analyze``), for reference.
 
 A per-component timing of the ``attribution`` configuration is printed as well: each stage's share of the
@@ -64,6 +65,9 @@ def run_configuration(mode: str, model: str, texts: list[str]) -> dict[str, Any]
     else:
         nlp = spacy.load(model, exclude=list(STAGES))
         if mode == "attribution":
+            from newsgraph.pipeline import add_paragraph_breaks
+
+            add_paragraph_breaks(nlp)  # parsed as the attribution model expects
             for name in STAGES:
                 nlp.add_pipe(name)
         list(nlp.pipe(texts[:WARMUP_TEXTS]))

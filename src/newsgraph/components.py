@@ -13,8 +13,11 @@ The reference date for relative times is ``doc._.published`` (ISO 8601), set bef
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,6 +33,8 @@ from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
 
+# Runs before the parser: a blank line ends a sentence ("PARAGRAPHS" below), the others after NER.
+PARAGRAPHS = "newsgraph_paragraphs"
 COMPONENTS = (
     "newsgraph_entities",
     "newsgraph_attribution",
@@ -37,6 +42,8 @@ COMPONENTS = (
     "newsgraph_times",
     "newsgraph_events",
 )
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 
 if not Doc.has_extension("newsgraph"):
     Doc.set_extension("newsgraph", default=None)
@@ -63,6 +70,25 @@ def reference_date(doc: Doc) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+@Language.factory(PARAGRAPHS, assigns=["token.is_sent_start"])
+def make_paragraphs(nlp: Language, name: str) -> Any:
+    """A blank line ends a sentence, whatever the parser would make of it: a headline or a sub-headline has
+    no full stop, and parsed as one sentence with the paragraph below it, it hides that paragraph's
+    attributions ("Japan says talks will resume⏎⏎TOKYO - …, the minister said on Tuesday.")."""
+
+    def paragraph_breaks(doc: Doc) -> Doc:
+        if len(doc) < 2:
+            return doc
+        starts = doc.to_array(IDX)
+        for match in _BLANK_LINE.finditer(doc.text):
+            i = int(np.searchsorted(starts, match.end()))
+            if 0 < i < len(doc) and not doc[i].is_space:
+                doc[i].is_sent_start = True
+        return doc
+
+    return paragraph_breaks
 
 
 @Language.factory("newsgraph_entities", requires=["doc.ents"], assigns=["doc._.newsgraph"])

@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 import spacy
 from spacy.language import Language
 
-from newsgraph.components import COMPONENTS, record_from_doc
+from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
 from newsgraph.schema import Article, Record
@@ -53,10 +53,19 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
     for name in ("parser", "ner"):
         if name not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")
-    nlp.max_length = MAX_LENGTH
+    add_paragraph_breaks(nlp)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
+    return nlp
+
+
+def add_paragraph_breaks(nlp: Language) -> Language:
+    """Make a blank line end a sentence before ``nlp``'s parser runs (the attribution model is trained on
+    Docs parsed that way), and raise the length limit to the largest accepted article."""
+    nlp.max_length = MAX_LENGTH
+    if PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
 
 
