@@ -357,3 +357,55 @@ def test_descriptions_and_family_names_resolve_to_the_entity_named_before(pipeli
     _, rows = analyse(pipeline, text)
     assert find(rows, "the boat had entered waters")["entity"] == "China Coast Guard"
     assert find(rows, "had lost no cargo")["entity"] == "Choi Min-seok"
+
+
+def test_headline_and_sub_headline_do_not_swallow_the_lede(pipeline):
+    text = (
+        "Japan says fisheries talks with Seoul will resume in May\n\n"
+        "Minister Kenji Ota vows to keep the hotline open\n\n"
+        "TOKYO (Kyodo) - Japan will resume fisheries talks with South Korea in May, Fisheries Minister Kenji "
+        "Ota said on Tuesday."
+    )
+    _, rows = analyse(pipeline, text)
+    sentences = [s.text.strip() for s in pipeline.nlp(text).sents]
+    assert sentences[0] == "Japan says fisheries talks with Seoul will resume in May"
+    headline = find(rows, "fisheries talks with Seoul")
+    assert headline["content"] == "fisheries talks with Seoul will resume in May"
+    lede = find(rows, "talks with South Korea in May")
+    assert (lede["entity"], lede["cue"]) == ("Kenji Ota", "said")
+    assert lede["content"].startswith("Japan will resume")
+
+
+def test_clause_before_its_cue_is_the_content_when_the_model_tags_none():
+    """ "Talks will resume in May, Ota said": the clause before the cue is what he said."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from newsgraph.extract.attribution import find_attributions_and_claims
+    from newsgraph.extract.roles import RoleSpan
+
+    rows = [  # word, head, dependency, tag, part of speech
+        ("Talks", 2, "nsubj", "NNS", "NOUN"),
+        ("will", 2, "aux", "MD", "AUX"),
+        ("resume", 7, "ccomp", "VB", "VERB"),
+        ("in", 2, "prep", "IN", "ADP"),
+        ("May", 3, "pobj", "NNP", "PROPN"),
+        (",", 7, "punct", ",", "PUNCT"),
+        ("Ota", 7, "nsubj", "NNP", "PROPN"),
+        ("said", 7, "ROOT", "VBD", "VERB"),
+        (".", 7, "punct", ".", "PUNCT"),
+    ]
+    words, heads, deps, tags, pos = (list(column) for column in zip(*rows, strict=True))
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    attributions, _ = find_attributions_and_claims(doc, [], [RoleSpan("SRC", 6, 7), RoleSpan("CUE", 7, 8)])
+    assert [doc.text[slice(*a.content)] for a in attributions] == ["Talks will resume in May"]
+
+
+def test_according_to_an_agency_is_the_via_of_the_statement_it_relays(pipeline):
+    text = (
+        "North Korean leader Kim Jong Un inspected a missile factory on Monday, state media said. "
+        'The North\'s leader said the country would "expand production without limit", according to KCNA.'
+    )
+    _, rows = analyse(pipeline, text)
+    leader = [r for r in rows if r["entity"] == "Kim Jong Un" and "expand production" in r["content"]]
+    assert leader and leader[0]["via"] == ["KCNA"]

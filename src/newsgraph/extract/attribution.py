@@ -603,7 +603,8 @@ class _Assembler:
         return rest if first.lower() in ("the", "a", "an") and rest else text
 
     def _complement(self, cue: Span) -> Span | None:
-        """The complement of a cue the model gave no content: "planned [to revitalize the bridge]"."""
+        """The complement of a cue the model gave no content: "planned [to revitalize the bridge]", "[talks
+        will resume], the minister said"."""
         root = _root(cue)
         if root.lower_ == "according" and root.head.i != root.i:
             # "According to X, <clause>": the clause the phrase hangs from, less the phrase.
@@ -616,7 +617,10 @@ class _Assembler:
                 tokens.pop()
             return self.doc[tokens[0].i : tokens[-1].i + 1] if tokens else None
         for dep in ("ccomp", "xcomp", "dobj"):
-            child = next((c for c in root.children if c.dep_ == dep and c.i >= cue.end), None)
+            # A clause may come first ("Talks will resume, the minister said"); objects follow their verb.
+            child = next(
+                (c for c in root.children if c.dep_ == dep and (c.i >= cue.end or dep == "ccomp")), None
+            )
             if child is not None:
                 tokens = [t for t in child.subtree if not t.is_space]
                 while tokens and tokens[-1].is_punct:
@@ -770,6 +774,7 @@ class _Assembler:
             if speaker is not None:
                 self.resolver.last_speaker = (source[0], speaker)
         self.mark_nested(attributions)
+        self.mark_relayed(attributions)
         attributions += self.nested(attributions)
         attributions.sort(key=lambda a: (a.content[0], a.content[1]))
         claims.sort(key=lambda a: (a.content[0], a.content[1]))
@@ -821,6 +826,19 @@ class _Assembler:
         return out
 
     # -- nested attributions ----------------------------------------------------------------------------
+    def mark_relayed(self, found: list[Attribution]) -> None:
+        """ "The minister said the talks failed, according to KCNA": KCNA relayed what the minister said, so
+        it is in that attribution's ``via`` (its own "according to" attribution stays, as PolNeAR has it)."""
+        relays = [
+            a for a in found if a.cue and self.text[a.cue[0] : a.cue[1]].lower().startswith("according to")
+        ]
+        for relay in relays:
+            for a in found:
+                if a in relays or a.source is None or not _inside(a.content, relay.content):
+                    continue
+                if relay.speaker_name and relay.speaker_name not in {v.name for v in a.via}:
+                    a.via.append(Via(name=relay.speaker_name, span=relay.source, entity=relay.speaker))
+
     def mark_nested(self, found: list[Attribution]) -> None:
         """An attribution whose cue lies inside another's reported content was relayed by that speaker."""
         for inner in found:
