@@ -13,11 +13,11 @@ from newsgraph.sources import read_articles
 pytestmark = pytest.mark.slow
 
 GOLD = sample_dir() / "gold_attributions.json"
-# Measured (learned role model, organisations resolved from descriptions): precision 0.78, recall 0.89,
-# speaker accuracy 0.82, via accuracy 0.93, kind accuracy 1.00.
+# Measured (learned role model, blank lines ending sentences, organisations resolved from descriptions):
+# precision 0.80, recall 0.94, speaker accuracy 0.82, via accuracy 0.93, kind accuracy 1.00.
 FLOORS = {
     "precision": 0.78,
-    "recall": 0.85,
+    "recall": 0.90,
     "speaker_accuracy": 0.80,
     "via_accuracy": 0.85,
     "kind_accuracy": 0.95,
