@@ -409,3 +409,21 @@ def test_according_to_an_agency_is_the_via_of_the_statement_it_relays(pipeline):
     _, rows = analyse(pipeline, text)
     leader = [r for r in rows if r["entity"] == "Kim Jong Un" and "expand production" in r["content"]]
     assert leader and leader[0]["via"] == ["KCNA"]
+
+
+def test_a_surname_tagged_as_a_place_before_it_is_known_joins_its_person():
+    import spacy
+    from spacy.tokens import Doc
+
+    from newsgraph.extract.entities import find_entities
+
+    words = ["Liang", "Weiguo", "met", "Sosa", ".", "Liang", "said", "talks", "went", "well", ".", "Liang"]
+    words += ["smiled", "."]
+    ents = ["B-PERSON", "I-PERSON", "O", "B-PERSON", "O", "B-GPE", "O", "O", "O", "O", "O", "B-PERSON"]
+    ents += ["O", "O"]
+    doc = Doc(spacy.blank("en").vocab, words=words, ents=ents)
+    entities = find_entities(doc)
+    assert [(e.name, e.type, len(e.mentions)) for e in entities] == [
+        ("Liang Weiguo", "PERSON", 3),
+        ("Sosa", "PERSON", 1),
+    ]

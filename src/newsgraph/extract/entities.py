@@ -195,6 +195,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
+    clusters = _fold_person_names(clusters)
     _add_nominal_mentions(doc, text, clusters)
     entities = []
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
@@ -241,6 +242,25 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
         if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
             return c
     return None
+
+
+def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:
+    """A one-word place or organisation that a person goes by elsewhere in the article is that person: the
+    tagger can call "Liang" a place before it knows Liang Weiguo as "Liang"."""
+    people: dict[str, _Cluster] = {}
+    for c in clusters:
+        if c.type == "PERSON":
+            for key in c.keys:
+                people.setdefault(key, c)
+    kept = []
+    for c in clusters:
+        person = people.get(c.low[0]) if c.type != "PERSON" and len(c.low) == 1 else None
+        if person is None:
+            kept.append(c)
+            continue
+        for span in c.mentions:
+            person.add(c.name, span)
+    return kept
 
 
 def _add_nominal_mentions(doc: Doc, text: str, clusters: list[_Cluster]) -> None:
