@@ -39,6 +39,15 @@ def find(rows, fragment):
     return min(hits, key=lambda r: len(r["content"]))
 
 
+def parsed(rows):
+    """A Doc with the parse given row by row: (word, head index, dependency, tag, part of speech)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words, heads, deps, tags, pos = (list(column) for column in zip(*rows, strict=True))
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+
+
 # Each case: an invented article, then (content fragment, speaker entity, source, kind, via) per attribution.
 CASES = {
     "direct, speaker after, with role": (
@@ -306,29 +315,26 @@ def test_polnear_scoring_joins_a_split_quote_and_leaves_nested_ones_out():
 def test_participle_cue_shares_the_source_when_the_parse_hangs_it_elsewhere():
     """ "Ruiz said, going on to say that …" parsed with both verbs under "spent": the participle still
     speaks for Ruiz, not for the subject of the clause it was hung from."""
-    import spacy
-    from spacy.tokens import Doc
-
     from newsgraph.extract.attribution import find_attributions_and_claims
     from newsgraph.extract.roles import RoleSpan
 
-    rows = [  # word, head, dependency, tag, part of speech
-        ("Ruiz", 1, "nsubj", "NNP", "PROPN"),
-        ("said", 10, "parataxis", "VBD", "VERB"),
-        (",", 1, "punct", ",", "PUNCT"),
-        ("going", 10, "advcl", "VBG", "VERB"),
-        ("on", 3, "prt", "RP", "ADP"),
-        ("to", 6, "aux", "TO", "PART"),
-        ("say", 3, "xcomp", "VB", "VERB"),
-        ("that", 10, "mark", "IN", "SCONJ"),
-        ("the", 9, "det", "DT", "DET"),
-        ("port", 10, "nsubj", "NN", "NOUN"),
-        ("spent", 10, "ROOT", "VBD", "VERB"),
-        ("millions", 10, "dobj", "NNS", "NOUN"),
-        (".", 10, "punct", ".", "PUNCT"),
-    ]
-    words, heads, deps, tags, pos = (list(column) for column in zip(*rows, strict=True))
-    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    doc = parsed(
+        [
+            ("Ruiz", 1, "nsubj", "NNP", "PROPN"),
+            ("said", 10, "parataxis", "VBD", "VERB"),
+            (",", 1, "punct", ",", "PUNCT"),
+            ("going", 10, "advcl", "VBG", "VERB"),
+            ("on", 3, "prt", "RP", "ADP"),
+            ("to", 6, "aux", "TO", "PART"),
+            ("say", 3, "xcomp", "VB", "VERB"),
+            ("that", 10, "mark", "IN", "SCONJ"),
+            ("the", 9, "det", "DT", "DET"),
+            ("port", 10, "nsubj", "NN", "NOUN"),
+            ("spent", 10, "ROOT", "VBD", "VERB"),
+            ("millions", 10, "dobj", "NNS", "NOUN"),
+            (".", 10, "punct", ".", "PUNCT"),
+        ]
+    )
     spans = [RoleSpan("SRC", 0, 1), RoleSpan("CUE", 1, 2), RoleSpan("CUE", 3, 7), RoleSpan("CON", 7, 12)]
     attributions, claims = find_attributions_and_claims(doc, [], spans)
     going = [a for a in attributions if doc.text[slice(*a.cue)] == "going on to say"]
@@ -378,25 +384,22 @@ def test_headline_and_sub_headline_do_not_swallow_the_lede(pipeline):
 
 def test_clause_before_its_cue_is_the_content_when_the_model_tags_none():
     """ "Talks will resume in May, Ota said": the clause before the cue is what he said."""
-    import spacy
-    from spacy.tokens import Doc
-
     from newsgraph.extract.attribution import find_attributions_and_claims
     from newsgraph.extract.roles import RoleSpan
 
-    rows = [  # word, head, dependency, tag, part of speech
-        ("Talks", 2, "nsubj", "NNS", "NOUN"),
-        ("will", 2, "aux", "MD", "AUX"),
-        ("resume", 7, "ccomp", "VB", "VERB"),
-        ("in", 2, "prep", "IN", "ADP"),
-        ("May", 3, "pobj", "NNP", "PROPN"),
-        (",", 7, "punct", ",", "PUNCT"),
-        ("Ota", 7, "nsubj", "NNP", "PROPN"),
-        ("said", 7, "ROOT", "VBD", "VERB"),
-        (".", 7, "punct", ".", "PUNCT"),
-    ]
-    words, heads, deps, tags, pos = (list(column) for column in zip(*rows, strict=True))
-    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+    doc = parsed(
+        [
+            ("Talks", 2, "nsubj", "NNS", "NOUN"),
+            ("will", 2, "aux", "MD", "AUX"),
+            ("resume", 7, "ccomp", "VB", "VERB"),
+            ("in", 2, "prep", "IN", "ADP"),
+            ("May", 3, "pobj", "NNP", "PROPN"),
+            (",", 7, "punct", ",", "PUNCT"),
+            ("Ota", 7, "nsubj", "NNP", "PROPN"),
+            ("said", 7, "ROOT", "VBD", "VERB"),
+            (".", 7, "punct", ".", "PUNCT"),
+        ]
+    )
     attributions, _ = find_attributions_and_claims(doc, [], [RoleSpan("SRC", 6, 7), RoleSpan("CUE", 7, 8)])
     assert [doc.text[slice(*a.content)] for a in attributions] == ["Talks will resume in May"]
 
