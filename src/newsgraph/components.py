@@ -83,7 +83,7 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
         if len(doc) < 2:
             return doc
         starts = doc.to_array(IDX)
-        for match in _BLANK_LINE.finditer(doc.text):
+        for match in _BLANK_LINE.finditer(doc_text(doc)):
             i = int(np.searchsorted(starts, match.end()))
             if 0 < i < len(doc) and not doc[i].is_space:
                 doc[i].is_sent_start = True

@@ -53,6 +53,7 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
     for name in ("parser", "ner"):
         if name not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")
+    nlp.max_length = MAX_LENGTH
     add_paragraph_breaks(nlp)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
@@ -62,8 +63,7 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
 
 def add_paragraph_breaks(nlp: Language) -> Language:
     """Make a blank line end a sentence before ``nlp``'s parser runs (the attribution model is trained on
-    Docs parsed that way), and raise the length limit to the largest accepted article."""
-    nlp.max_length = MAX_LENGTH
+    Docs parsed that way)."""
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp

@@ -414,7 +414,18 @@ class _Assembler:
                 while end > after and self.doc[end - 1].is_space:
                     end -= 1
                 span = self.doc[after:end]
-            if span is None or sum(not t.is_punct for t in span) < 2 or self._claimed(span, quote is None):
+            if span is None or sum(not t.is_punct for t in span) < 2:
+                continue
+            holders = self._holders(span)
+            if quote is None:
+                # A paragraph after "NAME:" is taken from an attribution it only continued; cues inside it
+                # are attributions nested in it. A cue elsewhere in its own paragraph keeps it.
+                holders = [g for g in holders if not span.start <= g.cue.start < span.end]
+                if any(self.paragraph[g.cue.start] == self.paragraph[span.start] for g in holders):
+                    continue
+                for group in holders:
+                    group.contents = [c for c in group.contents if not _overlaps_tokens(c, span)]
+            elif holders:
                 continue
             self.groups.append(_Group(cue=self.doc[colon : colon + 1], source=name, contents=[span]))
 
@@ -438,24 +449,13 @@ class _Assembler:
             return name
         return None
 
-    def _claimed(self, span: Span, take: bool) -> bool:
-        """Whether a content already belongs to another cue. With ``take`` (a paragraph after a name and a
-        colon), only a cue elsewhere in its paragraph holds it: a content that continued an attribution from
-        an earlier paragraph is taken from it, and cues inside it are attributions nested in it."""
-        para = self.paragraph[span.start]
-        holders = [
+    def _holders(self, span: Span) -> list[_Group]:
+        """The groups that hold part of ``span`` as content, or whose cue lies inside it."""
+        return [
             g
             for g in self.groups
             if any(_overlaps_tokens(c, span) for c in g.contents) or span.start <= g.cue.start < span.end
         ]
-        if not take:
-            return bool(holders)
-        outside = [g for g in holders if not span.start <= g.cue.start < span.end]
-        if any(self.paragraph[g.cue.start] == para for g in outside):
-            return True
-        for group in outside:
-            group.contents = [c for c in group.contents if not _overlaps_tokens(c, span)]
-        return False
 
     def _signed_quotes(self) -> list[_Group]:
         """Quotes signed with a dash and a name at the end of their line: "“We will rebuild.” ― Ana Lima",
@@ -686,10 +686,8 @@ class _Assembler:
                     return other.source
             subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
             if subject is not None:
-                first, last = subject.left_edge.i, subject.right_edge.i + 1
-                if any(c.start < last and first < c.end for c in group.contents):
-                    return None
-                return self.doc[first:last]
+                source = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
+                return None if any(_overlaps_tokens(c, source) for c in group.contents) else source
             node = head
         return None
 
@@ -832,9 +830,10 @@ class _Assembler:
         relays = [
             a for a in found if a.cue and self.text[a.cue[0] : a.cue[1]].lower().startswith("according to")
         ]
+        relay_ids = {id(a) for a in relays}
         for relay in relays:
             for a in found:
-                if a in relays or a.source is None or not _inside(a.content, relay.content):
+                if id(a) in relay_ids or a.source is None or not _inside(a.content, relay.content):
                     continue
                 if relay.speaker_name and relay.speaker_name not in {v.name for v in a.via}:
                     a.via.append(Via(name=relay.speaker_name, span=relay.source, entity=relay.speaker))

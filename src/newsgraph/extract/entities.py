@@ -50,6 +50,12 @@ class _Cluster:
         self.low = [t.lower() for t in tokens]
         self.acronym = _acronym(tokens)
 
+    @property
+    def surname(self) -> str:
+        """The family name in lower case: first in "Choi Min-seok" (a hyphenated given name), last in "Ana
+        Ribeiro"."""
+        return self.low[0] if "-" in self.low[1:] else self.low[-1]
+
     def add(self, text: str, span: tuple[int, int]) -> None:
         if text != self.name and text not in self.aliases:
             self.aliases.append(text)
@@ -214,9 +220,7 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
         if key in c.keys:
             return c
         names = c.low
-        # The family name comes first in "Choi Min-seok" (a hyphenated given name), last in "Ana Ribeiro".
-        surname = names[0] if "-" in names[1:] else names[-1]
-        if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == surname):
+        if len(low) == 1 and low[0] in (names[-1], names[0]) and (label == "PERSON" or low[0] == c.surname):
             return c
         if (
             label == "PERSON"
@@ -245,12 +249,13 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
 
 
 def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:
-    """A one-word place or organisation that a person goes by elsewhere in the article is that person: the
-    tagger can call "Liang" a place before it knows Liang Weiguo as "Liang"."""
+    """A one-word place or organisation that is a person's surname, or that the person goes by elsewhere in
+    the article, is that person: the tagger can call "Liang" a place before it knows Liang Weiguo as "Liang"
+    (:func:`_match` sees the mentions in text order)."""
     people: dict[str, _Cluster] = {}
     for c in clusters:
         if c.type == "PERSON":
-            for key in c.keys:
+            for key in (*c.keys, c.surname):
                 people.setdefault(key, c)
     kept = []
     for c in clusters:
