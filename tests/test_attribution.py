@@ -252,6 +252,19 @@ def test_quotes_signed_with_a_dash_and_a_name(pipeline):
     assert second["content"] == "“We need the bridge before the rains come back.”"
 
 
+def test_signed_quotes_with_a_quote_inside_a_wrong_opening_mark_and_an_initial(pipeline):
+    text = (
+        "Readers told us what they made of the debate.\n\n"
+        "”He calls our town “a lost cause” and then asks for our votes.” ― Rosa M. Ibarra.\n"
+        "“I stopped listening after ten minutes.” ― Daniel Osei\n"
+    )
+    _, rows = analyse(pipeline, text)
+    first = find(rows, "He calls our town")
+    assert (first["source"], first["cue"]) == ("Rosa M. Ibarra", "―")
+    assert first["content"] == "”He calls our town “a lost cause” and then asks for our votes.”"
+    assert find(rows, "stopped listening")["source"] == "Daniel Osei"
+
+
 @pytest.mark.parametrize(
     ("sentence", "hedge"),
     [

@@ -37,3 +37,18 @@ def test_hard_wrapped_line_does_not_end_a_quote():
 def test_single_newline_after_a_sentence_ends_an_unclosed_quote():
     text = "He said “we will see.\nThe talks ended. “Nothing more,” he added."
     assert quoted(text) == ["“Nothing more,”"]
+
+
+def test_a_quote_inside_a_quote_with_the_same_marks():
+    text = "“He calls it “a lost cause” and asks for votes,” she said."
+    assert quoted(text) == [text[: text.index(" she")]]
+
+
+def test_a_quote_inside_an_unclosed_quote_is_kept():
+    text = "“He calls it “a lost cause” and asks for votes, she said.\n\nThe vote is in May."
+    assert quoted(text) == ["“a lost cause”"]
+
+
+def test_a_paragraph_opened_with_a_closing_mark():
+    text = "Readers wrote in.\n\n”It was a fiasco.” ― Ana Ruiz"
+    assert quoted(text) == ["”It was a fiasco.”"]

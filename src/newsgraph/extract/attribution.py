@@ -73,6 +73,8 @@ _SIGNATURE_WORDS = 5
 # Entity types that speak, for names before a colon.
 _SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 _NAME_EDGES = " \t\u00a0."
+# A middle initial ("Julie A. Diaz"), which the tagger may not take for part of a name.
+_INITIAL = re.compile(r"[A-Z]\.?")
 # A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
 _DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
 # Hedge words as string hashes, to find the few tokens worth a look without building every Token.
@@ -478,7 +480,7 @@ class _Assembler:
             quote = doc.char_span(start, end, alignment_mode="expand")
             if name is None or quote is None or not 0 < len(name) <= _SIGNATURE_WORDS:
                 continue
-            if not all(t.pos_ == "PROPN" or t.is_punct for t in name):
+            if not all(t.pos_ == "PROPN" or t.is_punct or _INITIAL.fullmatch(t.text) for t in name):
                 continue
             cue = doc.char_span(dash, dash + len(mark), alignment_mode="expand")
             if cue is not None:

@@ -12,6 +12,8 @@ import re
 # Opening mark → closing marks that end it.
 _PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"', "„": "“”"}
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# Marks that can open a quote inside a quote of the same mark.
+_NESTING = "“«"
 
 
 def _is_paragraph_break(text: str, newline: int, nxt: int) -> bool:
@@ -25,6 +27,12 @@ def _is_paragraph_break(text: str, newline: int, nxt: int) -> bool:
         and nxt < len(text)
         and (text[nxt].isupper() or text[nxt] in _PAIRS)
     )
+
+
+def _opens_paragraph(text: str, i: int) -> bool:
+    """A mark at the head of a paragraph (or of the text) that runs into a word."""
+    line_start = text.rfind("\n", 0, i) + 1
+    return not text[line_start:i].strip() and text[i + 1 : i + 2].isalnum()
 
 
 def _is_opening_straight(text: str, i: int) -> bool:
@@ -62,20 +70,31 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     start = 0
+    # Curly and angled marks nest (“he calls “hell” a lie”); the passages inside are kept in case the outer
+    # one never closes.
+    inner: list[int] = []
+    inner_spans: list[tuple[int, int]] = []
     i = 0
     n = len(text)
     while i < n:
         ch = text[i]
         if opener is None:
+            if ch == "”" and _opens_paragraph(text, i):
+                ch = "“"  # a paragraph opened with the wrong curly mark: ”Like this.”
             if ch in _PAIRS and (ch != '"' or _is_opening_straight(text, i)):
                 if ch == "‘" and i + 1 < n and text[i + 1].isdigit():  # ‘90s
                     i += 1
                     continue
-                opener, start = ch, i
+                opener, start, inner, inner_spans = ch, i, [], []
+        elif ch == opener and opener in _NESTING:
+            inner.append(i)
         elif _closes(text, i, opener):
             end = i + 2 if text[i + 1 : i + 2] == "\x01" else i + 1
-            spans.append((start, end))
-            opener = None
+            if inner:
+                inner_spans.append((inner.pop(), end))
+            else:
+                spans.append((start, end))
+                opener = None
         elif ch == "\n":
             match = _PARAGRAPH.match(text, i)
             nxt = match.end() if match else i + 1
@@ -84,9 +103,12 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             if not _is_paragraph_break(text, i, nxt):
                 i = nxt  # a line wrapped inside a paragraph
                 continue
-            if nxt < n and text[nxt] == opener and (opener != '"' or _is_opening_straight(text, nxt)):
+            if not inner and nxt < n and text[nxt] == opener and (opener != '"' or _is_opening_straight(text, nxt)):
                 i = nxt + 1  # the quote goes on in the next paragraph
                 continue
+            spans.extend(inner_spans)
             opener = None
         i += 1
-    return spans
+    if opener is not None:
+        spans.extend(inner_spans)
+    return sorted(spans)
