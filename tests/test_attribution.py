@@ -443,3 +443,16 @@ def test_a_surname_tagged_as_a_place_before_it_is_known_joins_its_person():
         ("Liang Weiguo", "PERSON", 3),
         ("Sosa", "PERSON", 1),
     ]
+
+
+def test_words_on_both_sides_of_an_interrupting_source_are_the_content(pipeline):
+    text = (
+        "The fishing fleet stayed in port on Friday. But the new quota, Minister Kenji Ota said, would be "
+        "set before the spring season. The port reopens next week, the harbour master said, unless the storm "
+        "returns."
+    )
+    _, rows = analyse(pipeline, text)
+    ota = sorted(r["content"] for r in rows if r["entity"] == "Kenji Ota")
+    assert ota == ["the new quota", "would be set before the spring season"]
+    harbour = sorted(r["content"] for r in rows if r["source"] == "the harbour master")
+    assert harbour == ["The port reopens next week", "unless the storm returns"]

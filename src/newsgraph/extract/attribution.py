@@ -361,8 +361,52 @@ class _Assembler:
                 group = max(earlier, key=lambda g: g.cue.start, default=None)
             if group is not None:
                 group.contents.append(span)
+        self._interrupted_contents()
         self._colon_speakers()
         self._floating_quotes()
+
+    def _interrupted_contents(self) -> None:
+        """A source and cue set off by commas inside the sentence they attribute: "Climate change, Mr Ota
+        often says, is the greatest threat" or "Talks stalled, Mr Ota said, until May". The words across
+        the commas from the content are content too, and both sides are when the model tagged neither;
+        words another attribution holds stay with it."""
+        doc = self.doc
+        held = {
+            i
+            for g in self.groups
+            for part in (g.cue, g.source, *g.contents)
+            if part
+            for i in range(part.start, part.end)
+        }
+        for group in self.groups:
+            if group.source is None:
+                continue
+            before = min(group.cue.start, group.source.start) - 1
+            after = max(group.cue.end, group.source.end)
+            if before < 1 or after >= len(doc) - 1 or doc[before].text != "," or doc[after].text != ",":
+                continue
+            start, end = self.sent_start[before], self.sent_end[after]
+            # The conjunction that ties the sentence to the one before is the writer's ("But …").
+            while start < before and (
+                doc[start].is_punct or doc[start].is_space or doc[start].pos_ == "CCONJ"
+            ):
+                start += 1
+            while end > after + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+                end -= 1
+            left, right = doc[start:before], doc[after + 1 : end]
+            if not group.contents:
+                pieces = [left, right]
+            elif group.contents[0].start == after + 1:
+                pieces = [left]
+            elif group.contents[0].end == before:
+                pieces = [right]
+            else:
+                continue
+            if any(all(t.is_punct for t in p) or any(t.i in held for t in p) for p in pieces):
+                continue
+            group.contents += pieces
+            for piece in pieces:
+                held.update(range(piece.start, piece.end))
 
     def _floating_quotes(self) -> None:
         """A quoted passage the model left untagged, with no cue of its own, continues the attribution just
