@@ -52,3 +52,8 @@ def test_a_quote_inside_an_unclosed_quote_is_kept():
 def test_a_paragraph_opened_with_a_closing_mark():
     text = "Readers wrote in.\n\n”It was a fiasco.” ― Ana Ruiz"
     assert quoted(text) == ["”It was a fiasco.”"]
+
+
+def test_a_curly_quote_closed_with_a_straight_mark():
+    text = '“We will pull that back." He left. “It said "no" to us,” she added.'
+    assert quoted(text) == ['“We will pull that back."', '“It said "no" to us,”']

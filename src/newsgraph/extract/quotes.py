@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Opening mark → closing marks that end it.
-_PAIRS = {"“": "”", "«": "»", "‘": "’", '"': '"', "„": "“”"}
+_PAIRS = {"“": '”"', "«": "»", "‘": "’", '"': '"', "„": "“”"}
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 # Marks that can open a quote inside a quote of the same mark.
 _NESTING = "“«"
@@ -27,6 +27,11 @@ def _is_paragraph_break(text: str, newline: int, nxt: int) -> bool:
         and nxt < len(text)
         and (text[nxt].isupper() or text[nxt] in _PAIRS)
     )
+
+
+def _line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
 
 
 def _opens_paragraph(text: str, i: int) -> bool:
@@ -49,7 +54,8 @@ def _closes(text: str, i: int, opener: str) -> bool:
         # An apostrophe inside a word ("don’t", "Japan’s") is not a closing mark.
         after = text[i + 1] if i + 1 < len(text) else " "
         return not after.isalpha()
-    if opener == '"':
+    if ch == '"':
+        # A straight mark also ends a curly quote typed with mixed marks (“Like this."), unless it opens one.
         return not _is_opening_straight(text, i)
     return True
 
@@ -88,6 +94,12 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                 opener, start, inner, inner_spans = ch, i, [], []
         elif ch == opener and opener in _NESTING:
             inner.append(i)
+        elif ch == '"' and opener != '"' and _is_opening_straight(text, i):
+            # Straight marks inside a curly quote (“It said "no" to us”) pair among themselves.
+            close = text.find('"', i + 1, _line_end(text, i))
+            if close > 0:
+                i = close + 1
+                continue
         elif _closes(text, i, opener):
             end = i + 2 if text[i + 1 : i + 2] == "\x01" else i + 1
             if inner:
@@ -103,7 +115,12 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             if not _is_paragraph_break(text, i, nxt):
                 i = nxt  # a line wrapped inside a paragraph
                 continue
-            if not inner and nxt < n and text[nxt] == opener and (opener != '"' or _is_opening_straight(text, nxt)):
+            if (
+                not inner
+                and nxt < n
+                and text[nxt] == opener
+                and (opener != '"' or _is_opening_straight(text, nxt))
+            ):
                 i = nxt + 1  # the quote goes on in the next paragraph
                 continue
             spans.extend(inner_spans)
