@@ -456,3 +456,14 @@ def test_words_on_both_sides_of_an_interrupting_source_are_the_content(pipeline)
     assert ota == ["the new quota", "would be set before the spring season"]
     harbour = sorted(r["content"] for r in rows if r["source"] == "the harbour master")
     assert harbour == ["The port reopens next week", "unless the storm returns"]
+
+
+def test_an_opening_quote_mark_starts_its_sentence(pipeline):
+    text = (
+        "The mayor said the new bridge had cost less than planned. ''We finished it two months early,'' "
+        "Rosa Ibarra said. ''And the river is cleaner than it was.''"
+    )
+    sentences = [s.text.strip() for s in pipeline.nlp(text).sents]
+    assert sentences[1].startswith("''We finished") and sentences[1].endswith("Rosa Ibarra said.")
+    _, rows = analyse(pipeline, text)
+    assert find(rows, "two months early")["entity"] == "Rosa Ibarra"

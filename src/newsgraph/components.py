@@ -30,6 +30,7 @@ from newsgraph.extract.entities import find_entities
 from newsgraph.extract.events import find_events
 from newsgraph.extract.places import find_places
 from newsgraph.extract.plover import load_lexicon
+from newsgraph.extract.quotes import find_quote_spans
 from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
@@ -45,6 +46,7 @@ COMPONENTS = (
 )
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_SENTENCE_ENDS = (".", "!", "?")
 
 if not Doc.has_extension("newsgraph"):
     Doc.set_extension("newsgraph", default=None)
@@ -77,16 +79,32 @@ def reference_date(doc: Doc) -> dt.date | None:
 def make_paragraphs(nlp: Language, name: str) -> Any:
     """A blank line ends a sentence, whatever the parser would make of it: a headline or a sub-headline has
     no full stop, and parsed as one sentence with the paragraph below it, it hides that paragraph's
-    attributions ("Japan says talks will resume⏎⏎TOKYO - …, the minister said on Tuesday.")."""
+    attributions ("Japan says talks will resume⏎⏎TOKYO - …, the minister said on Tuesday.").
+
+    An opening quote mark belongs to the sentence it opens: left to itself, the parser may close the
+    sentence before it after the mark ("… in schools. ''⏎Throughout …'' he said."), which cuts the quote
+    off its cue."""
 
     def paragraph_breaks(doc: Doc) -> Doc:
         if len(doc) < 2:
             return doc
+        text = doc_text(doc)
         starts = doc.to_array(IDX)
-        for match in _BLANK_LINE.finditer(doc_text(doc)):
+        for match in _BLANK_LINE.finditer(text):
             i = int(np.searchsorted(starts, match.end()))
             if 0 < i < len(doc) and not doc[i].is_space:
                 doc[i].is_sent_start = True
+        for start, _ in find_quote_spans(text):
+            i = int(np.searchsorted(starts, start))
+            if not 0 < i < len(doc) - 1 or starts[i] != start:
+                continue
+            before = i - 1
+            while before > 0 and doc[before].is_space:
+                before -= 1
+            if doc[before].text in _SENTENCE_ENDS:
+                doc[i].is_sent_start = True
+            if not doc[i + 1].is_sent_start:
+                doc[i + 1].is_sent_start = False
         return doc
 
     return paragraph_breaks

@@ -64,14 +64,16 @@ _ROLE_NAMES = {"source": "SRC", "cue": "CUE", "content": "CON"}
 def parse_split(
     directory: Path, model: str, cache: Path, limit: int | None
 ) -> tuple[list[GoldArticle], list[Doc]]:
-    """Parse the articles of a split the way the pipeline does (a blank line ends a sentence), reusing a
-    cached DocBin when one matches."""
+    """Parse the articles of a split the way the pipeline does (a blank line ends a sentence, an opening
+    quote mark starts one), reusing a cached DocBin when one matches."""
     import spacy
 
     from newsgraph.pipeline import add_paragraph_breaks, load_spacy
 
     golds = list(load_polnear(directory))[:limit]
-    key = hashlib.sha1(f"{directory.resolve()}|{model}|{len(golds)}|paragraphs".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{directory.resolve()}|{model}|{len(golds)}|paragraphs+quotes".encode()).hexdigest()[
+        :12
+    ]
     path = cache / f"{directory.name}-{key}.spacy"
     if path.is_file():
         docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
