@@ -286,6 +286,12 @@ def test_hedged_claims_are_kept_apart_with_no_speaker(pipeline, sentence, hedge)
     assert find(rows, "the talks would go on")["entity"] == "Claire Martin"
 
 
+def test_the_writers_own_inference_is_not_a_hedged_claim(pipeline):
+    text = "The ferry apparently left the harbour early, and the storm seemingly passed north of the island."
+    record, _ = analyse(pipeline, text)
+    assert record.claims == [] and record.attributions == []
+
+
 def test_polnear_scoring_joins_a_split_quote_and_leaves_nested_ones_out():
     from newsgraph.evaluation.polnear import GoldArticle, GoldAttribution, score_attributions
     from newsgraph.schema import Attribution

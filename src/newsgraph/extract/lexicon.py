@@ -380,4 +380,6 @@ HEDGE_VERBS = frozenset(
         "know",
     }
 )
-HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly"})
+# Adverbs that report what others say. "Apparently" and "seemingly" are the writer's own inference, not a
+# report: PolNeAR marks none of them as a cue.
+HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
