@@ -1,8 +1,10 @@
 """Quote-mark spans: where verbatim speech starts and ends in a text.
 
-Handles curly “ ”, straight ", guillemets « », single ‘ ’ marks, and '' used as a double mark. A
-paragraph that opens a quote without closing it continues into the next paragraph when that one opens with
-a quote mark (the newspaper convention for multi-paragraph quotes).
+Handles curly “ ”, straight ", guillemets « », single ‘ ’ marks, and '' used as a double mark, with the
+slips of real copy: a quote inside a quote of the same marks, a curly quote closed with a straight mark, and
+a paragraph opened with ” instead of “. A paragraph that opens a quote without closing it continues into
+the next paragraph when that one opens with a quote mark (the newspaper convention for multi-paragraph
+quotes).
 """
 
 from __future__ import annotations
