@@ -10,6 +10,7 @@ quotes).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Opening mark → closing marks that end it.
 _PAIRS = {"“": '”"', "«": "»", "‘": "’", '"': '"', "„": "“”"}
@@ -62,7 +63,9 @@ def _closes(text: str, i: int, opener: str) -> bool:
     return True
 
 
-def find_quote_spans(text: str) -> list[tuple[int, int]]:
+# Several stages of one article ask for its quotes (sentence bounds, role features, assembly).
+@lru_cache(maxsize=4)
+def find_quote_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Return ``[start, end)`` spans of quoted passages, quote marks included.
 
     Args:
@@ -130,4 +133,4 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         i += 1
     if opener is not None:
         spans.extend(inner_spans)
-    return sorted(spans)
+    return tuple(sorted(spans))
