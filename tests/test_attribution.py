@@ -464,6 +464,12 @@ def test_words_on_both_sides_of_an_interrupting_source_are_the_content(pipeline)
     assert harbour == ["The port reopens next week", "unless the storm returns"]
 
 
+def test_words_that_hang_from_an_interrupting_cue_are_not_content(pipeline):
+    text = "As the ferry docked, the captain said, “We lost two containers in the storm.”"
+    _, rows = analyse(pipeline, text)
+    assert [r["content"] for r in rows] == ["“We lost two containers in the storm.”"]
+
+
 def test_an_opening_quote_mark_starts_its_sentence(pipeline):
     text = (
         "The mayor said the new bridge had cost less than planned. ''We finished it two months early,'' "

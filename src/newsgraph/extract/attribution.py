@@ -404,6 +404,10 @@ class _Assembler:
                 continue
             if any(all(t.is_punct for t in p) or any(t.i in held for t in p) for p in pieces):
                 continue
+            # Words before that hang from the cue say when or how it was said ("As the phone rang, the
+            # announcer said, “…”"), not what.
+            if left in pieces and group.cue.start <= _root(left).head.i < group.cue.end:
+                continue
             group.contents += pieces
             for piece in pieces:
                 held.update(range(piece.start, piece.end))
