@@ -479,3 +479,14 @@ def test_an_opening_quote_mark_starts_its_sentence(pipeline):
     assert sentences[1].startswith("''We finished") and sentences[1].endswith("Rosa Ibarra said.")
     _, rows = analyse(pipeline, text)
     assert find(rows, "two months early")["entity"] == "Rosa Ibarra"
+
+
+def test_an_agency_called_a_person_by_its_first_word_is_the_agency(pipeline):
+    text = (
+        "Fishing talks will resume in May, according to South Korea's Yonhap News Agency.\n\n"
+        "Yonhap reported that Minister Lee Jae-won said the quota would be doubled."
+    )
+    record, rows = analyse(pipeline, text)
+    assert [e.name for e in record.entities if "Yonhap" in e.name] == ["Yonhap News Agency"]
+    lee = find(rows, "the quota would be doubled")
+    assert (lee["entity"], lee["via"]) == ("Lee Jae-won", ["Yonhap News Agency"])

@@ -201,7 +201,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
-    clusters = _fold_person_names(clusters)
+    clusters = _fold_agency_names(_fold_person_names(clusters))
     _add_nominal_mentions(doc, text, clusters)
     entities = []
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
@@ -265,6 +265,24 @@ def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:
             continue
         for span in c.mentions:
             person.add(c.name, span)
+    return kept
+
+
+def _fold_agency_names(clusters: list[_Cluster]) -> list[_Cluster]:
+    """A one-word "person" that opens the name of a news organisation of the article is that organisation:
+    the tagger can call "Yonhap" a person after "Yonhap News Agency" (:func:`_match` keeps people and
+    organisations apart)."""
+    agencies = {
+        c.low[0]: c for c in clusters if c.type == "ORG" and len(c.low) > 1 and is_news_organisation(c.name)
+    }
+    kept = []
+    for c in clusters:
+        agency = agencies.get(c.low[0]) if c.type == "PERSON" and len(c.low) == 1 and not c.role else None
+        if agency is None:
+            kept.append(c)
+            continue
+        for span in c.mentions:
+            agency.add(c.name, span)
     return kept
 
 
