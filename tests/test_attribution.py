@@ -490,3 +490,14 @@ def test_an_agency_called_a_person_by_its_first_word_is_the_agency(pipeline):
     assert [e.name for e in record.entities if "Yonhap" in e.name] == ["Yonhap News Agency"]
     lee = find(rows, "the quota would be doubled")
     assert (lee["entity"], lee["via"]) == ("Lee Jae-won", ["Yonhap News Agency"])
+
+
+def test_organisations_named_after_places_and_names_in_apposition(pipeline):
+    text = (
+        "Japanese fishermen returned to port on Monday. The Japanese Foreign Ministry said talks with Seoul "
+        "would resume in May. A spokeswoman for the Northern Relief Forces, Amina Farah, wrote on social "
+        "media that the convoy had crossed."
+    )
+    _, rows = analyse(pipeline, text)
+    assert find(rows, "talks with Seoul")["entity"] == "Japanese Foreign Ministry"
+    assert find(rows, "the convoy had crossed")["entity"] == "Amina Farah"

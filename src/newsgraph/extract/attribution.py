@@ -171,6 +171,17 @@ class _Resolver:
                 )
                 if entity is not None:
                     return entity
+        if head.lower_ in ROLE_NOUNS:
+            # "a spokesman for the Rapid Support Forces, Khalid Osman, said": the parse may hang the name
+            # from the nearer noun; a person named in apposition inside the source is still the speaker.
+            for token in head.subtree:
+                if token.dep_ != "appos" or token.head.i == head.i or not source[0] <= token.idx < source[1]:
+                    continue
+                entity = self.mention_at(
+                    token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text), token
+                )
+                if entity is not None and entity.type == "PERSON":
+                    return entity
         word = head.lower_
         if word in PERSON_PRONOUNS:
             return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])

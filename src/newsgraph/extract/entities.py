@@ -24,6 +24,9 @@ from newsgraph.extract.lexicon import (
 from newsgraph.schema import Entity
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
+# Last words that make a name an organisation's: the role nouns of organisations and a few more.
+_ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "ministry", "institute", "association"}
 _STRIP_LEADING = frozenset({"the", "a", "an"})
 _STRIP_TRAILING = frozenset({"'s", "’s", "'", "’"})
 
@@ -182,6 +185,9 @@ def find_entities(doc: Doc) -> list[Entity]:
         label = ent.label_
         if label != "PERSON" and (honorific or (role and role.split()[-1].lower() not in ORG_ROLE_NOUNS)):
             label = "PERSON"
+        elif label in _PLACE_TYPES and len(tokens) > 1 and tokens[-1].lower_ in _ORG_HEADS:
+            # "Japanese Foreign Ministry", "Japan Coast Guard": an organisation named after a place.
+            label = "ORG"
         if not tokens:
             continue
         words = [t.text for t in tokens]
@@ -242,6 +248,8 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
             return c
         if len(c.tokens) == 1 and c.tokens[0].isupper() and c.tokens[0] == acronym:
             return c
+        if c.type in _PLACE_TYPES and label != c.type:
+            continue  # "Japan" is not the Japan Coast Guard
         shorter, longer = (low, names) if len(low) < len(names) else (names, low)
         if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
             return c
