@@ -6,6 +6,7 @@ Ana Ribeiro, role "Foreign Minister", with every mention's span.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.attrs import ENT_TYPE, LOWER
@@ -265,15 +266,7 @@ def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:
         if c.type == "PERSON":
             for key in (*c.keys, c.surname):
                 people.setdefault(key, c)
-    kept = []
-    for c in clusters:
-        person = people.get(c.low[0]) if c.type != "PERSON" and len(c.low) == 1 else None
-        if person is None:
-            kept.append(c)
-            continue
-        for span in c.mentions:
-            person.add(c.name, span)
-    return kept
+    return _fold(clusters, lambda c: people.get(c.low[0]) if c.type != "PERSON" and len(c.low) == 1 else None)
 
 
 def _fold_agency_names(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -283,14 +276,22 @@ def _fold_agency_names(clusters: list[_Cluster]) -> list[_Cluster]:
     agencies = {
         c.low[0]: c for c in clusters if c.type == "ORG" and len(c.low) > 1 and is_news_organisation(c.name)
     }
+    return _fold(
+        clusters,
+        lambda c: agencies.get(c.low[0]) if c.type == "PERSON" and len(c.low) == 1 and not c.role else None,
+    )
+
+
+def _fold(clusters: list[_Cluster], into: Callable[[_Cluster], _Cluster | None]) -> list[_Cluster]:
+    """The clusters left once each that ``into`` maps to another has given that one its mentions."""
     kept = []
     for c in clusters:
-        agency = agencies.get(c.low[0]) if c.type == "PERSON" and len(c.low) == 1 and not c.role else None
-        if agency is None:
+        target = into(c)
+        if target is None or target is c:
             kept.append(c)
             continue
         for span in c.mentions:
-            agency.add(c.name, span)
+            target.add(c.name, span)
     return kept
 
 
