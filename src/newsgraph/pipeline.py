@@ -62,8 +62,8 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
 
 
 def add_paragraph_breaks(nlp: Language) -> Language:
-    """Make a blank line end a sentence before ``nlp``'s parser runs (the attribution model is trained on
-    Docs parsed that way)."""
+    """Make a blank line end a sentence, and an opening quote mark start one, before ``nlp``'s parser runs
+    (the attribution model is trained on Docs parsed that way)."""
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp

@@ -72,9 +72,8 @@ def parse_split(
     from newsgraph.pipeline import add_paragraph_breaks, load_spacy
 
     golds = list(load_polnear(directory))[:limit]
-    key = hashlib.sha1(f"{directory.resolve()}|{model}|{len(golds)}|paragraphs+quotes".encode()).hexdigest()[
-        :12
-    ]
+    parse = f"{directory.resolve()}|{model}|{len(golds)}|paragraphs+quotes"
+    key = hashlib.sha1(parse.encode()).hexdigest()[:12]
     path = cache / f"{directory.name}-{key}.spacy"
     if path.is_file():
         docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
