@@ -27,7 +27,7 @@ from newsgraph.schema import Entity
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
 # Last words that make a name an organisation's: the role nouns of organisations and a few more.
-_ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "ministry", "institute", "association"}
+_ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "institute", "association"}
 _STRIP_LEADING = frozenset({"the", "a", "an"})
 _STRIP_TRAILING = frozenset({"'s", "’s", "'", "’"})
 
