@@ -12,6 +12,10 @@ configuration process's own peak plus the largest peak among its finished childr
 the largest child, not their sum), so with ``p > 1`` the real total is higher by ``p - 1`` workers, minus
 the pages they share with the parent after ``fork``.
 
+Each configuration runs ``--repeat`` times (default 3), alternating with the other, and the run with the
+median words/s is reported, with the highest peak RSS among its runs: on a shared machine two back-to-back
+runs of the same configuration can differ by a tenth.
+
 Texts come from PolNeAR's train split at ``../shared/eval/polnear/train/text`` (relative to the repository
 root) when it is there, else from the bundled sample corpus, repeated up to ``--texts``.
 
@@ -123,12 +127,15 @@ def measure(mode: str, args: argparse.Namespace, texts_file: Path, processes: in
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def print_table(results: list[dict[str, Any]], origin: str, model: str) -> None:
+def print_table(results: list[dict[str, Any]], origin: str, model: str, repeat: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
     first = results[0]
-    table = Table(title=f"{first['texts']} texts, {first['words']:,} words from {origin}; model {model}")
+    runs = f"; median of {repeat} runs each" if repeat > 1 else ""
+    table = Table(
+        title=f"{first['texts']} texts, {first['words']:,} words from {origin}; model {model}{runs}"
+    )
     for name in ("processes", "config", "articles/s", "words/s", "seconds", "peak RSS MiB", "full/bare"):
         table.add_column(name, justify="right" if name != "config" else "left")
     by_key = {(r["processes"], r["mode"]): r for r in results}
@@ -158,6 +165,12 @@ def main() -> None:
     )
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
     parser.add_argument("--batch-size", type=int, default=16, help="texts per batch (default 16)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each configuration, alternated; the median is reported (default 3)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--worker", choices=["bare", "full"], help=argparse.SUPPRESS)
     parser.add_argument("--texts-file", type=Path, help=argparse.SUPPRESS)
@@ -169,22 +182,37 @@ def main() -> None:
         print(json.dumps(run_configuration(args.worker, args.model, processes, args.batch_size, texts)))
         return
 
-    if args.texts < 1 or any(p < 1 for p in args.processes):
-        parser.error("--texts and --processes must be 1 or more")
+    if args.texts < 1 or args.repeat < 1 or any(p < 1 for p in args.processes):
+        parser.error("--texts, --repeat and --processes must be 1 or more")
     texts, origin = load_texts(args.texts)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         texts_file = Path(tmp) / "texts.json"
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         for processes in args.processes:
+            runs: dict[str, list[dict[str, Any]]] = {"bare": [], "full": []}
+            # Alternated, so that a slow spell of a shared machine falls on both configurations.
+            for trial in range(1, args.repeat + 1):
+                for mode in ("bare", "full"):
+                    print(f"{mode}, {processes} process(es), run {trial}…", file=sys.stderr, flush=True)
+                    runs[mode].append(measure(mode, args, texts_file, processes))
             for mode in ("bare", "full"):
-                print(f"{mode}, {processes} process(es)…", file=sys.stderr, flush=True)
-                results.append(measure(mode, args, texts_file, processes))
-    print_table(results, origin, args.model)
+                results.append(median_run(runs[mode]))
+    print_table(results, origin, args.model, args.repeat)
     if args.json:
         args.json.write_text(
             json.dumps({"origin": origin, "model": args.model, "results": results}, indent=2)
         )
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median words/s (the lower middle one for an even count), with every run's words/s
+    and the highest peak memory among them."""
+    ordered = sorted(runs, key=lambda r: r["words_per_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["runs_words_per_s"] = [r["words_per_s"] for r in runs]
+    chosen["peak_rss_mib"] = max((r["peak_rss_mib"] for r in runs), key=lambda m: m["total"])
+    return chosen
 
 
 if __name__ == "__main__":
