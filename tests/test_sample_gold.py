@@ -7,7 +7,7 @@ commit that does it.
 import pytest
 
 from newsgraph.cli import sample_dir
-from newsgraph.evaluation.gold import load_gold, score_gold
+from newsgraph.evaluation.gold import evaluate_gold, load_gold
 from newsgraph.sources import read_articles
 
 pytestmark = pytest.mark.slow
@@ -32,8 +32,7 @@ def report(pipeline):
         for a in read_articles([root / "wire.jsonl", root / "html", root / "text"])
         if not isinstance(a, Exception)
     ]
-    records = {r.article.id: r for r in pipeline.analyze(articles)}
-    return score_gold(load_gold(GOLD), records)
+    return evaluate_gold(articles, GOLD, pipeline)
 
 
 def test_every_gold_document_was_analysed(report):

@@ -20,7 +20,6 @@ from newsgraph.cli.common import (
 if TYPE_CHECKING:
     from newsgraph.evaluation.gold import GoldReport
     from newsgraph.pipeline import Pipeline
-    from newsgraph.schema import Record
 
 
 @eval_group.command(name="attribution")
@@ -67,13 +66,9 @@ def eval_attribution(
 
 
 def _score_sample(pipeline: Pipeline, processes: int, progress: Callable[[int, int], None]) -> GoldReport:
-    """Analyse the bundled sample corpus and score it against its hand-made gold."""
-    from newsgraph.evaluation.gold import load_gold, score_gold
+    """The bundled sample corpus against its hand-made gold."""
+    from newsgraph.evaluation.gold import evaluate_gold
     from newsgraph.sources import read_articles
 
     articles = [a for a in read_articles(input_paths((), sample=True)) if not isinstance(a, Exception)]
-    records: dict[str, Record] = {}
-    for record in pipeline.analyze(articles, processes=processes):
-        records[record.article.id] = record
-        progress(len(records), len(articles))
-    return score_gold(load_gold(sample_dir() / "gold_attributions.json"), records)
+    return evaluate_gold(articles, sample_dir() / "gold_attributions.json", pipeline, processes, progress)

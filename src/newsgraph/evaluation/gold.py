@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from typing import Any
 from rich.table import Table
 
 from newsgraph.errors import EvalError
+from newsgraph.evaluation.polnear import Analyzer
 from newsgraph.evaluation.scores import Score
-from newsgraph.schema import Attribution, Record
+from newsgraph.schema import Article, Attribution, Record
 
 _EDGE = " \t\n,.;:“”\"«»‘’'"
 # Share of words two contents must have in common to count as the same statement when they are not equal.
@@ -116,6 +118,24 @@ def load_gold(path: str | Path) -> dict[str, Any]:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise EvalError(f"{path}: cannot read gold attributions ({exc})") from exc
+
+
+def evaluate_gold(
+    articles: Iterable[Article],
+    gold_path: str | Path,
+    pipeline: Analyzer,
+    processes: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> GoldReport:
+    """Analyse ``articles`` with ``pipeline`` and score them against the gold file at ``gold_path``."""
+    gold = load_gold(gold_path)
+    articles = list(articles)
+    records: dict[str, Record] = {}
+    for record in pipeline.analyze(articles, processes=processes):
+        records[record.article.id] = record
+        if progress is not None:
+            progress(len(records), len(articles))
+    return score_gold(gold, records)
 
 
 def score_gold(gold: dict[str, Any], records: dict[str, Record]) -> GoldReport:
