@@ -35,7 +35,8 @@ from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
 
-# The component that runs before the parser (a blank line ends a sentence); COMPONENTS run after NER.
+# The component that runs before the parser (sentence bounds from blank lines and quote marks); COMPONENTS
+# run after NER.
 PARAGRAPHS = "newsgraph_paragraphs"
 COMPONENTS = (
     "newsgraph_entities",
@@ -85,7 +86,7 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
     sentence before it after the mark ("… in schools. ''⏎Throughout …'' he said."), which cuts the quote
     off its cue."""
 
-    def paragraph_breaks(doc: Doc) -> Doc:
+    def sentence_bounds(doc: Doc) -> Doc:
         if len(doc) < 2:
             return doc
         text = doc_text(doc)
@@ -95,7 +96,7 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
             if 0 < i < len(doc) and not doc[i].is_space:
                 doc[i].is_sent_start = True
         for start, _ in find_quote_spans(text):
-            i = int(np.searchsorted(starts, start))
+            i = int(np.searchsorted(starts, start))  # the token the opening mark starts
             if not 0 < i < len(doc) - 1 or starts[i] != start:
                 continue
             before = i - 1
@@ -107,7 +108,7 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
                 doc[i + 1].is_sent_start = False
         return doc
 
-    return paragraph_breaks
+    return sentence_bounds
 
 
 @Language.factory("newsgraph_entities", requires=["doc.ents"], assigns=["doc._.newsgraph"])

@@ -163,25 +163,25 @@ class _Resolver:
         entity = self.mention_at(*source, head)
         if entity is not None:
             return entity
-        for child in head.children:
-            # "the spokesman, Lee Min-ho, said": the appositive names the speaker.
-            if child.dep_ == "appos":
-                entity = self.mention_at(
-                    child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text), child
-                )
-                if entity is not None:
-                    return entity
-        if head.lower_ in ROLE_NOUNS:
-            # "a spokesman for the Rapid Support Forces, Khalid Osman, said": the parse may hang the name
-            # from the nearer noun; a person named in apposition inside the source is still the speaker.
-            for token in head.subtree:
-                if token.dep_ != "appos" or token.head.i == head.i or not source[0] <= token.idx < source[1]:
-                    continue
-                entity = self.mention_at(
-                    token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text), token
-                )
-                if entity is not None and entity.type == "PERSON":
-                    return entity
+        # "the spokesman, Lee Min-ho, said": the appositive names the speaker. The parse may hang the name
+        # from a nearer noun ("a spokesman for the Rapid Support Forces, Khalid Osman, said"): inside the
+        # source of a role noun, a person named in apposition is still the speaker.
+        own = [t for t in head.children if t.dep_ == "appos"]
+        deeper = (
+            [
+                t
+                for t in head.subtree
+                if t.dep_ == "appos" and t.head.i != head.i and source[0] <= t.idx < source[1]
+            ]
+            if head.lower_ in ROLE_NOUNS
+            else []
+        )
+        for token in own + deeper:
+            entity = self.mention_at(
+                token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text), token
+            )
+            if entity is not None and (token.head.i == head.i or entity.type == "PERSON"):
+                return entity
         word = head.lower_
         if word in PERSON_PRONOUNS:
             return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])
