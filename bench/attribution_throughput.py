@@ -4,8 +4,8 @@ Three configurations run on the same texts, each in a fresh Python process so th
 own (the texts and the measuring code are those of ``bench/throughput.py``):
 
 - ``bare``: ``spacy.load(model).pipe(texts)``;
-- ``attribution``: the same pipeline plus ``newsgraph_paragraphs`` (before the parser: blank lines end
-  sentences), ``newsgraph_entities`` and ``newsgraph_attribution`` (entities are needed to resolve
+- ``attribution``: the same pipeline plus ``newsgraph_paragraphs`` (before the parser: sentence bounds at
+  blank lines and quote marks), ``newsgraph_entities`` and ``newsgraph_attribution`` (entities resolve
   speakers): the pipeline with the attribution stage;
 - ``full``: everything newsgraph runs (``Pipeline.analyze``), for reference.
 
