@@ -1,0 +1,49 @@
+"""What one running server knows: its store, its API key, and its single writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+from newsgraph.schema import Record
+from newsgraph.serve.writer import Writer
+from newsgraph.store import Store
+
+
+@dataclass
+class Settings:
+    """The server's configuration.
+
+    Args:
+        db: The store file (created and migrated when the app starts).
+        api_key: Writes are accepted only when this is set and the request carries it.
+        poll_seconds: How often open pages check for newly stored articles.
+        pipeline: The :class:`~newsgraph.pipeline.Pipeline` that analyses posted articles; one is loaded
+            at the first write when None.
+    """
+
+    db: Path
+    api_key: str | None = None
+    poll_seconds: float = 5.0
+    pipeline: Any = None
+    writer: Writer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = Writer(self.db, self.pipeline)
+
+    def record(self, ref: str) -> Record | None:
+        """The stored record whose key, id or URL is ``ref``."""
+        with Store(self.db, read_only=True) as store:
+            return store.get(ref)
+
+    def story_of(self, key: str):  # type: ignore[no-untyped-def]
+        with Store(self.db, read_only=True) as store:
+            return store.same_story(key)
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
