@@ -256,8 +256,16 @@ def land_path() -> str:
             for indices in polygon:
                 points = ring(indices)
                 if len(points) > 2:
-                    parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+                    parts.append(_subpaths(points))
     return "".join(parts)
+
+
+def _subpaths(points: list[tuple[float, float]]) -> str:
+    """A ring as SVG path data; a ring crossing the antimeridian is drawn in pieces, not across the map."""
+    out = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    for (x0, _), (x, y) in itertools.pairwise(points):
+        out.append(f"{'M' if abs(x - x0) > MAP_WIDTH / 2 else 'L'}{x:.1f},{y:.1f}")
+    return "".join(out) + "Z"
 
 
 @dataclass(frozen=True)
