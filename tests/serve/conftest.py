@@ -106,8 +106,10 @@ class Server:
     def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
         import uvicorn
 
+        from newsgraph.serve import server_config
+
         self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> Server:

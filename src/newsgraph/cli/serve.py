@@ -43,8 +43,8 @@ def serve(db: str, host: str, port: int, api_key: str | None, poll: float) -> No
     """
     import uvicorn
 
-    from newsgraph.serve import create_app
+    from newsgraph.serve import create_app, server_config
 
     app = create_app(db, api_key=api_key, poll_seconds=poll)
     err.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port)).run()

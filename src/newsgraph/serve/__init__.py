@@ -2,10 +2,10 @@
 
 Example:
     >>> import uvicorn
-    >>> from newsgraph.serve import create_app
-    >>> uvicorn.run(create_app("news.db"), host="127.0.0.1", port=8000)
+    >>> from newsgraph.serve import create_app, server_config
+    >>> uvicorn.Server(server_config(create_app("news.db"), port=8000)).run()
 """
 
-from newsgraph.serve.app import create_app
+from newsgraph.serve.app import create_app, server_config
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_config"]

@@ -27,6 +27,8 @@ from newsgraph.serve.settings import settings_of
 # 20 queries, small enough that the first bytes leave at once.
 DOWNLOAD_PAGE = 500
 MAX_LIMIT = 500
+# Longest text filter: 10 kB covers any real query; longer ones are answered 400, naming the parameter.
+TEXT_MAX = 10_240
 Format = Literal["json", "csv", "jsonl"]
 
 
@@ -78,7 +80,7 @@ Until = Annotated[
         openapi_examples={"day": {"value": "2024-03-31"}},
     ),
 ]
-Text = Annotated[str | None, Query(max_length=20_000)]
+Text = Annotated[str | None, Query(max_length=TEXT_MAX)]
 
 
 def _page(
@@ -162,7 +164,7 @@ def list_quotes(
     speaker: Annotated[
         str | None,
         Query(
-            max_length=20_000,
+            max_length=TEXT_MAX,
             description="Speaker name or alias (case-insensitive substring), or an entity id TYPE:Name",
             openapi_examples={"name": {"value": "Ribeiro"}, "entity id": {"value": "PERSON:Ana Ribeiro"}},
         ),
@@ -170,19 +172,19 @@ def list_quotes(
     via: Annotated[
         str | None,
         Query(
-            max_length=20_000,
+            max_length=TEXT_MAX,
             description="An outlet in the reporting chain (substring)",
             openapi_examples={"agency": {"value": "Kyodo"}},
         ),
     ] = None,
     outlet: Annotated[
-        str | None, Query(max_length=20_000, description="Publishing outlet (exact, any case)")
+        str | None, Query(max_length=TEXT_MAX, description="Publishing outlet (exact, any case)")
     ] = None,
     kind: Annotated[Literal["direct", "indirect", "mixed"] | None, Query()] = None,
     q: Annotated[
         str | None,
         Query(
-            max_length=20_000,
+            max_length=TEXT_MAX,
             description="Full-text query (SQLite FTS5) over what was said",
             openapi_examples={"words": {"value": "agreement"}},
         ),
@@ -212,11 +214,12 @@ def list_quotes(
 def list_articles(
     request: Request,
     q: Annotated[
-        str | None, Query(max_length=20_000, description="Full-text query over titles and texts")
+        str | None, Query(max_length=TEXT_MAX, description="Full-text query over titles and texts")
     ] = None,
     outlet: Text = None,
     speaker: Annotated[
-        str | None, Query(max_length=20_000, description="Articles quoting this speaker (name, or TYPE:Name)")
+        str | None,
+        Query(max_length=TEXT_MAX, description="Articles quoting this speaker (name, or TYPE:Name)"),
     ] = None,
     event_type: Annotated[
         str | None, Query(max_length=40, description="Articles reporting a PLOVER event of this type")
@@ -260,7 +263,7 @@ def get_article(
 def list_entities(
     request: Request,
     type: Annotated[str | None, Query(max_length=40, description="PERSON, ORG, GPE, NORP, LOC, FAC…")] = None,
-    name: Annotated[str | None, Query(max_length=20_000, description="Name or alias (substring)")] = None,
+    name: Annotated[str | None, Query(max_length=TEXT_MAX, description="Name or alias (substring)")] = None,
     order: Annotated[
         Literal["articles", "quotes"], Query(description="Most mentioned or most quoted first")
     ] = ("articles"),
@@ -379,7 +382,7 @@ def search(
         str,
         Query(
             min_length=1,
-            max_length=20_000,
+            max_length=TEXT_MAX,
             description='SQLite FTS5 query: words, "phrases", AND/OR/NOT, prefix*',
             openapi_examples={
                 "words": {"value": "trade talks"},

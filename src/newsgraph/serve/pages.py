@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from newsgraph.errors import NewsgraphError
 from newsgraph.serve import _pending_queries as queries
 from newsgraph.serve import render
+from newsgraph.serve.api import TEXT_MAX
 from newsgraph.serve.errors import ApiError
 from newsgraph.serve.params import ArticleFilters
 from newsgraph.serve.settings import settings_of
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-Text = Annotated[str | None, Query(max_length=20_000)]
+Text = Annotated[str | None, Query(max_length=TEXT_MAX)]
 
 
 def _page(request: Request, template: str, **context: Any) -> Response:
