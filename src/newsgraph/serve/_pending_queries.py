@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from newsgraph.serve.params import (
     entity_id,
     parse_entity_id,
 )
+from newsgraph.serve.rows import article_ref, quote_item
 from newsgraph.stories import Story, story_ids, story_members
 
 BUSY_TIMEOUT_MS = 10_000
@@ -89,22 +91,6 @@ def _where(parts: list[str]) -> str:
     return ("WHERE " + " AND ".join(parts)) if parts else ""
 
 
-def _article_ref(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "key": row["article_key"],
-        "id": row["article_id"],
-        "title": row["title"],
-        "url": row["url"],
-        "outlet": row["outlet"],
-        "published": row["published"],
-    }
-
-
-def _span(row: sqlite3.Row, name: str) -> list[int] | None:
-    start, end = row[f"{name}_start"], row[f"{name}_end"]
-    return None if start is None or end is None else [start, end]
-
-
 # -- quotes ----------------------------------------------------------------------------------------
 
 
@@ -118,7 +104,6 @@ def quotes(
     q: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    article: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page:
@@ -132,13 +117,19 @@ def quotes(
         )
         where.append("attributions_fts MATCH ?")
         params.append(q)
-    else:
+    elif speaker or via:
+        # A substring filter is checked on every attribution: one pass over the table, then a sort.
         source = "attributions a JOIN articles ar ON ar.key = a.article_key"
-    source += " LEFT JOIN entities en ON en.article_key = a.article_key AND en.entity_id = a.speaker"
+    else:
+        # Otherwise walk the articles newest first and stop at the page's end (CROSS JOIN fixes the order).
+        source = "articles ar CROSS JOIN attributions a ON a.article_key = ar.key"
     if speaker:
         parsed = parse_entity_id(speaker)
         if parsed:
-            where.append("en.type = ? AND en.name = ?")
+            where.append(
+                "(a.article_key, a.speaker) IN "
+                "(SELECT article_key, entity_id FROM entities WHERE type = ? AND name = ?)"
+            )
             params.extend(parsed)
         else:
             where.append("instr(a.speaker_terms, ?) > 0")
@@ -152,9 +143,6 @@ def quotes(
     if kind:
         where.append("a.kind = ?")
         params.append(kind)
-    if article:
-        where.append("a.article_key = ?")
-        params.append(article)
     _date_filters("ar.published", since, until, where, params)
     if q:
         offset = decode_offset(cursor)
@@ -172,14 +160,14 @@ def quotes(
     sql = (
         "SELECT a.*, ar.id AS article_id, ar.title, ar.url, ar.outlet, ar.published, "
         "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text, "
-        "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) AS source_text, "
-        "en.name AS en_name, en.type AS en_type, en.role AS en_role "
+        "substr(ar.text, a.source_start + 1, a.source_end - a.source_start) AS source_text "
         f"FROM {source} {_where(where)} ORDER BY {order} {tail}"
     )
     rows = _fts_rows(conn, sql, params, "q") if q else conn.execute(sql, params).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
-    items = [_quote(row) for row in rows]
+    speakers = _speaker_entities(conn, rows)
+    items = [quote_item(row, speakers.get((row["article_key"], row["speaker"]))) for row in rows]
     next_cursor = None
     if more and rows:
         last = rows[-1]
@@ -190,29 +178,22 @@ def quotes(
     return Page(items, next_cursor)
 
 
-def _quote(row: sqlite3.Row) -> dict[str, Any]:
-    entity = None
-    if row["en_name"] is not None:
-        entity = {
-            "id": entity_id(row["en_type"], row["en_name"]),
-            "name": row["en_name"],
-            "type": row["en_type"],
-        }
+def _speaker_entities(
+    conn: sqlite3.Connection, rows: list[sqlite3.Row]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The speaker entity of each attribution row, looked up for one page at a time."""
+    keys = sorted({row["article_key"] for row in rows if row["speaker"]})
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    sql = f"SELECT article_key, entity_id, name, type FROM entities WHERE article_key IN ({marks})"
     return {
-        "id": f"{row['article_key']}:{row['idx']}",
-        "speaker": row["speaker"],
-        "speaker_name": row["speaker_name"],
-        "speaker_entity": entity,
-        "role": row["role"],
-        "source": _span(row, "source"),
-        "cue": _span(row, "cue"),
-        "content": _span(row, "content"),
-        "kind": row["kind"],
-        "via": json.loads(row["via"]),
-        "source_text": row["source_text"],
-        "cue_text": row["cue_text"],
-        "content_text": row["content_text"],
-        "article": _article_ref(row),
+        (r["article_key"], r["entity_id"]): {
+            "id": entity_id(r["type"], r["name"]),
+            "name": r["name"],
+            "type": r["type"],
+        }
+        for r in conn.execute(sql, keys)
     }
 
 
@@ -301,7 +282,7 @@ def articles(
     more = len(rows) > limit
     items = []
     for row in rows[:limit]:
-        item = _article_ref(row)
+        item = article_ref(row)
         item.update(language=row["language"], ingested_at=row["ingested_at"], quotes=row["n_quotes"])
         if q:
             item["snippet"] = row["snippet"]
@@ -309,27 +290,34 @@ def articles(
     return Page(items, encode_cursor(nxt) if more else None)
 
 
+# Facets count the newest this many matching articles: exact for a narrowed search, and a bounded amount
+# of work (tens of milliseconds on 10,000 articles) for a broad one.
+FACET_SCOPE = 1000
+
+
 def article_facets(
     conn: sqlite3.Connection, filters: ArticleFilters, top: int = 15
 ) -> dict[str, list[dict[str, Any]]]:
-    """Counts of the matching articles by outlet, month, speaker and event type (for a search page)."""
+    """Counts of the matching articles (the newest :data:`FACET_SCOPE` of them) by outlet, month, speaker and
+    event type, for a search page."""
     q = filters.q
     where, params = _article_filters(filters)
     if q:
         where.insert(0, "ar.n IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.insert(0, q)
-    matched = f"SELECT ar.key FROM articles ar {_where(where)}"
+    scope = f"SELECT ar.key FROM articles ar {_where(where)} ORDER BY ar.published DESC LIMIT {FACET_SCOPE}"
+    matched = f"ar.key IN ({scope})"
     queries = {
-        "outlet": f"SELECT ar.outlet AS value, COUNT(*) AS count FROM articles ar {_where(where)} "
+        "outlet": f"SELECT ar.outlet AS value, COUNT(*) AS count FROM articles ar WHERE {matched} "
         "GROUP BY ar.outlet ORDER BY count DESC, value LIMIT ?",
         "month": "SELECT substr(ar.published, 1, 7) AS value, COUNT(*) AS count "
-        f"FROM articles ar {_where(where)} GROUP BY value ORDER BY value DESC LIMIT ?",
+        f"FROM articles ar WHERE {matched} GROUP BY value ORDER BY value DESC LIMIT ?",
         "speaker": "SELECT en.type || ':' || en.name AS value, en.name AS label, "
-        "COUNT(DISTINCT a.article_key) AS count FROM attributions a "
-        "JOIN entities en ON en.article_key = a.article_key AND en.entity_id = a.speaker "
-        f"WHERE a.article_key IN ({matched}) GROUP BY en.type, en.name ORDER BY count DESC, label LIMIT ?",
+        f"COUNT(DISTINCT en.article_key) AS count FROM entities en WHERE en.article_key IN ({scope}) "
+        "AND EXISTS (SELECT 1 FROM attributions a WHERE a.article_key = en.article_key "
+        "AND a.speaker = en.entity_id) GROUP BY en.type, en.name ORDER BY count DESC, label LIMIT ?",
         "event_type": "SELECT e.type AS value, COUNT(DISTINCT e.article_key) AS count FROM events e "
-        f"WHERE e.type IS NOT NULL AND e.candidate = 0 AND e.article_key IN ({matched}) "
+        f"WHERE e.type IS NOT NULL AND e.candidate = 0 AND e.article_key IN ({scope}) "
         "GROUP BY e.type ORDER BY count DESC, value LIMIT ?",
     }
     facets: dict[str, list[dict[str, Any]]] = {}
@@ -347,6 +335,15 @@ def article_facets(
             if row["value"] is not None
         ]
     return facets
+
+
+def data_version(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes whenever an article or a syndicated copy is stored (keys the server's cache of aggregates)."""
+    row = conn.execute(
+        "SELECT (SELECT coalesce(max(n), 0) FROM articles), "
+        "(SELECT coalesce(max(rowid), 0) FROM story_copies)"
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def count_articles(conn: sqlite3.Connection) -> int:
@@ -409,16 +406,9 @@ def entity_detail(conn: sqlite3.Connection, ident: str) -> dict[str, Any] | None
     ).fetchall()
     if not rows:
         return None
-    aliases: set[str] = set()
-    roles: dict[str, int] = {}
-    countries: dict[str, int] = {}
-    for row in rows:
-        aliases.update(json.loads(row["aliases"]))
-        if row["role"]:
-            roles[row["role"]] = roles.get(row["role"], 0) + 1
-        extra = json.loads(row["extra"]) if row["extra"] else {}
-        if extra.get("country"):
-            countries[extra["country"]] = countries.get(extra["country"], 0) + 1
+    aliases = {alias for row in rows for alias in json.loads(row["aliases"])}
+    roles = Counter(row["role"] for row in rows if row["role"])
+    countries = Counter(c for c in (json.loads(row["extra"] or "{}").get("country") for row in rows) if c)
     spoken = (
         "FROM attributions a JOIN articles ar ON ar.key = a.article_key JOIN entities en ON "
         "en.article_key = a.article_key AND en.entity_id = a.speaker WHERE en.type = ? AND en.name = ?"
@@ -432,8 +422,8 @@ def entity_detail(conn: sqlite3.Connection, ident: str) -> dict[str, Any] | None
         "name": name,
         "type": type_,
         "aliases": sorted(aliases, key=str.casefold),
-        "roles": [{"value": r, "count": c} for r, c in sorted(roles.items(), key=lambda i: -i[1])],
-        "countries": [{"value": r, "count": c} for r, c in sorted(countries.items(), key=lambda i: -i[1])],
+        "roles": [{"value": r, "count": c} for r, c in roles.most_common()],
+        "countries": [{"value": r, "count": c} for r, c in countries.most_common()],
         "articles": len({row["article_key"] for row in rows}),
         "quotes": conn.execute(f"SELECT COUNT(*) {spoken}", parsed).fetchone()[0],
         "quotes_by_month": counts(
@@ -479,18 +469,14 @@ def events(
     """Coded event reports matching every filter, latest event date first."""
     where = ["e.type IS NOT NULL", "e.candidate = 0"]
     params: list[Any] = []
-    if type:
-        where.append("e.type = ?")
-        params.append(type.strip().upper())
+    codes = {"e.type": type, "e.actor_country": actor_country, "e.target_country": target_country}
+    for column, value in codes.items():
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value.strip().upper())
     if country:
         where.append("(e.actor_country = ? OR e.target_country = ?)")
         params.extend([country.strip().upper()] * 2)
-    if actor_country:
-        where.append("e.actor_country = ?")
-        params.append(actor_country.strip().upper())
-    if target_country:
-        where.append("e.target_country = ?")
-        params.append(target_country.strip().upper())
     if hedged is not None:
         where.append("e.hedged = ?")
         params.append(int(hedged))
@@ -521,7 +507,7 @@ def events(
             trigger=[row["trigger_start"], row["trigger_end"]],
             date=row["event_date"],
             place=place,
-            article=_article_ref(row),
+            article=article_ref(row),
         )
         items.append(item)
     more = len(rows) > limit
@@ -556,14 +542,16 @@ def places(
     if country:
         where.append("p.country = ?")
         params.append(country.strip().upper())
-    _date_filters("ar.published", since, until, where, params)
+    dated: list[str] = []
+    _date_filters("ar.published", since, until, dated, params)
+    if dated:
+        where.append(f"p.article_key IN (SELECT ar.key FROM articles ar WHERE {' AND '.join(dated)})")
     offset = decode_offset(cursor)
     sql = (
         "SELECT p.geonameid, max(p.name) AS name, max(p.country) AS country, avg(p.lat) AS lat, "
         "avg(p.lon) AS lon, COUNT(*) AS mentions, COUNT(DISTINCT p.article_key) AS articles "
-        "FROM places p JOIN articles ar ON ar.key = p.article_key "
-        f"{_where(where)} GROUP BY p.geonameid ORDER BY articles DESC, mentions DESC, p.geonameid "
-        "LIMIT ? OFFSET ?"
+        f"FROM places p {_where(where)} GROUP BY p.geonameid "
+        "ORDER BY articles DESC, mentions DESC, p.geonameid LIMIT ? OFFSET ?"
     )
     rows = conn.execute(sql, [*params, limit + 1, offset]).fetchall()
     items = [dict(row) for row in rows[:limit]]

@@ -140,12 +140,16 @@ def _reader(request: Request) -> Any:
 
 
 def _streaming(
-    request: Request, query: Callable[..., queries.Page], **kwargs: Any
+    request: Request, query: Callable[..., queries.Page], cached: bool = False, **kwargs: Any
 ) -> Callable[..., queries.Page]:
-    """A fetch(cursor, limit) that opens its own read connection per page (downloads outlive the handler)."""
+    """A fetch(cursor, limit) that opens its own read connection per page (downloads outlive the handler).
+    With ``cached``, the pages of an aggregate are kept until the store changes."""
+    cache = settings_of(request).cache
 
     def fetch(cursor: str | None, limit: int) -> queries.Page:
         with _reader(request) as conn:
+            if cached:
+                return cache.get(conn, query, cursor=cursor, limit=limit, **kwargs)
             return query(conn, cursor=cursor, limit=limit, **kwargs)
 
     return fetch
@@ -272,7 +276,7 @@ def list_entities(
     fmt: FormatQ = "json",
 ) -> Response:
     """Entities across the store, by how many articles mention them (or how often they are quoted)."""
-    fetch = _streaming(request, queries.entities, type=type, name=name, order=order)
+    fetch = _streaming(request, queries.entities, cached=True, type=type, name=name, order=order)
     return _page(request, fmt, fetch, cursor, limit, "entities")
 
 
@@ -343,7 +347,7 @@ def list_places(
     fmt: FormatQ = "json",
 ) -> Response:
     """Resolved places as a GeoJSON FeatureCollection, each with how many articles and mentions name it."""
-    fetch = _streaming(request, queries.places, country=country, since=since, until=until)
+    fetch = _streaming(request, queries.places, cached=True, country=country, since=since, until=until)
 
     def collection(items: list[dict[str, Any]], nxt: str | None) -> dict[str, Any]:
         return {
@@ -371,7 +375,7 @@ def list_stories(
     fmt: FormatQ = "json",
 ) -> Response:
     """Stories carried by several outlets (syndicated copies), most versions first."""
-    fetch = _streaming(request, queries.stories, min_outlets=min_outlets)
+    fetch = _streaming(request, queries.stories, cached=True, min_outlets=min_outlets)
     return _page(request, fmt, fetch, cursor, limit, "stories")
 
 

@@ -29,11 +29,12 @@ def _page(request: Request, template: str, **context: Any) -> Response:
 
 @router.get("/")
 def home(request: Request) -> Response:
-    with queries.connect(settings_of(request).db) as conn:
+    settings = settings_of(request)
+    with queries.connect(settings.db) as conn:
         latest = queries.articles(conn, sort="ingested", limit=15).items
-        speakers = queries.entities(conn, order="quotes", limit=10).items
-        counts = queries.event_counts(conn)
-        stories = queries.stories(conn, min_outlets=2, limit=8).items
+        speakers = settings.cache.get(conn, queries.entities, order="quotes", limit=10).items
+        counts = settings.cache.get(conn, queries.event_counts)
+        stories = settings.cache.get(conn, queries.stories, min_outlets=2, limit=8).items
         total = queries.count_articles(conn)
     return _page(
         request,
@@ -167,8 +168,9 @@ def events(
     error = None
     items: list[dict[str, Any]] = []
     next_url = None
-    with queries.connect(settings_of(request).db) as conn:
-        counts = queries.event_counts(conn)
+    settings = settings_of(request)
+    with queries.connect(settings.db) as conn:
+        counts = settings.cache.get(conn, queries.event_counts)
         try:
             page = queries.events(conn, hedged=flag, limit=50, cursor=cursor, **filters)
             items = page.items
@@ -201,8 +203,10 @@ def places(
     error = None
     found: list[dict[str, Any]] = []
     try:
-        with queries.connect(settings_of(request).db) as conn:
-            found = queries.places(conn, since=since or None, until=until or None, limit=2000).items
+        settings = settings_of(request)
+        with queries.connect(settings.db) as conn:
+            chosen = {"since": since or None, "until": until or None}
+            found = settings.cache.get(conn, queries.places, limit=2000, **chosen).items
     except NewsgraphError as exc:
         error = str(exc)
     return _page(

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 
 from newsgraph.schema import Record
+from newsgraph.serve.cache import ResultCache
 from newsgraph.serve.writer import Writer
 from newsgraph.store import Store
 
@@ -30,6 +31,7 @@ class Settings:
     poll_seconds: float = 5.0
     pipeline: Any = None
     writer: Writer = field(init=False)
+    cache: ResultCache = field(init=False, default_factory=ResultCache)
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db, self.pipeline)
