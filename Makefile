@@ -5,10 +5,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sample.db
 
-.PHONY: all setup demo test lint format bench clean
+# The browser tests drive Debian's chromium (Playwright cannot download its own browsers here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all setup browser demo serve test lint format bench screenshots clean
 all: test
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +21,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/newsgraph gazetteer build
 	touch $@
 
+# Debian's chromium and chromium-driver, installed once with apt (as root, or through sudo).
+browser:
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM)"; else \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; fi
+
 demo: setup
 	$(BIN)/newsgraph ingest --sample --db $(DB)
 	$(BIN)/newsgraph quotes --db $(DB) --limit 40
+
+serve: setup
+	$(BIN)/newsgraph ingest --sample --db $(DB)
+	$(BIN)/newsgraph serve --db $(DB)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -34,6 +47,10 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+
+# The README's screenshots, taken by the browser tests.
+screenshots: setup
+	NEWSGRAPH_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -m browser tests/serve
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
