@@ -14,7 +14,11 @@ from newsgraph.schema import Article, Attribution, Entity, Record
 from newsgraph.store import Store
 
 STORIES = [
-    ("port-deal", "Kyodo", "Transport Minister Aiko Sato said on Monday the port deal would create 400 jobs."),
+    (
+        "port-deal",
+        "Kyodo",
+        "Minister Aiko Sato said on Monday the port deal would create 400 jobs.",
+    ),
     ("rail-strike", "NHK", "Union leader Mark Devlin said the rail strike would go ahead on Friday."),
     ("harvest", "Reuters", "Farm officials said the rice harvest was the best in a decade."),
 ]

@@ -23,7 +23,9 @@ def full_record() -> Record:
     return Record(
         article=Article(text=text, id="lisbon", url="https://news.example/lisbon", published="2024-03-14"),
         entities=[
-            Entity("e1", "Ana Ribeiro", "PERSON", ["Ms Ribeiro"], [(28, 39)], "Foreign Minister", "PRT", "GOV")
+            Entity(
+                "e1", "Ana Ribeiro", "PERSON", ["Ms Ribeiro"], [(28, 39)], "Foreign Minister", "PRT", "GOV"
+            )
         ],
         attributions=[
             Attribution(

@@ -87,12 +87,13 @@ def check_limit(limit: int | None, param: str = "limit", most: int | None = None
         most: The largest value allowed.
 
     Raises:
-        QueryError: Negative, over ``most``, or None where a bound is needed.
+        QueryError: Negative (or 0 for a page), over ``most``, or None where a bound is needed.
     """
     if limit is None and most is None:
         return -1  # SQLite reads a negative LIMIT as "no limit"
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0 or (most and limit > most):
-        bound = f"between 0 and {most}" if most else "0 or more, or None for no limit"
+    least = 1 if most else 0  # a page of nothing could never be followed
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < least or (most and limit > most):
+        bound = f"between 1 and {most}" if most else "0 or more, or None for no limit"
         raise QueryError(param, f"{param} must be {bound}; not {limit}")
     return limit
 
