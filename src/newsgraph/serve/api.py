@@ -7,6 +7,7 @@ turned into the one JSON error shape by :mod:`newsgraph.serve.app`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import secrets
@@ -17,11 +18,18 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from newsgraph.errors import NewsgraphError
-from newsgraph.serve import _pending_queries as queries
 from newsgraph.serve import models
 from newsgraph.serve.errors import ApiError
-from newsgraph.serve.params import ArticleFilters
 from newsgraph.serve.settings import settings_of
+from newsgraph.store import Page, Store, places_geojson
+from newsgraph.store.articles import article_page
+from newsgraph.store.entities import entity_detail, entity_page
+from newsgraph.store.events import event_counts, event_page
+from newsgraph.store.params import decode_cursor, encode_cursor
+from newsgraph.store.places import find_places
+from newsgraph.store.quotes import quote_page
+from newsgraph.store.records import find_stories
+from newsgraph.store.search import search_page
 
 # Rows per query while a CSV or JSONL download streams: large enough that a 10,000-row download takes
 # 20 queries, small enough that the first bytes leave at once.
@@ -86,33 +94,35 @@ Text = Annotated[str | None, Query(max_length=TEXT_MAX)]
 def _page(
     request: Request,
     fmt: str,
-    fetch: Callable[[str | None, int], queries.Page],
+    fetch: Callable[[str | None, int], Page[Any]],
     cursor: str | None,
     limit: int,
     name: str,
-    shape: Callable[[list[dict[str, Any]], str | None], dict[str, Any]] | None = None,
 ) -> Response:
     """One page as JSON with a ``next`` link, or every item from ``cursor`` on as a streamed download."""
     if fmt == "json":
         page = fetch(cursor, limit)
-        nxt = str(request.url.include_query_params(cursor=page.next_cursor)) if page.next_cursor else None
-        body = shape(page.items, nxt) if shape else {"items": page.items, "next": nxt}
-        return JSONResponse(body)
+        nxt = str(request.url.include_query_params(cursor=page.next)) if page.next else None
+        return JSONResponse({"items": [item.to_dict() for item in page.items], "next": nxt})
     first = fetch(cursor, DOWNLOAD_PAGE)  # errors (bad date, bad query) answer 400 before streaming starts
 
     def rows() -> Iterator[dict[str, Any]]:
         page = first
         while True:
-            yield from page.items
-            if page.next_cursor is None:
+            yield from (item.to_dict() for item in page.items)
+            if page.next is None:
                 return
-            page = fetch(page.next_cursor, DOWNLOAD_PAGE)
+            page = fetch(page.next, DOWNLOAD_PAGE)
 
+    return _download(rows(), fmt, name)
+
+
+def _download(rows: Iterator[dict[str, Any]], fmt: str, name: str) -> Response:
     if fmt == "jsonl":
-        body: Iterator[str] = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows())
+        body: Iterator[str] = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         media = "application/x-ndjson"
     else:
-        body = _csv_lines(rows())
+        body = _csv_lines(rows)
         media = "text/csv; charset=utf-8"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     return StreamingResponse(body, media_type=media, headers=headers)
@@ -135,22 +145,23 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
         buffer.truncate()
 
 
-def _reader(request: Request) -> Any:
-    return queries.connect(settings_of(request).db)
+def _store(request: Request) -> Store:
+    """A read-only connection for one request (or one page of a download)."""
+    return Store(settings_of(request).db, read_only=True)
 
 
 def _streaming(
-    request: Request, query: Callable[..., queries.Page], cached: bool = False, **kwargs: Any
-) -> Callable[..., queries.Page]:
+    request: Request, query: Callable[..., Page[Any]], cached: bool = False, **kwargs: Any
+) -> Callable[[str | None, int], Page[Any]]:
     """A fetch(cursor, limit) that opens its own read connection per page (downloads outlive the handler).
-    With ``cached``, the pages of an aggregate are kept until the store changes."""
+    With ``cached``, the pages of an aggregate are kept for a while (see :mod:`newsgraph.serve.cache`)."""
     cache = settings_of(request).cache
 
-    def fetch(cursor: str | None, limit: int) -> queries.Page:
-        with _reader(request) as conn:
+    def fetch(cursor: str | None, limit: int) -> Page[Any]:
+        with _store(request) as store:
             if cached:
-                return cache.get(conn, query, cursor=cursor, limit=limit, **kwargs)
-            return query(conn, cursor=cursor, limit=limit, **kwargs)
+                return cache.get(store, query, cursor=cursor, limit=limit, **kwargs)
+            return query(store, cursor=cursor, limit=limit, **kwargs)
 
     return fetch
 
@@ -169,8 +180,8 @@ def list_quotes(
         str | None,
         Query(
             max_length=TEXT_MAX,
-            description="Speaker name or alias (case-insensitive substring), or an entity id TYPE:Name",
-            openapi_examples={"name": {"value": "Ribeiro"}, "entity id": {"value": "PERSON:Ana Ribeiro"}},
+            description="Speaker name or alias (case-insensitive substring), or an entity id from /entities",
+            openapi_examples={"name": {"value": "Ribeiro"}},
         ),
     ] = None,
     via: Annotated[
@@ -182,7 +193,7 @@ def list_quotes(
         ),
     ] = None,
     outlet: Annotated[
-        str | None, Query(max_length=TEXT_MAX, description="Publishing outlet (exact, any case)")
+        str | None, Query(max_length=TEXT_MAX, description="Publishing outlet (substring)")
     ] = None,
     kind: Annotated[Literal["direct", "indirect", "mixed"] | None, Query()] = None,
     q: Annotated[
@@ -199,18 +210,10 @@ def list_quotes(
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
-    """Who said what, according to whom: attributions with speaker, cue, content, kind, via and article."""
-    fetch = _streaming(
-        request,
-        queries.quotes,
-        speaker=speaker,
-        via=via,
-        outlet=outlet,
-        kind=kind,
-        q=q,
-        since=since,
-        until=until,
-    )
+    """Who said what, according to whom: attributions with speaker, cue, content, kind, via and article,
+    newest article first."""
+    filters = {"speaker": speaker, "via": via, "outlet": outlet, "kind": kind, "q": q}
+    fetch = _streaming(request, quote_page, since=since, until=until, **filters)
     return _page(request, fmt, fetch, cursor, limit, "quotes")
 
 
@@ -220,10 +223,10 @@ def list_articles(
     q: Annotated[
         str | None, Query(max_length=TEXT_MAX, description="Full-text query over titles and texts")
     ] = None,
-    outlet: Text = None,
+    outlet: Annotated[str | None, Query(max_length=TEXT_MAX, description="Outlet (substring)")] = None,
     speaker: Annotated[
         str | None,
-        Query(max_length=TEXT_MAX, description="Articles quoting this speaker (name, or TYPE:Name)"),
+        Query(max_length=TEXT_MAX, description="Articles quoting this speaker (name or entity id)"),
     ] = None,
     event_type: Annotated[
         str | None, Query(max_length=40, description="Articles reporting a PLOVER event of this type")
@@ -233,16 +236,18 @@ def list_articles(
     ] = None,
     since: Since = None,
     until: Until = None,
-    sort: Annotated[
-        Literal["published", "ingested"], Query(description="Newest published, or newest stored, first")
-    ] = "published",
+    ingested_after: Annotated[
+        str | None, Query(max_length=40, description="Only articles stored after this ISO date-time")
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
-    """Stored articles, newest first (best match first with ``q``)."""
-    filters = ArticleFilters(q, outlet, since, until, speaker, event_type, place)
-    fetch = _streaming(request, queries.articles, filters=filters, sort=sort)
+    """Stored articles, newest publication first."""
+    filters = {"q": q, "outlet": outlet, "speaker": speaker, "event_type": event_type, "place": place}
+    fetch = _streaming(
+        request, article_page, since=since, until=until, ingested_after=ingested_after, **filters
+    )
     return _page(request, fmt, fetch, cursor, limit, "articles")
 
 
@@ -257,7 +262,8 @@ def get_article(
     ref: Annotated[str, Path(description="The article's key, id or URL", examples=["ribeiro-tokyo-visit"])],
 ) -> Response:
     """One article with everything extracted from it: the record of the JSONL contract."""
-    record = settings_of(request).record(ref)
+    with _store(request) as store:
+        record = store.get(ref)
     if record is None:
         raise ApiError(404, f"no article with key, id or URL {ref[:200]!r}", "ref")
     return JSONResponse(record.to_dict())
@@ -268,36 +274,34 @@ def list_entities(
     request: Request,
     type: Annotated[str | None, Query(max_length=40, description="PERSON, ORG, GPE, NORP, LOC, FAC…")] = None,
     name: Annotated[str | None, Query(max_length=TEXT_MAX, description="Name or alias (substring)")] = None,
-    order: Annotated[
-        Literal["articles", "quotes"], Query(description="Most mentioned or most quoted first")
-    ] = ("articles"),
+    country: Annotated[
+        str | None, Query(max_length=40, description="Country code an article gives it")
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
-    """Entities across the store, by how many articles mention them (or how often they are quoted)."""
-    fetch = _streaming(request, queries.entities, cached=True, type=type, name=name, order=order)
+    """Entities across the store, most widely mentioned first, each with its store-wide id."""
+    fetch = _streaming(request, entity_page, cached=True, type=type, name=name, country=country)
     return _page(request, fmt, fetch, cursor, limit, "entities")
 
 
 @router.get(
-    "/entities/{ident:path}",
+    "/entities/{key}",
     response_model=models.EntityDetail,
-    responses={**_ERRORS, 404: {"model": models.ErrorBody, "description": "No such entity"}},
+    responses={404: {"model": models.ErrorBody, "description": "No such entity"}},
     tags=["entities"],
 )
 def get_entity(
     request: Request,
-    ident: Annotated[str, Path(description="TYPE:Name", examples=["PERSON:Ana Ribeiro"])],
+    key: Annotated[str, Path(max_length=200, description="The entity's id, as /api/v1/entities lists it")],
 ) -> Response:
     """One entity: aliases, roles, and its quotes counted by month, outlet and via."""
-    with _reader(request) as conn:
-        found = queries.entity_detail(conn, ident)
+    with _store(request) as store:
+        found = entity_detail(store, key)
     if found is None:
-        raise ApiError(
-            404, f"no entity {ident[:200]!r}; ids are TYPE:Name as /api/v1/entities lists them", "ident"
-        )
-    return JSONResponse(found)
+        raise ApiError(404, f"no entity {key[:200]!r}; /api/v1/entities lists their ids", "key")
+    return JSONResponse(found.to_dict())
 
 
 @router.get("/events", response_model=models.Page[models.EventItem], responses=_ERRORS, tags=["events"])
@@ -312,6 +316,8 @@ def list_events(
     ] = None,
     actor_country: Annotated[str | None, Query(max_length=40)] = None,
     target_country: Annotated[str | None, Query(max_length=40)] = None,
+    actor: Annotated[str | None, Query(max_length=TEXT_MAX, description="Actor name (substring)")] = None,
+    target: Annotated[str | None, Query(max_length=TEXT_MAX, description="Target name (substring)")] = None,
     hedged: Annotated[
         bool | None, Query(description="Only hedged (true) or asserted (false) reports")
     ] = None,
@@ -321,49 +327,61 @@ def list_events(
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
-    """Coded event reports (PLOVER), latest event first, with trigger, parties, place and article."""
-    fetch = _streaming(
-        request,
-        queries.events,
-        type=type,
-        country=country,
-        actor_country=actor_country,
-        target_country=target_country,
-        hedged=hedged,
-        since=since,
-        until=until,
-    )
+    """Coded events (PLOVER), latest first, each with all its reports across articles."""
+    filters = {"type": type, "country": country, "actor_country": actor_country, "actor": actor}
+    filters.update(target_country=target_country, target=target, since=since, until=until)
+    fetch = _streaming(request, event_page, cached=True, hedged=hedged, **filters)
     return _page(request, fmt, fetch, cursor, limit, "events")
+
+
+@router.get("/events/timeline", response_model=list[models.EventCount], tags=["events"])
+def events_timeline(request: Request) -> Response:
+    """Coded event reports counted by month (of the event's date) and PLOVER type, oldest first."""
+    with _store(request) as store:
+        counts = settings_of(request).cache.get(store, event_counts)
+    return JSONResponse([{"month": month, "type": type_, "reports": n} for month, type_, n in counts])
 
 
 @router.get("/places", response_model=models.FeatureCollection, responses=_ERRORS, tags=["places"])
 def list_places(
     request: Request,
     country: Annotated[str | None, Query(max_length=40, description="ISO alpha-2 country code")] = None,
+    outlet: Annotated[str | None, Query(max_length=TEXT_MAX, description="Outlet (substring)")] = None,
+    event_type: Annotated[
+        str | None, Query(max_length=40, description="Only places of events of this PLOVER type")
+    ] = None,
     since: Since = None,
     until: Until = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
     fmt: FormatQ = "json",
 ) -> Response:
     """Resolved places as a GeoJSON FeatureCollection, each with how many articles and mentions name it."""
-    fetch = _streaming(request, queries.places, cached=True, country=country, since=since, until=until)
+    filters = {"country": country, "outlet": outlet, "event_type": event_type, "since": since, "until": until}
+    with _store(request) as store:
+        found = settings_of(request).cache.get(store, find_places, limit=limit, **filters)
+    if fmt != "json":
+        return _download(iter([dataclasses.asdict(row) for row in found]), fmt, "places")
+    return JSONResponse({**places_geojson(found), "next": None})
 
-    def collection(items: list[dict[str, Any]], nxt: str | None) -> dict[str, Any]:
-        return {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
-                    "properties": {k: v for k, v in item.items() if k not in ("lat", "lon")},
-                }
-                for item in items
-            ],
-            "next": nxt,
-        }
 
-    return _page(request, fmt, fetch, cursor, limit, "places", shape=collection)
+def _story_page(store: Store, *, min_outlets: int, cursor: str | None, limit: int) -> Page[Any]:
+    """Stories by position: they are few, and ``find_stories`` returns them most versions first."""
+    (offset,) = decode_cursor(cursor, "stories", 1) if cursor else [0]
+    if not isinstance(offset, int) or offset < 0:
+        raise ApiError(400, "cursor: not a cursor of this list; pass the 'next' value it returned", "cursor")
+    found = find_stories(store, min_outlets, offset + limit + 1)
+    chosen = [_StoryItem(story) for story in found[offset : offset + limit]]
+    return Page(chosen, encode_cursor("stories", [offset + limit]) if len(found) > offset + limit else None)
+
+
+class _StoryItem:
+    def __init__(self, story: Any) -> None:
+        self.story = story
+
+    def to_dict(self) -> dict[str, Any]:
+        story = self.story
+        members = [dataclasses.asdict(m) for m in story.members]
+        return {"id": story.id, "title": story.title, "outlets": story.outlets, "members": members}
 
 
 @router.get("/stories", response_model=models.Page[models.StoryItem], responses=_ERRORS, tags=["stories"])
@@ -375,11 +393,11 @@ def list_stories(
     fmt: FormatQ = "json",
 ) -> Response:
     """Stories carried by several outlets (syndicated copies), most versions first."""
-    fetch = _streaming(request, queries.stories, cached=True, min_outlets=min_outlets)
+    fetch = _streaming(request, _story_page, cached=True, min_outlets=min_outlets)
     return _page(request, fmt, fetch, cursor, limit, "stories")
 
 
-@router.get("/search", response_model=models.Page[models.ArticleItem], responses=_ERRORS, tags=["articles"])
+@router.get("/search", response_model=models.Page[models.SearchHit], responses=_ERRORS, tags=["articles"])
 def search(
     request: Request,
     q: Annotated[
@@ -394,12 +412,19 @@ def search(
             },
         ),
     ],
+    outlet: Annotated[str | None, Query(max_length=TEXT_MAX, description="Outlet (substring)")] = None,
+    since: Since = None,
+    until: Until = None,
     limit: Limit = 20,
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
     """Full-text search over article titles and texts, best match first, with a snippet per article."""
-    fetch = _streaming(request, queries.articles, filters=ArticleFilters(q=q))
+
+    def fetch(after: str | None, size: int) -> Page[Any]:
+        with _store(request) as store:
+            return search_page(store, q, outlet=outlet, since=since, until=until, cursor=after, limit=size)
+
     return _page(request, fmt, fetch, cursor, limit, "search")
 
 

@@ -14,7 +14,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from newsgraph import __version__
-from newsgraph.serve import _pending_queries as queries
 from newsgraph.serve import api, errors, models, pages, render
 from newsgraph.serve.settings import Settings
 from newsgraph.store import Store
@@ -92,8 +91,8 @@ def create_app(
     def healthz(request: Request) -> Response:
         """Whether the store can be read, and how many articles it holds."""
         settings = request.app.state.settings
-        with queries.connect(settings.db) as conn:
-            total = queries.count_articles(conn)
+        with Store(settings.db, read_only=True) as store:
+            total = store.stats()["articles"]
         return JSONResponse({"ok": True, "articles": total, "writes": settings.api_key is not None})
 
     app.include_router(api.router)

@@ -44,8 +44,14 @@ def _answer(
     return JSONResponse(error_body(status, message, errors), status_code=status)
 
 
+def _parameter(exc: NewsgraphError) -> str | None:
+    """The parameter a library error names (QueryError's ``param``)."""
+    found = getattr(exc, "param", None) or getattr(exc, "parameter", None)
+    return str(found) if found else None
+
+
 def _status_of(exc: NewsgraphError) -> int:
-    if getattr(exc, "parameter", None):
+    if _parameter(exc):
         return 400
     if isinstance(exc, InputError):
         return 422
@@ -63,11 +69,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NewsgraphError)
     async def library_error(request: Request, exc: NewsgraphError) -> Response:
-        parameter = getattr(exc, "parameter", None)
-        detail = getattr(exc, "detail", None) or str(exc)
-        return _answer(
-            request, _status_of(exc), str(exc), errors=[{"parameter": parameter, "message": detail}]
-        )
+        errors = [{"parameter": _parameter(exc), "message": str(exc)}]
+        return _answer(request, _status_of(exc), str(exc), errors=errors)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -51,22 +51,13 @@ RecordModel = create_model(
 )
 
 
-class EntityRef(BaseModel):
-    id: str = Field(
-        description="TYPE:Name, the entity's id across the store", examples=["PERSON:Ana Ribeiro"]
-    )
-    name: str
-    type: str
-
-
 QuoteItem = create_model(
     "Quote",
-    id=(str, Field(description="ARTICLE_KEY:INDEX of the attribution")),
-    **_fields_of(schema.Attribution, skip=("nested",)),
-    speaker_entity=(EntityRef | None, None),
-    source_text=(str | None, None),
-    cue_text=(str | None, None),
+    **_fields_of(schema.Attribution),
+    speaker_entity=(str | None, Field(None, description="The speaker's entity id (see /api/v1/entities)")),
+    speaker_type=(str | None, None),
     content_text=(str, ...),
+    cue_text=(str, ""),
     article=(ArticleRef, ...),
 )
 
@@ -74,24 +65,42 @@ ArticleItem = create_model(
     "ArticleItem",
     __base__=ArticleRef,
     language=(str | None, None),
-    ingested_at=(str | None, None),
-    quotes=(int, 0),
-    snippet=(str | None, Field(None, description="A passage around the match (search only), terms in [ ]")),
+    ingested_at=(str, ...),
+    story_id=(int | None, None),
+    attributions=(int, 0),
+    events=(int, 0),
+)
+
+SearchHit = create_model(
+    "SearchHit",
+    __base__=ArticleRef,
+    rank=(float, Field(description="bm25 score; lower is a better match")),
+    snippet=(str, Field(description="A passage around the match, matched terms between [ and ]")),
 )
 
 
 class EntityItem(BaseModel):
-    id: str = Field(examples=["PERSON:Ana Ribeiro"])
+    id: str = Field(description="The store-wide id of the entity (a hash of its name and type)")
     name: str
     type: str
     articles: int
-    quotes: int
+    attributions: int
     aliases: list[str]
 
 
-class Count(BaseModel):
-    value: str
-    count: int
+class MonthCount(BaseModel):
+    month: str | None
+    quotes: int
+
+
+class OutletCount(BaseModel):
+    outlet: str | None
+    quotes: int
+
+
+class ViaCount(BaseModel):
+    via: str | None = Field(description="The relaying outlet; null for quotes reported first-hand")
+    quotes: int
 
 
 class EntityDetail(BaseModel):
@@ -99,47 +108,51 @@ class EntityDetail(BaseModel):
     name: str
     type: str
     aliases: list[str]
-    roles: list[Count]
-    countries: list[Count]
+    roles: list[str]
+    countries: list[str]
+    sectors: list[str]
     articles: int
-    quotes: int
-    quotes_by_month: list[Count]
-    quotes_by_outlet: list[Count]
-    quotes_by_via: list[Count]
+    attributions: int
+    by_month: list[MonthCount]
+    by_outlet: list[OutletCount]
+    by_via: list[ViaCount]
 
 
-PlaceRef = create_model(
-    "PlaceRef",
-    **{
-        k: v
-        for k, v in _fields_of(schema.Place).items()
-        if k in ("name", "geonameid", "lat", "lon", "country")
-    },
+EventReportItem = create_model(
+    "EventReport",
+    **{k: v for k, v in _fields_of(schema.Event).items() if k != "candidate"},
+    article=(str, Field(description="The reporting article's id (or key)")),
+    url=(str | None, None),
+    outlet=(str | None, None),
+    published=(str | None, None),
+    trigger_text=(str, ...),
+    date=(str | None, None),
+    date_source=(str, ...),
+    reported_by_name=(str | None, None),
+    place_name=(str | None, None),
 )
 
 EventItem = create_model(
     "EventItem",
-    id=(str, ...),
     **{
         k: v
         for k, v in _fields_of(schema.Event).items()
-        if k
-        not in (
-            "actor",
-            "target",
-            "place",
-            "time",
-            "candidate",
-            "reported_by",
-            "actor_sector",
-            "target_sector",
-        )
+        if k in ("type", "mode", "actor_name", "actor_country", "actor_sector", "target_name")
+        or k in ("target_country", "target_sector", "hedged", "negated", "planned")
     },
-    trigger_text=(str, ...),
+    id=(str, ...),
     date=(str | None, Field(None, description="The event's date (its own time, else the publication date)")),
-    place=(PlaceRef | None, None),
-    article=(ArticleRef, ...),
+    place=(str | None, None),
+    num_reports=(int, ...),
+    num_sources=(int, ...),
+    reports=(list[EventReportItem], ...),  # type: ignore[valid-type]
 )
+
+
+class EventCount(BaseModel):
+    month: str = Field(examples=["2024-03"])
+    type: str = Field(examples=["CONSULT"])
+    reports: int
 
 
 class StoryMember(BaseModel):
@@ -170,6 +183,8 @@ class PlaceProperties(BaseModel):
     geonameid: int
     name: str
     country: str | None
+    admin1: str | None
+    feature: str | None
     mentions: int
     articles: int
 
@@ -181,6 +196,7 @@ class PointGeometry(BaseModel):
 
 class Feature(BaseModel):
     type: str = "Feature"
+    id: int
     geometry: PointGeometry
     properties: PlaceProperties
 

@@ -1,4 +1,4 @@
-"""The HTML pages: home, search, article, speaker, events and the map. Each fetches through the same store
+"""The HTML pages: home, search, article, speaker, events and the map. Each reads through the same store
 queries as the JSON API and hands plain values to a Jinja template (autoescaped)."""
 
 from __future__ import annotations
@@ -10,15 +10,21 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsgraph.errors import NewsgraphError
-from newsgraph.serve import _pending_queries as queries
 from newsgraph.serve import render
 from newsgraph.serve.api import TEXT_MAX
 from newsgraph.serve.errors import ApiError
-from newsgraph.serve.params import ArticleFilters
 from newsgraph.serve.settings import settings_of
+from newsgraph.store import Store
+from newsgraph.store.articles import article_facets, article_page
+from newsgraph.store.entities import entity_detail, top_speakers
+from newsgraph.store.events import event_counts, event_page
+from newsgraph.store.places import find_places
+from newsgraph.store.quotes import quote_page
+from newsgraph.store.records import count_rows, find_stories
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Text = Annotated[str | None, Query(max_length=TEXT_MAX)]
+Short = Annotated[str | None, Query(max_length=40)]
 
 
 def _page(request: Request, template: str, **context: Any) -> Response:
@@ -27,32 +33,37 @@ def _page(request: Request, template: str, **context: Any) -> Response:
     return response
 
 
+def _store(request: Request) -> Store:
+    return Store(settings_of(request).db, read_only=True)
+
+
 @router.get("/")
 def home(request: Request) -> Response:
-    settings = settings_of(request)
-    with queries.connect(settings.db) as conn:
-        latest = queries.articles(conn, sort="ingested", limit=15).items
-        speakers = settings.cache.get(conn, queries.entities, order="quotes", limit=10).items
-        counts = settings.cache.get(conn, queries.event_counts)
-        stories = settings.cache.get(conn, queries.stories, min_outlets=2, limit=8).items
-        total = queries.count_articles(conn)
+    cache = settings_of(request).cache
+    with _store(request) as store:
+        latest = article_page(store, limit=15).items
+        speakers = cache.get(store, top_speakers, limit=10)
+        counts = cache.get(store, event_counts)
+        stories = cache.get(store, find_stories, min_outlets=2, limit=8)
+        total = cache.get(store, count_rows)["articles"]
     return _page(
         request,
         "home.html",
         latest=latest,
-        speakers=[s for s in speakers if s["quotes"]],
+        newest=max((a.ingested_at for a in latest), default=""),
+        speakers=speakers,
         timeline=_event_timeline(counts),
         stories=stories,
         total=total,
     )
 
 
-def _event_timeline(counts: list[dict[str, Any]]) -> dict[str, Any]:
+def _event_timeline(counts: list[tuple[str, str, int]]) -> dict[str, Any]:
     """Event reports by month and type: a table (types × months) and one bar per month."""
-    months = render.month_range([c["month"] for c in counts])
+    months = render.month_range([month for month, _, _ in counts])
     table: dict[str, dict[str, int]] = defaultdict(dict)
-    for c in counts:
-        table[c["type"]][c["month"]] = c["count"]
+    for month, type_, n in counts:
+        table[type_][month] = n
     totals = [(m, sum(table[t].get(m, 0) for t in table)) for m in months]
     return {"months": months, "types": sorted(table), "table": table, "bars": render.bar_chart(totals)}
 
@@ -63,10 +74,10 @@ def search(
     q: Text = None,
     outlet: Text = None,
     speaker: Text = None,
-    event_type: Annotated[str | None, Query(max_length=40)] = None,
+    event_type: Short = None,
     place: Annotated[int | None, Query(ge=0, le=2**53)] = None,
-    since: Annotated[str | None, Query(max_length=40)] = None,
-    until: Annotated[str | None, Query(max_length=40)] = None,
+    since: Short = None,
+    until: Short = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
     filters = {
@@ -79,25 +90,26 @@ def search(
         "until": until or None,
     }
     error = None
-    items: list[dict[str, Any]] = []
-    facets: dict[str, list[dict[str, Any]]] = {}
+    items: list[Any] = []
+    facets: dict[str, list[tuple[str, str, int]]] = {}
     next_url = None
     try:
-        with queries.connect(settings_of(request).db) as conn:
-            chosen = ArticleFilters(**filters)
-            page = queries.articles(conn, chosen, limit=25, cursor=cursor)
-            facets = queries.article_facets(conn, chosen)
+        with _store(request) as store:
+            page = article_page(store, limit=25, cursor=cursor, **filters)
+            facets = article_facets(store, **filters)
         items = page.items
-        if page.next_cursor:
-            next_url = str(request.url.include_query_params(cursor=page.next_cursor))
+        if page.next:
+            next_url = str(request.url.include_query_params(cursor=page.next))
     except NewsgraphError as exc:
         error = str(exc)
     active = {k: v for k, v in filters.items() if v is not None}
+    labels = {value: label for value, label, _ in facets.get("speaker", [])}
     return _page(
         request,
         "search.html",
         filters=filters,
         active=active,
+        labels=labels,
         items=items,
         facets=facets,
         error=error,
@@ -107,15 +119,14 @@ def search(
 
 @router.get("/articles/{ref:path}")
 def article(request: Request, ref: Annotated[str, Path(max_length=4000)]) -> Response:
-    settings = settings_of(request)
-    record = settings.record(ref)
+    with _store(request) as store:
+        record = store.get(ref)
+        story = store.same_story(record.article.key) if record is not None else None
     if record is None:
         raise ApiError(404, f"no article with key, id or URL {ref[:200]!r}")
-    story = settings.story_of(record.article.key)
     others = [m for m in story.members if m.key != record.article.key or not m.stored] if story else []
     marks = render.record_marks(record)
     metadata = record.article.metadata
-    names = {e.id: e.name for e in record.entities}
     return _page(
         request,
         "article.html",
@@ -128,34 +139,34 @@ def article(request: Request, ref: Annotated[str, Path(max_length=4000)]) -> Res
         furniture_kinds=[str(f) for f in metadata.get("furniture_elements") or []],
         others=[{"member": m, "url": render.safe_url(m.url)} for m in others],
         outlets=story.outlets if story else [],
-        names=names,
+        names={e.id: e.name for e in record.entities},
+        keys={e.id: render.entity_key_of(e) for e in record.entities},
         span_text=lambda span: "" if span is None else record.article.text[span[0] : span[1]],
     )
 
 
-@router.get("/entities/{ident:path}")
-def entity(request: Request, ident: Annotated[str, Path(max_length=4000)]) -> Response:
-    with queries.connect(settings_of(request).db) as conn:
-        found = queries.entity_detail(conn, ident)
+@router.get("/entities/{key}")
+def entity(request: Request, key: Annotated[str, Path(max_length=200)]) -> Response:
+    with _store(request) as store:
+        found = entity_detail(store, key)
         if found is None:
-            raise ApiError(404, f"no entity {ident[:200]!r}")
-        quotes = queries.quotes(conn, speaker=ident, limit=50).items
-    by_month = {c["value"]: c["count"] for c in found["quotes_by_month"]}
+            raise ApiError(404, f"no entity {key[:200]!r}")
+        quotes = quote_page(store, speaker=key, limit=50).items
+    by_month = {month: n for month, n in found.by_month if month}
     months = render.month_range(list(by_month))
     chart = render.bar_chart([(m, by_month.get(m, 0)) for m in months])
-    return _page(
-        request, "entity.html", entity=found, chart=chart, quotes=quotes, undated=by_month.get(None, 0)
-    )
+    undated = sum(n for month, n in found.by_month if not month)
+    return _page(request, "entity.html", entity=found, chart=chart, quotes=quotes, undated=undated)
 
 
 @router.get("/events")
 def events(
     request: Request,
-    type: Annotated[str | None, Query(max_length=40)] = None,
-    country: Annotated[str | None, Query(max_length=40)] = None,
+    type: Short = None,
+    country: Short = None,
     hedged: Annotated[str | None, Query(max_length=10)] = None,
-    since: Annotated[str | None, Query(max_length=40)] = None,
-    until: Annotated[str | None, Query(max_length=40)] = None,
+    since: Short = None,
+    until: Short = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
     flag = {"yes": True, "no": False}.get(hedged or "")
@@ -165,22 +176,22 @@ def events(
         "since": since or None,
         "until": until or None,
     }
+    cache = settings_of(request).cache
     error = None
-    items: list[dict[str, Any]] = []
+    items: list[Any] = []
     next_url = None
-    settings = settings_of(request)
-    with queries.connect(settings.db) as conn:
-        counts = settings.cache.get(conn, queries.event_counts)
+    with _store(request) as store:
+        counts = cache.get(store, event_counts)
         try:
-            page = queries.events(conn, hedged=flag, limit=50, cursor=cursor, **filters)
+            page = cache.get(store, event_page, hedged=flag, limit=50, cursor=cursor, **filters)
             items = page.items
-            if page.next_cursor:
-                next_url = str(request.url.include_query_params(cursor=page.next_cursor))
+            if page.next:
+                next_url = str(request.url.include_query_params(cursor=page.next))
         except NewsgraphError as exc:
             error = str(exc)
     by_country: dict[str, int] = defaultdict(int)
-    for item in items:
-        for code in {item["actor_country"], item["target_country"]} - {None}:
+    for group in items:
+        for code in {group.actor_country, group.target_country} - {None}:
             by_country[code] += 1
     return _page(
         request,
@@ -195,18 +206,13 @@ def events(
 
 
 @router.get("/places")
-def places(
-    request: Request,
-    since: Annotated[str | None, Query(max_length=40)] = None,
-    until: Annotated[str | None, Query(max_length=40)] = None,
-) -> Response:
+def places(request: Request, since: Short = None, until: Short = None) -> Response:
     error = None
-    found: list[dict[str, Any]] = []
+    found: list[Any] = []
     try:
-        settings = settings_of(request)
-        with queries.connect(settings.db) as conn:
+        with _store(request) as store:
             chosen = {"since": since or None, "until": until or None}
-            found = settings.cache.get(conn, queries.places, limit=2000, **chosen).items
+            found = settings_of(request).cache.get(store, find_places, **chosen)
     except NewsgraphError as exc:
         error = str(exc)
     return _page(

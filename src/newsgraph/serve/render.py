@@ -15,7 +15,9 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsgraph.schema import Record
+from newsgraph.schema import Entity, Record
+from newsgraph.store.codec import entity_key
+from newsgraph.store.places import PlaceRow
 
 # The map's drawing box: an equirectangular projection, 2.5 px per degree.
 MAP_WIDTH = 900
@@ -280,12 +282,19 @@ class Marker:
     r: float
 
 
-def markers(places: list[dict[str, Any]]) -> list[Marker]:
+def markers(places: list[PlaceRow]) -> list[Marker]:
     """Map markers for aggregated places, area proportional to the number of articles; largest drawn first."""
-    top = max((p["articles"] for p in places), default=1) or 1
+    top = max((p.articles for p in places), default=1) or 1
     out = []
     for p in places:
-        x, y = project(p["lon"], p["lat"])
-        r = MARKER_MIN + (MARKER_MAX - MARKER_MIN) * math.sqrt(p["articles"] / top)
-        out.append(Marker(p["geonameid"], p["name"], p["country"], p["articles"], p["mentions"], x, y, r))
+        if p.lat is None or p.lon is None:
+            continue
+        x, y = project(p.lon, p.lat)
+        r = MARKER_MIN + (MARKER_MAX - MARKER_MIN) * math.sqrt(p.articles / top)
+        out.append(Marker(p.geonameid, p.name, p.country, p.articles, p.mentions, x, y, r))
     return sorted(out, key=lambda m: -m.r)
+
+
+def entity_key_of(entity: Entity) -> str:
+    """The store-wide id of an article's entity (the id its page and the API use)."""
+    return entity_key(entity.name, entity.type)

@@ -8,10 +8,8 @@ from typing import Any
 
 from fastapi import Request
 
-from newsgraph.schema import Record
 from newsgraph.serve.cache import ResultCache
 from newsgraph.serve.writer import Writer
-from newsgraph.store import Store
 
 
 @dataclass
@@ -35,15 +33,6 @@ class Settings:
 
     def __post_init__(self) -> None:
         self.writer = Writer(self.db, self.pipeline)
-
-    def record(self, ref: str) -> Record | None:
-        """The stored record whose key, id or URL is ``ref``."""
-        with Store(self.db, read_only=True) as store:
-            return store.get(ref)
-
-    def story_of(self, key: str):  # type: ignore[no-untyped-def]
-        with Store(self.db, read_only=True) as store:
-            return store.same_story(key)
 
 
 def settings_of(request: Request) -> Settings:

@@ -1,4 +1,4 @@
-"""The server's one writer: articles posted to the API are analysed and stored one request at a time."""
+"""The server's one writer: articles posted to the API go through the library's ingest(), one at a time."""
 
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ class WriteResult:
 
 
 class Writer:
-    """Analyses and stores posted articles through the same path as ``newsgraph ingest``.
+    """Analyses and stores posted articles through :func:`newsgraph.ingest.ingest`, as ``newsgraph ingest``
+    does (duplicates skipped, one transaction).
 
-    The spaCy pipeline loads on the first write (about a second), not when the server starts.
+    Args:
+        db: The store file.
+        pipeline: The pipeline to analyse with; loaded at the first write (about a second) when None.
     """
 
     def __init__(self, db: Path, pipeline: Any = None) -> None:
@@ -32,27 +35,30 @@ class Writer:
         self._pipeline = pipeline
 
     def ingest(self, data: dict[str, Any]) -> WriteResult:
-        """Store one article given as JSON (``text`` and metadata) or as a ``url`` to fetch."""
+        """Store one article given as JSON (``text`` and metadata) or as a ``url`` to fetch.
+
+        Raises:
+            InputError: The URL could not be fetched or held no article.
+        """
+        from newsgraph.ingest import ingest
         from newsgraph.pipeline import Pipeline
-        from newsgraph.sources import read_articles
         from newsgraph.store import Store
 
+        given: Article | str
         if data.get("text"):
-            fields = {k: v for k, v in data.items() if v is not None and k != "language"}
-            article = Article.from_dict(fields)
+            given = Article.from_dict({k: v for k, v in data.items() if v is not None})
         else:
-            found = list(read_articles([data["url"]]))
-            errors = [item for item in found if isinstance(item, InputError)]
-            if errors:
-                raise errors[0]
-            if not found:
-                raise InputError(data["url"], "no article found at this URL")
-            article = found[0]  # type: ignore[assignment]
+            given = str(data["url"])
         with self._lock:
             if self._pipeline is None:
                 self._pipeline = Pipeline()
             with Store(self.db) as store:
-                if store.has(article):
-                    return WriteResult(article.key, 0, 1)
-                result = store.save(self._pipeline.analyze([article]))
-        return WriteResult(article.key, result.added, result.skipped)
+                summary = ingest(store, [given], pipeline=self._pipeline)
+                if summary.failed:
+                    raise summary.failed[0]
+                if not summary.read:
+                    raise InputError(str(given), "no article found here")
+                ref = given.key if isinstance(given, Article) else given
+                record = store.get(ref)
+        key = record.article.key if record is not None else None
+        return WriteResult(key, summary.stored, summary.duplicates)

@@ -172,6 +172,21 @@ def entity_page(
     return Page(items, token)
 
 
+def top_speakers(db: Database, limit: int = 10) -> list[EntityRow]:
+    """Return the entities with the most attributions as speaker, most first."""
+    size = check_limit(limit, most=MAX_PAGE)
+    sql = (
+        "SELECT a.speaker_key AS key, COUNT(*) AS attributions, COUNT(DISTINCT a.article_key) AS articles, "
+        "(SELECT e.name FROM entities e WHERE e.entity_key = a.speaker_key LIMIT 1) AS name, "
+        "(SELECT e.type FROM entities e WHERE e.entity_key = a.speaker_key LIMIT 1) AS type, '[]' AS aliases "
+        "FROM attributions a WHERE a.speaker_key IS NOT NULL GROUP BY a.speaker_key "
+        "ORDER BY attributions DESC, key LIMIT ?"
+    )
+    with db.read("read speakers") as conn:
+        rows = conn.execute(sql, (size,)).fetchall()
+    return [_row(row) for row in rows]
+
+
 def entity_detail(db: Database, key: str) -> EntityDetail | None:
     """Return the detail of the entity whose store-wide key is ``key``, or None when there is none."""
     with db.read("read an entity") as conn:

@@ -115,6 +115,17 @@ def event_page(
     return Page(chosen, token)
 
 
+def event_counts(db: Database) -> list[tuple[str, str, int]]:
+    """Return coded event reports counted by month of the event date and type: (``YYYY-MM``, type, n)."""
+    sql = (
+        "SELECT substr(event_date, 1, 7) AS month, type, COUNT(*) AS n FROM events "
+        "WHERE type IS NOT NULL AND candidate = 0 AND event_date IS NOT NULL "
+        "GROUP BY month, type ORDER BY month, type"
+    )
+    with db.read("count events") as conn:
+        return [(row["month"], row["type"], row["n"]) for row in conn.execute(sql)]
+
+
 def _sort_key(group: EventGroup) -> tuple[str, int, str]:
     # Newest first, then most reported, then the first report's place in the store: a total order.
     first = group.reports[0]

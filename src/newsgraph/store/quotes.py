@@ -170,13 +170,15 @@ def _filters(
     params: list[Any] = []
     if speaker:
         if _ENTITY_KEY.fullmatch(speaker):
-            where.append("(a.speaker_key = ? OR instr(a.speaker_terms, ?) > 0)")
+            where.append(
+                "(a.speaker_key = ? OR a.n IN (SELECT n FROM attributions WHERE instr(speaker_terms, ?) > 0))"
+            )
             params.extend([speaker, speaker])
         else:
-            where.append("instr(a.speaker_terms, ?) > 0")
+            where.append("a.n IN (SELECT n FROM attributions WHERE instr(speaker_terms, ?) > 0)")
             params.append(fold(speaker))
     if via:
-        where.append("instr(a.via_terms, ?) > 0")
+        where.append("a.n IN (SELECT n FROM attributions WHERE instr(via_terms, ?) > 0)")
         params.append(fold(via))
     if outlet:
         where.append("instr(lower(ar.outlet), lower(?)) > 0")
@@ -201,19 +203,25 @@ def _run(
 ) -> list[Any]:
     select = (
         "SELECT a.*, ar.id AS article_id, ar.title, ar.url, ar.outlet, ar.published, "
-        "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text, e.type AS speaker_type "
-    )
-    joins = (
-        "JOIN articles ar ON ar.key = a.article_key "
-        "LEFT JOIN entities e ON e.article_key = a.article_key AND e.entity_id = a.speaker"
+        "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text, "
+        "(SELECT e.type FROM entities e WHERE e.article_key = a.article_key AND e.entity_id = a.speaker) "
+        "AS speaker_type "
     )
     clauses = list(where)
     if q:
         clauses.insert(0, "fts.attributions_fts MATCH ?")
         params = [q, *params]
-        source = f"attributions_fts fts JOIN attributions a ON a.n = fts.rowid {joins}"
+        source = (
+            "attributions_fts fts JOIN attributions a ON a.n = fts.rowid "
+            "JOIN articles ar ON ar.key = a.article_key"
+        )
+    elif any("_terms" in clause for clause in where):
+        # A name filter is checked on every attribution (through the attributions_terms index), then sorted.
+        source = "attributions a JOIN articles ar ON ar.key = a.article_key"
     else:
-        source = f"attributions a {joins}"
+        # Walk the articles newest first (articles_newest) and stop at the page's end; CROSS JOIN keeps
+        # SQLite from starting at the attributions and sorting them all.
+        source = "articles ar CROSS JOIN attributions a ON a.article_key = ar.key"
     sql = (
         f"{select} FROM {source} {'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
         f"ORDER BY {order} LIMIT ?"

@@ -318,3 +318,15 @@ def add_fact_columns(conn: sqlite3.Connection) -> None:
         "CREATE INDEX events_actor_country ON events(actor_country)",
     ):
         conn.execute(statement)
+
+
+def add_read_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes for the API's busiest reads on a large store.
+
+    ``articles_newest`` holds articles in the order the lists show them (newest publication first, undated
+    last, then key), so a page of quotes or articles walks it and stops instead of sorting the store.
+    ``attributions_terms`` lets a speaker or via substring filter scan the folded names alone, a few
+    megabytes, instead of every attribution's text (about 3x faster on 10,000 articles, bench/serve.py).
+    """
+    conn.execute("CREATE INDEX articles_newest ON articles(coalesce(published, '') DESC, key)")
+    conn.execute("CREATE INDEX attributions_terms ON attributions(speaker_terms, via_terms)")

@@ -76,9 +76,13 @@ function setupLatest() {
   const seconds = Math.max(0.5, parseFloat(document.body.dataset.pollSeconds || "5"));
   const total = document.getElementById("total");
 
+  let newest = list.dataset.newest || "";
+
   async function poll() {
     try {
-      const response = await fetch("/api/v1/articles?sort=ingested&limit=15", { headers: { Accept: "application/json" } });
+      // What was stored after the newest article this page has shown (articles listed are skipped by key).
+      const query = newest ? "?limit=50&ingested_after=" + encodeURIComponent(newest) : "?limit=15";
+      const response = await fetch("/api/v1/articles" + query, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const page = await response.json();
       const known = new Set(Array.from(list.children).map((li) => li.dataset.key));
@@ -93,11 +97,12 @@ function setupLatest() {
         link.textContent = a.title || a.id || a.key;
         const meta = document.createElement("span");
         meta.className = "meta";
-        meta.textContent = " " + (a.outlet || "") + " · " + (a.published || "").slice(0, 10);
+        meta.textContent = " " + (a.outlet || "unknown outlet") + " · " + (a.published || "undated").slice(0, 10);
         li.append(link, meta);
         list.prepend(li);
+        if (a.ingested_at > newest) newest = a.ingested_at;
       }
-      while (list.children.length > 15) list.lastElementChild.remove();
+      while (list.children.length > 30) list.lastElementChild.remove();
       if (fresh.length && total) {
         const health = await fetch("/healthz");
         if (health.ok) total.textContent = String((await health.json()).articles);
