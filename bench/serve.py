@@ -139,9 +139,9 @@ def free_port() -> int:
 
 def plan_requests(client: httpx.Client, rng: random.Random) -> list[tuple[str, str]]:
     """A pool of (endpoint, URL) pairs drawn from what the store holds."""
-    speakers = [
-        e["name"] for e in client.get("/api/v1/entities?type=PERSON&order=quotes&limit=200").json()["items"]
-    ]
+    people = client.get("/api/v1/entities?type=PERSON&limit=200").json()["items"]
+    speakers = [e["name"] for e in people if e["attributions"]] or ["minister"]
+    entity_ids = [e["id"] for e in people]
     keys = [a["key"] for a in client.get("/api/v1/articles?limit=500").json()["items"]]
     quoted = client.get("/api/v1/quotes?limit=500").json()["items"]
     vias = sorted({v["name"] for q in quoted for v in q["via"]}) or ["Kyodo"]
@@ -171,11 +171,11 @@ def plan_requests(client: httpx.Client, rng: random.Random) -> list[tuple[str, s
         if rng.random() < 0.2:
             pool += [
                 ("entities", "/api/v1/entities?type=PERSON"),
-                ("entities/{id}", f"/api/v1/entities/PERSON:{rng.choice(speakers)}"),
+                ("entities/{id}", f"/api/v1/entities/{rng.choice(entity_ids)}"),
                 ("events", f"/api/v1/events?type=CONSULT&since={rng.choice(months)}"),
                 ("places", "/api/v1/places"),
                 ("stories", "/api/v1/stories"),
-                ("articles", "/api/v1/articles?sort=ingested"),
+                ("articles", f"/api/v1/articles?since={rng.choice(months)}"),
             ]
     rng.shuffle(pool)
     return pool

@@ -21,7 +21,7 @@ from newsgraph.errors import NewsgraphError
 from newsgraph.serve import models
 from newsgraph.serve.errors import ApiError
 from newsgraph.serve.settings import settings_of
-from newsgraph.store import Page, Store, places_geojson
+from newsgraph.store import Page, QueryError, Store, places_geojson
 from newsgraph.store.articles import article_page
 from newsgraph.store.entities import entity_detail, entity_page
 from newsgraph.store.events import event_counts, event_page
@@ -368,7 +368,7 @@ def _story_page(store: Store, *, min_outlets: int, cursor: str | None, limit: in
     """Stories by position: they are few, and ``find_stories`` returns them most versions first."""
     (offset,) = decode_cursor(cursor, "stories", 1) if cursor else [0]
     if not isinstance(offset, int) or offset < 0:
-        raise ApiError(400, "cursor: not a cursor of this list; pass the 'next' value it returned", "cursor")
+        raise QueryError("cursor", "cursor: not a cursor of this list; pass the 'next' value it returned")
     found = find_stories(store, min_outlets, offset + limit + 1)
     chosen = [_StoryItem(story) for story in found[offset : offset + limit]]
     return Page(chosen, encode_cursor("stories", [offset + limit]) if len(found) > offset + limit else None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,23 @@ def create_app(
     path = Path(db)
     with Store(path):  # creates or upgrades the store before any reader opens it read-only
         pass
+    settings = Settings(path, api_key=api_key or None, poll_seconds=poll_seconds, pipeline=pipeline)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.cache.start()
+        yield
+        settings.cache.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="newsgraph",
         version=__version__,
         description=DESCRIPTION,
         docs_url=None,  # Swagger UI would load its scripts from a CDN; pages must work offline
         redoc_url=None,
     )
-    app.state.settings = Settings(path, api_key=api_key or None, poll_seconds=poll_seconds, pipeline=pipeline)
+    app.state.settings = settings
     root = files("newsgraph.serve")
     app.state.templates = Jinja2Templates(directory=str(root / "templates"))
     app.state.templates.env.globals["safe_url"] = render.safe_url

@@ -1,56 +1,143 @@
-"""Results of the expensive aggregate queries (entity rankings, places, event groups, stories, counts).
+"""Results of the expensive aggregate queries (entity rankings, places, event groups, stories, counts),
+computed in a worker process and kept while they are fresh enough.
 
-Aggregating 10,000 articles takes from a few hundred milliseconds to seconds (event groups); the home,
-events and map pages and the API's aggregate lists would otherwise recompute them on every request. A
-result is kept with the store's data version (:func:`~newsgraph.store.records.data_version`) and served
-while the store is unchanged, or for :data:`MAX_STALE_SECONDS` after it changes, so that a store being
-written to (``newsgraph watch``) recomputes each aggregate at most once per interval. Quotes, articles,
-search and single records are never cached: they are always current.
+Aggregating 10,000 articles takes from a few hundred milliseconds (places) to seconds (grouping events
+across articles is Python over every report). Run in the server's own process, that work would hold the
+interpreter lock and stall every other request, so it runs in one worker process, and its results are
+kept:
+
+- while the store is unchanged (its :func:`~newsgraph.store.records.data_version`), a result is served as
+  it is;
+- once the store changes, the old result is still served, and recomputed in the background at most every
+  :data:`REFRESH_SECONDS`, so a store being written to (``newsgraph watch``) costs one recomputation per
+  interval, not one per request.
+
+Only the first request for an aggregate waits for it. Quotes, articles, search and single records are never
+cached: they are always current.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
-from newsgraph.store import Store
+from newsgraph.errors import NewsgraphError, StoreError
+from newsgraph.store import QueryError, Store
 from newsgraph.store.records import data_version
 
 T = TypeVar("T")
 
 # Distinct (query, parameters) results kept: the pages use a handful; API clients may vary parameters.
 CACHE_SIZE = 256
-# How old an aggregate may be once the store has changed. Grouping 10,000 articles' events takes about
-# 2 s of one core; recomputing it after every batch an ingest commits would take that core from readers.
-MAX_STALE_SECONDS = 30.0
+# Shortest time between two recomputations of one aggregate while the store is being written to.
+REFRESH_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A library error raised in the worker, carried back as data (its class may not unpickle)."""
+
+    param: str | None
+    message: str
+
+
+def _compute(path: str, compute: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    """Run one aggregate query in the worker process, on its own read-only connection."""
+    try:
+        with Store(path, read_only=True) as store:
+            return compute(store, **kwargs)
+    except NewsgraphError as exc:
+        return _Failed(getattr(exc, "param", None), str(exc))
+
+
+def _raise_failure(result: Any) -> Any:
+    if isinstance(result, _Failed):
+        if result.param:
+            raise QueryError(result.param, result.message)
+        raise StoreError(result.message)
+    return result
+
+
+@dataclass
+class _Entry:
+    version: Any
+    computed_at: float
+    result: Any
 
 
 class ResultCache:
-    """A bounded map from (query, parameters) to the latest result, its data version and its age."""
+    """Aggregates keyed by (query, parameters), computed in one worker process.
 
-    def __init__(self, size: int = CACHE_SIZE, max_stale: float = MAX_STALE_SECONDS) -> None:
+    Args:
+        size: Most results kept.
+        refresh: Shortest time between background recomputations of one result.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE, refresh: float = REFRESH_SECONDS) -> None:
         self.size = size
-        self.max_stale = max_stale
-        self._items: OrderedDict[Hashable, tuple[Any, float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.refresh = refresh
+        self._items: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._running: dict[Hashable, Future[Any]] = {}
+        # Reentrant: a future that is already done runs its callback (which takes the lock) at once.
+        self._lock = threading.RLock()
+        self._pool: ProcessPoolExecutor | None = None
 
     def get(self, store: Store, compute: Callable[..., T], **kwargs: Any) -> T:
-        """``compute(store, **kwargs)``, from the cache while the store is unchanged or the result young."""
+        """``compute(store, **kwargs)``: cached, refreshed in the background, or computed and waited for."""
         version = data_version(store)
         key = (compute.__module__, compute.__qualname__, tuple(sorted(kwargs.items())))
-        now = time.monotonic()
         with self._lock:
-            found = self._items.get(key)
-            if found is not None and (found[0] == version or now - found[1] < self.max_stale):
+            entry = self._items.get(key)
+            if entry is not None:
                 self._items.move_to_end(key)
-                return found[2]  # type: ignore[no-any-return]
-        result = compute(store, **kwargs)
+                stale = entry.version != version
+                if stale and key not in self._running and time.monotonic() - entry.computed_at > self.refresh:
+                    self._submit(key, store.path, compute, kwargs, version)
+                return entry.result  # type: ignore[no-any-return]
+            future = self._running.get(key) or self._submit(key, store.path, compute, kwargs, version)
+        return _raise_failure(future.result())  # type: ignore[no-any-return]
+
+    def start(self) -> None:
+        """Start the worker process now (about a second), rather than at the first aggregate request."""
         with self._lock:
-            self._items[key] = (version, now, result)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return result
+            self._pool_started().submit(int)
+
+    def _pool_started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: a fresh interpreter, not a fork of a process running server threads.
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def _submit(
+        self, key: Hashable, path: Path, compute: Callable[..., Any], kwargs: dict[str, Any], version: Any
+    ) -> Future[Any]:
+        future = self._pool_started().submit(_compute, str(path), compute, kwargs)
+        self._running[key] = future
+
+        def done(finished: Future[Any]) -> None:
+            with self._lock:
+                self._running.pop(key, None)
+                if finished.cancelled() or finished.exception() is not None:
+                    return
+                if isinstance(finished.result(), _Failed):
+                    return
+                self._items[key] = _Entry(version, time.monotonic(), finished.result())
+                self._items.move_to_end(key)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+
+        future.add_done_callback(done)
+        return future
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
