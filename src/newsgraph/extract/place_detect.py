@@ -77,6 +77,8 @@ FACILITY_WORDS = frozenset(
         "harbour", "harbor", "cemetery", "zoo", "gardens", "fields",
     }
 )  # fmt: skip
+# A place inside a building's or site's name is taken from this size on (see Detector._embedded).
+EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
 # A name whose last word is one of these is an administrative area by its own words.
 _AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
 
@@ -114,6 +116,7 @@ class Found:
     embedded: bool = False
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
+    text: str = ""
 
 
 def is_demonym(text: str) -> bool:
@@ -208,6 +211,7 @@ class Detector:
         found.sort(key=lambda f: f.start)
         self._qualify(found)
         for f in found:
+            f.text = self._span_text(f.start, f.end)
             f.features = self.features(f)
         return found
 
@@ -226,28 +230,43 @@ class Detector:
 
     def _embedded(self, start: int, end: int, label: str) -> Found | None:
         """The place inside an organisation's or title's name: after "of" ("Bank of England"), at its
-        start ("Knox County Sheriff's Office") or at its end ("Air Zimbabwe"); where several words are
-        places, the most populous."""
+        start ("Knox County Sheriff's Office") or at its end ("Air Zimbabwe").
+
+        Of each kind the longest name is taken ("Beverly Hills", not "Beverly"), then of the kinds the
+        most populous place. In the name of a building or site ("Marigny Plantation", "Liverpool
+        Academy") only a large place counts: a small one is more likely a word of the building's name.
+        """
         doc = self.doc
+        facility = is_facility(self._span_text(start, end))
         options: list[tuple[int, int]] = []
         for i in range(start + 1, end - 1):
             if doc[i].lower_ == "of":
                 options.append((i + 1, end))
                 break
         for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
-            if doc[start + n - 1].is_title or doc[start + n - 1].is_upper:
+            if (doc[start + n - 1].is_title or doc[start + n - 1].is_upper) and self._place_words(
+                start, start + n
+            ):
                 options.append((start, start + n))
-            if doc[end - n].is_title:
+                break
+        for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
+            if not facility and doc[end - n].is_title and self._place_words(end - n, end):
                 options.append((end - n, end))
+                break
         best: tuple[int, int, int] | None = None
         for a, b in options:
-            text = self._span_text(a, b)
-            if is_demonym(text):
+            population = max(
+                (c.population for c in candidates_for(self._span_text(a, b), self.gaz)), default=-1
+            )
+            if facility and population < EMBEDDED_IN_FACILITY_MIN_POPULATION:
                 continue
-            population = max((c.population for c in candidates_for(text, self.gaz)), default=-1)
             if population >= 0 and (best is None or population > best[2]):
                 best = (a, b, population)
         return None if best is None else Found(best[0], best[1], label, embedded=True)
+
+    def _place_words(self, start: int, end: int) -> bool:
+        text = self._span_text(start, end)
+        return not is_demonym(text) and bool(candidates_for(text, self.gaz))
 
     def _facility(self, start: int, end: int, label: str) -> list[Found]:
         """The whole name when it ends with a street, building or site word ("Royal Street")."""
@@ -385,4 +404,3 @@ def detect(doc: Doc, gazetteer: Gazetteer, scorer: PlaceScorer | None = None) ->
         if f.probability >= scorer.threshold:
             kept.append(f)
     return kept
-

@@ -1,13 +1,16 @@
 """Places: toponyms found by NER and the gazetteer, resolved to GeoNames with evidence from the article.
 
-Detection takes spaCy's GPE, LOC and FAC entities, then adds what the model misses or mislabels: an ORG,
-PERSON or NORP entity, or an untagged proper noun, whose whole text is a well-known place in the gazetteer
-(a country, continent, first-level region or a city of at least :data:`UNTAGGED_MIN_POPULATION`), unless
-the article uses the same word as a person's name. Demonyms and nationality adjectives ("Portuguese",
-"North Korean") are not places: they are returned by :func:`find_demonyms` as country references, which the
-resolver uses as evidence and the actor stage turns into entity attributes.
+Detection (:mod:`newsgraph.extract.place_detect`) lists candidates from spaCy's entities, the places inside
+organisation names ("Knox County Sheriff's Office"), capitalised gazetteer names the model missed and
+street or building names, and keeps those a small learned scorer finds likely. Demonyms and nationality
+adjectives ("Portuguese", "North Korean"), also where they open a longer name ("the Nigerian Army"), are
+not places: they are returned by :func:`find_demonyms` as country references, which the resolver uses as
+evidence and the actor stage turns into entity attributes.
 
-Resolution is :func:`newsgraph.geo.resolve.resolve`; see there for the evidence it weighs.
+Resolution is :func:`newsgraph.geo.resolve.resolve`; see there for the evidence it weighs. A kept name the
+gazetteer has no entry for (a street, a building, a neighbourhood: "Royal Street", "Faubourg Marigny") is
+placed at the article's own town (:func:`_local_focus`), with feature ``FAC``, no GeoNames id and half
+the town's confidence.
 """
 
 from __future__ import annotations
@@ -113,7 +116,8 @@ def find_places(
     town = _local_focus(places, outlet_country)
     if town is not None:
         for f, place in zip(found, places, strict=True):
-            if not place.resolved and (f.label == "FAC" or is_facility(place.text or "")):
+            # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood.
+            if not place.resolved and (f.label == "FAC" or is_facility(f.text) or not place.candidates):
                 _place_in(place, town)
     return places
 
