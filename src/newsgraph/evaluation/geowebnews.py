@@ -306,9 +306,7 @@ def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer
     # End to end: places first, then demonyms for the adjectival toponyms GeoWebNews marks.
     answers: list[tuple[tuple[int, int], tuple[int | None, float, float] | None]] = []
     for p in places:
-        answers.append(
-            (p.span, (p.geonameid, p.lat, p.lon) if p.resolved and p.lat is not None else None)
-        )
+        answers.append((p.span, (p.geonameid, p.lat, p.lon) if p.resolved and p.lat is not None else None))
     for span, iso in demonyms:
         country = gaz.country(iso)
         answers.append((span, (country.geonameid, country.lat, country.lon) if country else None))
@@ -329,9 +327,7 @@ def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer
             c = gaz.country(hit.alpha2) if hit is not None else None
         answer = (c.geonameid, c.lat, c.lon) if c is not None else None
         report.given_spans.add(g, answer)
-        if g.geonameid is not None and any(
-            o.geonameid == g.geonameid for o in candidates_for(g.text, gaz)
-        ):
+        if g.geonameid is not None and any(o.geonameid == g.geonameid for o in candidates_for(g.text, gaz)):
             report.gold_in_candidates.add(g, answer)
 
 

@@ -199,11 +199,13 @@ class Detector:
             text = self._span_text(start, end)
             if is_demonym(text):
                 continue
-            if ent.label_ in PLACE_LABELS:
+            if candidates_for(text, self.gaz):
                 found.extend(self._split(start, end, ent.label_))
-            elif candidates_for(text, self.gaz):
-                found.append(Found(start, end, ent.label_))
-            else:
+            elif ent.label_ in PLACE_LABELS:
+                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
+                embedded = self._embedded(start, end, ent.label_)
+                found.extend([embedded] if embedded else self._split(start, end, ent.label_))
+            elif ent.label_ != "PERSON":
                 embedded = self._embedded(start, end, ent.label_)
                 found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
             taken.update(range(ent.start, ent.end))

@@ -120,8 +120,15 @@ def _variants(text: str) -> list[str]:
     words = text.split()
     if len(words) > 1:
         head, last = words[0].lower(), words[-1].lower()
-        if head in ("greater", "metro", "metropolitan", "downtown", "central", "city", "state", "province"):
+        if head in ("city", "state", "province") and words[1].lower() == "of":
+            out.append(" ".join(words[2:]))  # "City of London", but "City Hall" is no "Hall"
+        elif head in ("greater", "metro", "metropolitan", "downtown", "central"):
             out.append(" ".join(words[2:] if words[1].lower() == "of" else words[1:]))
+        if words[0] in DIRECTIONS:  # "north west London"; written in lower case ("North Carolina" is a name)
+            lead = 0
+            while lead < len(words) - 1 and words[lead] in DIRECTIONS:
+                lead += 1
+            out.append(" ".join(words[lead:]))
         if last in ("city", "province", "state", "region", "governorate", "prefecture", "district", "area"):
             out.append(" ".join(words[:-1]))
     return out
