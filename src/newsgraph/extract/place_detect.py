@@ -65,6 +65,19 @@ COMMON_WORDS = frozenset(
         "mission", "enterprise", "commerce", "industry", "sale", "split", "bar", "van", "lead", "ware",
     }
 )  # fmt: skip
+# Words for kinds of place: a name that is only one of these ("Island", "Delta", "Republic") is a word of a
+# longer name, not the village or region of that name; and a river, lake or range is not the place it is
+# named after ("Mississippi River" is not the state).
+GENERIC_WORDS = frozenset(
+    {
+        "island", "islands", "lake", "river", "bay", "valley", "delta", "point", "republic", "city",
+        "state", "county", "coast", "mountain", "mountains", "hills", "falls", "beach", "creek", "port",
+        "gulf", "sea", "ocean", "strait", "canyon", "peninsula", "forest", "desert", "springs", "heights",
+    }
+)  # fmt: skip
+_NATURAL_WORDS = frozenset(
+    {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
+)
 # A name whose last word is one of these is a street, building or site: most of the ones local news names
 # are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
 FACILITY_WORDS = frozenset(
@@ -239,7 +252,17 @@ class Detector:
         Academy") only a large place counts: a small one is more likely a word of the building's name.
         """
         doc = self.doc
+        words = self._span_text(start, end).lower().split()
+        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS:
+            return None
         facility = is_facility(self._span_text(start, end))
+        if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
+            # "Derry's Altnagelvin Hospital": the town the building is in, whatever its size.
+            text = doc[start].text
+            if not text.lower().startswith("st") and any(
+                c.flags & MAIN for c in candidates_for(text, self.gaz)
+            ):
+                return Found(start, start + 1, label, embedded=True)
         options: list[tuple[int, int]] = []
         for i in range(start + 1, end - 1):
             if doc[i].lower_ == "of":
@@ -268,7 +291,9 @@ class Detector:
 
     def _place_words(self, start: int, end: int) -> bool:
         text = self._span_text(start, end)
-        return not is_demonym(text) and bool(candidates_for(text, self.gaz))
+        if text.lower() in GENERIC_WORDS or text.lower() in COMMON_WORDS or is_demonym(text):
+            return False
+        return bool(candidates_for(text, self.gaz))
 
     def _facility(self, start: int, end: int, label: str) -> list[Found]:
         """The whole name when it ends with a street, building or site word ("Royal Street")."""
@@ -392,7 +417,7 @@ class Detector:
         x[_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
         x[_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
         x[_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
-        x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS)
+        x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
         x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
         return x
 

@@ -125,23 +125,30 @@ def find_places(
 def _local_focus(places: Sequence[Place], outlet_country: str | None) -> Place | None:
     """The town the article is about, or None when it names no town with confidence.
 
-    Each town-level place scores the times it is named, two more when the article also names its
-    admin-1 region ("New Orleans" beside "Louisiana"), and one more when it lies in the outlet's country;
-    the first named of equals wins.
+    The article's region is the admin-1 region its confidently resolved places lie in most often (half a
+    vote more for a region of the outlet's country; the first named of equals wins); its town is the
+    town of that region it names most often.
     """
-    regions = {(p.country, p.admin1) for p in places if p.resolved and p.feature == "ADM1"}
-    scores: dict[int, float] = {}
-    first: dict[int, Place] = {}
+    votes: dict[tuple[str | None, str | None], float] = {}
+    towns: dict[int, tuple[int, Place]] = {}
     for p in places:
-        if p.resolved and p.feature in _TOWN_FEATURES and (p.confidence or 0) >= LOCAL_MIN_CONFIDENCE:
-            key = p.geonameid or 0
-            if key not in first:
-                first[key] = p
-                scores[key] = 2.0 * ((p.country, p.admin1) in regions) + (p.country == outlet_country)
-            scores[key] += 1
-    if not scores:
+        if not p.resolved or p.country is None or (p.confidence or 0) < LOCAL_MIN_CONFIDENCE:
+            continue
+        if p.feature not in _TOWN_FEATURES and p.feature != "ADM1":
+            continue
+        region = (p.country, p.admin1)
+        votes.setdefault(region, 0.5 * (p.country == outlet_country))
+        votes[region] += 1
+        if p.feature in _TOWN_FEATURES:
+            count, first = towns.get(p.geonameid or 0, (0, p))
+            towns[p.geonameid or 0] = (count + 1, first)
+    if not votes:
         return None
-    return first[max(scores, key=lambda k: scores[k])]
+    region = max(votes, key=lambda r: votes[r])
+    inside = [(count, town) for count, town in towns.values() if (town.country, town.admin1) == region]
+    if not inside:
+        return None
+    return max(inside, key=lambda item: item[0])[1]
 
 
 def _place_in(place: Place, town: Place) -> None:
