@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -101,6 +102,7 @@ FEATURES: tuple[str, ...] = (
     "embedded", "gaz_none", "facility",
     "kind_cont", "kind_country", "kind_adm1", "kind_adm2", "kind_city", "kind_region", "kind_landmark",
     "log_population", "alternate_only", "code", "ambiguity",
+    "in_article_region", "in_article_country", "in_outlet_country",
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
     "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
     "common_word", "lowercase_elsewhere",
@@ -182,9 +184,13 @@ class PlaceScorer:
 class Detector:
     """Candidate toponyms of one Doc with their features (see the module docstring)."""
 
-    def __init__(self, doc: Doc, gazetteer: Gazetteer):
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, outlet_country: str | None = None):
         self.doc = doc
         self.gaz = gazetteer
+        self.outlet_country = outlet_country
+        # Where the places spaCy tags lie (see _anchor_regions), by (country, admin-1) and by country.
+        self._regions: Counter[tuple[str | None, str | None]] = Counter()
+        self._countries: Counter[str | None] = Counter()
         self.persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
         self._persons = [(e.start, e.end, e.text.split(), e) for e in self.persons]
         self._pos = doc.to_array(POS).tolist()
@@ -225,6 +231,7 @@ class Detector:
         found.extend(self._untagged(taken))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
+        self._anchor_regions(found)
         for f in found:
             f.text = self._span_text(f.start, f.end)
             f.features = self.features(f)
@@ -355,6 +362,37 @@ class Detector:
                 if self._qualifier(tail) is not None:
                     a.qualifier = tail
 
+    def _anchor_regions(self, found: list[Found]) -> None:
+        """Count the regions and countries of the places the model tags GPE or LOC, each read as its
+        likeliest namesake: the article's own region, before any resolution."""
+        for f in found:
+            if f.label in ("GPE", "LOC"):
+                best = self._likeliest(self._span_text(f.start, f.end))
+                if best is not None and best.country:
+                    self._countries[best.country] += 1
+                    if best.feature != "PCLI":
+                        self._regions[(best.country, best.admin1)] += 1
+
+    def _likeliest(self, text: str) -> Candidate | None:
+        return max(candidates_for(text, self.gaz), key=prior, default=None)
+
+    def _in_article_region(self, f: Found, options: list[Candidate]) -> tuple[bool, bool]:
+        """Whether a namesake lies in the article's most named admin-1 region, and in its most named
+        country (not counting this mention's own vote)."""
+        own = self._likeliest(f.text) if f.label in ("GPE", "LOC") else None
+        regions, countries = self._regions.copy(), self._countries.copy()
+        if own is not None and own.country:
+            countries[own.country] -= 1
+            if own.feature != "PCLI":
+                regions[(own.country, own.admin1)] -= 1
+        top_region = max(regions, key=lambda r: regions[r], default=None)
+        top_country = max(countries, key=lambda c: countries[c], default=None)
+        in_region = top_region is not None and regions[top_region] > 0
+        in_region = in_region and any((c.country, c.admin1) == top_region for c in options)
+        in_country = top_country is not None and countries[top_country] > 0
+        in_country = in_country and any(c.country == top_country for c in options)
+        return in_region, in_country
+
     # --- features ---------------------------------------------------------------------------------
 
     def person_name(self, start: int, end: int, text: str, label: str) -> bool:
@@ -393,6 +431,10 @@ class Detector:
             )
             x[_INDEX["code"]] = float(any(c.flags & CODE for c in options))
             x[_INDEX["ambiguity"]] = math.log(len(options)) / 3
+            in_region, in_country = self._in_article_region(f, options)
+            x[_INDEX["in_article_region"]] = float(in_region)
+            x[_INDEX["in_article_country"]] = float(in_country)
+            x[_INDEX["in_outlet_country"]] = float(any(c.country == self.outlet_country for c in options))
         x[_INDEX["embedded"]] = float(f.embedded)
         x[_INDEX["facility"]] = float(is_facility(text))
         before = doc[f.start - 1] if f.start > 0 else None
@@ -422,11 +464,13 @@ class Detector:
         return x
 
 
-def detect(doc: Doc, gazetteer: Gazetteer, scorer: PlaceScorer | None = None) -> list[Found]:
+def detect(
+    doc: Doc, gazetteer: Gazetteer, scorer: PlaceScorer | None = None, outlet_country: str | None = None
+) -> list[Found]:
     """The toponyms of ``doc`` the scorer keeps, in text order, each with its probability."""
     scorer = scorer if scorer is not None else PlaceScorer.default()
     kept = []
-    for f in Detector(doc, gazetteer).candidates():
+    for f in Detector(doc, gazetteer, outlet_country).candidates():
         f.probability = scorer.probability(f.features)
         if f.probability >= scorer.threshold:
             kept.append(f)

@@ -99,7 +99,11 @@ def find_places(
         gazetteer entry; ``confidence`` says how sure the choice among its namesakes is.
     """
     gaz = gazetteer if gazetteer is not None else Gazetteer.default()
-    found = [f for f in detect(doc, gaz) if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)]
+    found = [
+        f
+        for f in detect(doc, gaz, outlet_country=outlet_country)
+        if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)
+    ]
     mentions = [
         Mention(
             doc[f.start : f.end].text,

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, DocBin
 from newsgraph.evaluation.geowebnews import GwnArticle, read_gwn, select_articles
 from newsgraph.extract.place_detect import FEATURES, SCORER_FILE, Detector
 from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.outlets import country_of_url
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / SCORER_FILE
 # L2 penalty on the weights (not the bias), in units of the log-likelihood summed over candidates: strong
@@ -66,7 +67,7 @@ def labelled_candidates(
     for index, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         located = [g.span for g in article.toponyms if g.located]
         unlocated = [g.span for g in article.toponyms if not g.located]
-        for f in Detector(doc, gazetteer).candidates():
+        for f in Detector(doc, gazetteer, country_of_url(article.url)).candidates():
             span = (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]))
             if any(_overlaps(span, g) for g in located):
                 labels.append(1)
