@@ -12,6 +12,8 @@ from newsgraph.evaluation.geowebnews import select_articles
 from newsgraph.extract.place_detect import FEATURES, PlaceScorer, is_facility
 from newsgraph.extract.places import find_demonyms, find_places
 from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.outlets import home_of_url
+from newsgraph.geo.resolve import Mention, resolve
 from newsgraph.train.places import best_threshold, fit_logistic, predict
 
 
@@ -182,3 +184,31 @@ def test_articles_are_split_by_index_parity():
     assert select_articles(3, "all") == [0, 1, 2]
     with pytest.raises(EvalError, match="even"):
         select_articles(3, "first")
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("https://www.chicagotribune.com/news/story", ("Chicago", "IL")),
+        ("https://winnipeg.ctvnews.ca/fire-1.2345", ("Winnipeg", "03")),
+        ("https://www.wakefieldexpress.co.uk/news", ("Wakefield", "ENG")),
+        ("https://www.example.com/news", None),
+        ("https://www.dailynews.com/x", None),
+        (None, None),
+    ],
+)
+def test_a_local_outlet_is_named_after_its_town(gaz, url, home):
+    found = home_of_url(url, gaz)
+    assert (found.name, found.admin1) == home if home else found is None
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("https://www.chicagotribune.com/news/1", "IL"),
+        ("https://www.bostonglobe.com/metro/2", "MA"),
+    ],
+)
+def test_the_outlets_town_picks_the_namesake_in_its_region(gaz, url, region):
+    (resolution,) = resolve([Mention("Springfield", (0, 11))], gaz, home=home_of_url(url, gaz))
+    assert resolution.candidate.admin1 == region

@@ -30,7 +30,7 @@ from newsgraph.errors import EvalError
 from newsgraph.extract.countries import by_demonym
 from newsgraph.geo.build import distance_km
 from newsgraph.geo.gazetteer import Gazetteer
-from newsgraph.geo.outlets import country_of_url
+from newsgraph.geo.outlets import country_of_url, home_of_url
 from newsgraph.geo.resolve import Mention, candidates_for, resolve
 
 ACC_KM = 161.0
@@ -295,10 +295,11 @@ def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer
 
     gaz = gazetteer
     outlet = country_of_url(article.url)
+    home = home_of_url(article.url, gaz)
     gold = [g for g in article.toponyms if g.located]
     report.articles += 1
     report.gold += len(gold)
-    places = find_places(doc, gaz, outlet_country=outlet)
+    places = find_places(doc, gaz, outlet_country=outlet, home=home)
     demonyms = find_demonyms(doc)
     # A demonym is the pipeline's reference to a country, and GeoWebNews marks it as a toponym.
     found = [p.span for p in places] + [span for span, _ in demonyms]
@@ -318,7 +319,7 @@ def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer
     # Resolution given the gold spans.
     countries = [iso for _, iso in demonyms]
     mentions = [Mention(g.text, g.span) for g in gold]
-    resolutions = resolve(mentions, gaz, countries=countries, outlet_country=outlet)
+    resolutions = resolve(mentions, gaz, countries=countries, outlet_country=outlet, home=home)
     for g, r in zip(gold, resolutions, strict=True):
         c = r.candidate
         if _adjectival(g, article.text):

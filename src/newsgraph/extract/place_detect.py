@@ -104,7 +104,7 @@ FEATURES: tuple[str, ...] = (
     "log_population", "alternate_only", "code", "ambiguity",
     "in_article_region", "in_article_country", "in_outlet_country",
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
-    "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
+    "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
     "common_word", "lowercase_elsewhere",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
@@ -129,6 +129,7 @@ class Found:
     label: str
     qualifier: str | None = None
     embedded: bool = False
+    dateline: bool = False
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
@@ -209,10 +210,14 @@ class Detector:
         doc = self.doc
         found: list[Found] = []
         taken: set[int] = set()
+        dateline = self._dateline()
+        if dateline is not None:
+            found.append(dateline)
+            taken.update(range(dateline.start, dateline.end))
         for ent in doc.ents:
             if ent.label_ in _SKIP_LABELS:
                 continue
-            start, end = _trim(doc, ent.start, ent.end)
+            start, end = _trim(doc, max(ent.start, dateline.end if dateline else 0), ent.end)
             if start >= end:
                 continue
             text = self._span_text(start, end)
@@ -236,6 +241,19 @@ class Detector:
             f.text = self._span_text(f.start, f.end)
             f.features = self.features(f)
         return found
+
+    def _dateline(self) -> Found | None:
+        """The place in capitals that opens a wire story ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO")."""
+        doc = self.doc
+        end = 0
+        while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end == 0 or len(self._span_text(0, end)) < 3:
+            return None
+        text = self._span_text(0, end)
+        if is_demonym(text) or not candidates_for(text, self.gaz):
+            return None
+        return Found(0, end, doc[0].ent_type_, dateline=True)
 
     def _span_text(self, start: int, end: int) -> str:
         return self._text[self._starts[start] : self._starts[end - 1] + self._lengths[end - 1]]
@@ -282,7 +300,8 @@ class Detector:
                 options.append((start, start + n))
                 break
         for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
-            if not facility and doc[end - n].is_title and self._place_words(end - n, end):
+            capital = doc[end - n].is_title or doc[end - n].is_upper
+            if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
         best: tuple[int, int, int] | None = None
@@ -436,6 +455,7 @@ class Detector:
             x[_INDEX["in_article_country"]] = float(in_country)
             x[_INDEX["in_outlet_country"]] = float(any(c.country == self.outlet_country for c in options))
         x[_INDEX["embedded"]] = float(f.embedded)
+        x[_INDEX["dateline"]] = float(f.dateline)
         x[_INDEX["facility"]] = float(is_facility(text))
         before = doc[f.start - 1] if f.start > 0 else None
         after = doc[f.end] if f.end < len(doc) else None

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.place_detect import detect, is_demonym, is_facility
-from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
 from newsgraph.schema import Place
 
@@ -84,6 +84,7 @@ def find_places(
     gazetteer: Gazetteer | None = None,
     outlet_country: str | None = None,
     persons: Sequence[tuple[int, int]] = (),
+    home: Candidate | None = None,
 ) -> list[Place]:
     """Return one Place per toponym mention, resolved where the gazetteer knows the name.
 
@@ -93,6 +94,8 @@ def find_places(
         outlet_country: ISO alpha-2 code of the publishing outlet's country, when known.
         persons: Character spans of people's names (from the entities stage); no place is found inside
             one ("Kenji Ota" is not the Tokyo ward Ōta, even where the model tagged it ORG).
+        home: The place a local outlet is named after (:func:`newsgraph.geo.outlets.home_of_url`),
+            evidence for the article's region.
 
     Returns:
         Places with ids ``p1``, ``p2``… in text order. ``resolved`` is True when the name was matched to a
@@ -113,7 +116,7 @@ def find_places(
         for f in found
     ]
     demonyms = [country for _, country in find_demonyms(doc)]
-    resolutions = resolve(mentions, gaz, countries=demonyms, outlet_country=outlet_country)
+    resolutions = resolve(mentions, gaz, countries=demonyms, outlet_country=outlet_country, home=home)
     places = [
         place_from(f"p{i}", m, r, gaz) for i, (m, r) in enumerate(zip(mentions, resolutions, strict=True), 1)
     ]
