@@ -141,23 +141,25 @@ def make_attribution(nlp: Language, name: str) -> Any:
 
 
 if not Doc.has_extension("url"):
-    # The article's URL, when the caller sets it: the outlet's country is evidence for place resolution.
+    # The article's URL, when the caller sets it: the outlet's country and home town are evidence for place
+    # resolution.
     Doc.set_extension("url", default=None)
 
 
 @Language.factory("newsgraph_places", requires=["doc.ents"], assigns=["doc._.newsgraph"])
 def make_places(nlp: Language, name: str) -> Any:
     from newsgraph.geo.gazetteer import Gazetteer
-    from newsgraph.geo.outlets import country_of_url
+    from newsgraph.geo.outlets import country_of_url, home_of_url
 
     # The gazetteer loads here, once per process (built into the user cache on first use), not per document.
     gazetteer = Gazetteer.default()
 
     def places(doc: Doc) -> Doc:
         outlet = country_of_url(doc._.url)
+        home = home_of_url(doc._.url, gazetteer)
         entities = _results(doc).get("entities", [])
         persons = [tuple(m) for e in entities if e["type"] == "PERSON" for m in e["mentions"]]
-        found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons)
+        found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons, home=home)
         _results(doc)["places"] = [p.to_dict() for p in found]
         return doc
 
