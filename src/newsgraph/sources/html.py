@@ -29,6 +29,7 @@ from trafilatura.settings import Extractor
 
 from newsgraph.errors import InputError
 from newsgraph.schema import Article, normalise_text
+from newsgraph.scripts import count_words
 from newsgraph.sources.cleanup import (
     clean_authors,
     furniture_rule,
@@ -150,12 +151,12 @@ def _extract_body(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """
     pruned = prune_furniture(tree)
     lines = _extract_lines(tree, favor_precision=True)  # trafilatura works on a copy
-    words = sum(len(line.split()) for line in lines)
+    words = sum(count_words(line) for line in lines)
     body = tree.find(".//body")
-    page_words = len(body.text_content().split()) if body is not None else 0
+    page_words = count_words(body.text_content()) if body is not None else 0
     if words < FALLBACK_TRIGGER_SHARE * page_words:
         fuller = _extract_lines(tree, favor_precision=False)
-        if words < PRECISION_FALLBACK_SHARE * sum(len(line.split()) for line in fuller):
+        if words < PRECISION_FALLBACK_SHARE * sum(count_words(line) for line in fuller):
             lines = fuller
     return lines, pruned
 
@@ -187,10 +188,12 @@ def _extract_lines(tree: HtmlElement, favor_precision: bool) -> list[str]:
 
 # Fewer words than this is a menu or a teaser, not an article: the shortest wire briefs run to one
 # sentence of 15 or more words, and trafilatura falls back to any text it can find on pages without a body.
+# Words are counted whatever the script (:func:`~newsgraph.scripts.count_words`): in Chinese or Japanese
+# 10 words are about 20 characters, one short sentence.
 _MIN_WORDS = 10
 
 
 def _is_article(lines: list[str], link_texts: set[str]) -> bool:
-    if sum(len(line.split()) for line in lines) < _MIN_WORDS:
+    if sum(count_words(line) for line in lines) < _MIN_WORDS:
         return False
     return not all(line_key(line) in link_texts for line in lines)
