@@ -41,7 +41,7 @@ from newsgraph.sources.cleanup import (
 )
 from newsgraph.sources.files import article_stem, check_not_binary, decode_html
 from newsgraph.sources.language import declared_language, detect_language
-from newsgraph.sources.pagemeta import read_page_meta
+from newsgraph.sources.pagemeta import PageMeta, read_page_meta
 from newsgraph.sources.published import find_published
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
@@ -76,10 +76,11 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         as an ISO 8601 date-time with offset when the page has one, else ``YYYY-MM-DD``; ``outlet`` the
         site name; ``url`` the canonical URL; ``id`` the file stem; ``language`` the ISO 639-1 code of
         the language detected in the text. ``metadata`` holds ``source``, ``extractor``, ``encoding``,
-        ``published_from`` (``url``, ``itemprop``, ``headline``, ``htmldate``, ``meta``, ``json-ld``,
-        ``time`` or ``reference``), and when the page has them ``hostname``, ``description``,
-        ``categories``, ``tags``, ``declared_language``, ``dateline``, ``furniture`` (lines dropped) and
-        ``furniture_elements`` (elements removed, by rule name).
+        ``published_from`` (``url``, ``itemprop``, ``headline``, ``label``, ``htmldate``, ``meta``,
+        ``json-ld``, ``time`` or ``reference``), and when the page has them ``hostname``, ``description``,
+        ``categories``, ``tags``, ``declared_language``, ``dateline``, ``furniture`` (lines dropped),
+        ``furniture_elements`` (elements removed, by rule name) and ``text_from`` (``json-ld`` or
+        ``description`` when the body showed no article text and the page's metadata gave it).
 
     Raises:
         InputError: The file is binary, cannot be parsed, or has no article text.
@@ -105,8 +106,11 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         raise InputError(source, f"could not be parsed as HTML ({type(exc).__name__}: {exc})") from None
     sections = {normalise_text(name) for name in meta.sections}
     kept, dropped = remove_furniture(body, link_texts, meta.title, sections)
+    text_from = None
     if not _is_article(kept, link_texts):
-        raise InputError(source, "no article text found", _NO_TEXT_HINT)
+        kept, text_from = _declared_text(meta)
+        if not kept:
+            raise InputError(source, "no article text found", _NO_TEXT_HINT)
     dateline, kept[0] = split_dateline(kept[0])
     text = "\n\n".join(kept)
 
@@ -128,6 +132,8 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         metadata["furniture"] = dropped
     if pruned:
         metadata["furniture_elements"] = pruned
+    if text_from:
+        metadata["text_from"] = text_from
     authors = meta.authors or clean_authors(
         [line for line in dropped if furniture_rule(line) == "byline"][:1]
     )
@@ -142,6 +148,24 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         language=detect_language(text, declared),
         metadata=metadata,
     )
+
+
+def _declared_text(meta: PageMeta) -> tuple[list[str], str | None]:
+    """The article text a page states in its metadata, for a page whose body shows none without JavaScript.
+
+    Only a page that declares itself an article (``og:type``, JSON-LD) is read this way, so that index
+    pages stay errors: its JSON-LD ``articleBody``, else its description when that is at least a sentence
+    long (:data:`_MIN_WORDS`). A user gets the headline, the date and the gist rather than nothing.
+
+    Returns:
+        The text's paragraphs, or an empty list, and ``"json-ld"`` or ``"description"``.
+    """
+    if not meta.declares_article:
+        return [], None
+    for text, origin in ((meta.article_body, "json-ld"), (meta.description, "description")):
+        if text and count_words(text) >= _MIN_WORDS:
+            return [line.strip() for line in text.splitlines() if line.strip()], origin
+    return [], None
 
 
 def _extract_body(tree: HtmlElement) -> tuple[list[str], list[str]]:
