@@ -15,6 +15,7 @@ from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.scripts import count_words
 from newsgraph.sources import read_articles
+from newsgraph.sources.cleanup import split_dateline
 from newsgraph.sources.html import read_html
 
 PAGES = Path(__file__).parent / "fixtures" / "sources" / "scripts"
@@ -118,3 +119,19 @@ def test_english_tokens_are_unchanged_by_the_sentence_marks(nlp) -> None:
     plain = spacy.blank("en")
     assert [t.text for t in nlp.make_doc(text)] == [t.text for t in plain.make_doc(text)]
     assert [t.text for t in nlp.make_doc("首相は述べた。外相も")] == ["首相は述べた", "。", "外相も"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline", "rest"),
+    [
+        ("新华社北京3月14日电（记者 王丽华）国务院今天召开会议。", "新华社北京3月14日电（记者 王丽华）",
+         "国务院今天召开会议。"),
+        ("【ワシントン共同】米政府は１４日、発表した。", "【ワシントン共同】", "米政府は１４日、発表した。"),
+        ("(서울=한빛통신) 김민준 기자 = 철도노조 파업이 이어졌다.", "(서울=한빛통신) 김민준 기자 =",
+         "철도노조 파업이 이어졌다."),
+        ("据了解，北岸码头工程于2021年动工。", None, "据了解，北岸码头工程于2021年动工。"),
+        ("3月14日电视台报道了会议。", None, "3月14日电视台报道了会议。"),  # 电视台 is "television station"
+    ],
+)  # fmt: skip
+def test_east_asian_wire_datelines(paragraph: str, dateline: str | None, rest: str) -> None:
+    assert split_dateline(paragraph) == (dateline, rest)
