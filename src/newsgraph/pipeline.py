@@ -92,10 +92,6 @@ def split_sentence_marks(nlp: Language) -> Language:
     infixes = [pattern] if pattern else list(nlp.Defaults.infixes or ())
     nlp.tokenizer.infix_finditer = compile_infix_regex([*infixes, marks]).finditer
     return nlp
-    infixes = [*nlp.Defaults.infixes, f"[{SENTENCE_MARKS}]"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    nlp.tokenizer._newsgraph_marks = True
-    return nlp
 
 
 class Pipeline:
