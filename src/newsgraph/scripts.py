@@ -33,7 +33,7 @@ _SCRIPTS: dict[str, str] = {
     "southeast_asian": "\u0e00-\u0e7f\u0e80-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff",
 }
 _UNSPACED = re.compile("|".join(f"(?P<{name}>[{chars}]+)" for name, chars in _SCRIPTS.items()))
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a lone dash or comma between runs is not a word
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 # Marks that end a sentence in Chinese and Japanese (full-width and half-width full stop, exclamation
 # and question marks), with any closing quote or bracket that follows them inside the same sentence.
@@ -53,9 +53,9 @@ PHRASE_SPACE = re.compile(f"(?<=[{_SCRIPTS['southeast_asian']}]) +(?=[{_SCRIPTS[
 def count_words(text: str) -> int:
     """Return the length of ``text`` in words, whatever script it is written in.
 
-    Space-separated words (with a letter or digit in them) are counted as such; runs of Chinese,
-    Japanese, Thai, Lao, Khmer or Burmese characters count :data:`CHARS_PER_WORD` characters to a word
-    (rounded to the nearest whole word for the text as a whole).
+    Space-separated words are counted as such; runs of Chinese, Japanese, Thai, Lao, Khmer or Burmese
+    characters count :data:`CHARS_PER_WORD` characters to a word (rounded to the nearest whole word for
+    the text as a whole), and the punctuation between them (``、``, ``。``) counts for nothing.
 
     Example:
         >>> count_words("The minister left Tokyo.")
@@ -63,17 +63,17 @@ def count_words(text: str) -> int:
         >>> count_words("外相は２日、東京を出発した。")  # 14 characters
         7
     """
+    if not _UNSPACED.search(text):
+        return len(text.split())
     unspaced = 0.0
-    rest = text
-    if _UNSPACED.search(text):
-        pieces: list[str] = []
-        last = 0
-        for match in _UNSPACED.finditer(text):
-            script = match.lastgroup or "cjk"
-            unspaced += (match.end() - match.start()) / CHARS_PER_WORD[script]
-            pieces.append(text[last : match.start()])
-            last = match.end()
-        pieces.append(text[last:])
-        rest = " ".join(pieces)
-    spaced = sum(1 for word in rest.split() if _LETTER_OR_DIGIT.search(word))
+    pieces: list[str] = []
+    last = 0
+    for match in _UNSPACED.finditer(text):
+        script = match.lastgroup or "cjk"
+        unspaced += (match.end() - match.start()) / CHARS_PER_WORD[script]
+        pieces.append(text[last : match.start()])
+        last = match.end()
+    pieces.append(text[last:])
+    # what is left between the runs: words of other scripts, digits, and punctuation, which is no word
+    spaced = sum(1 for word in " ".join(pieces).split() if _LETTER_OR_DIGIT.search(word))
     return spaced + round(unspaced)
