@@ -91,7 +91,7 @@ def eval_dates(
     Day-level accuracy over all pages, as htmldate's own evaluation computes it: a page without a date
     counts as wrong, and so does a page newsgraph makes no record of (no article text). Every system gets
     the same page and no URL. The even and odd halves of the pages (by sorted file name) are reported
-    apart, since newsgraph's date rules were decided on the even half.
+    apart, since newsgraph's newer date rules were decided on the even half alone.
 
     \b
     Examples:
