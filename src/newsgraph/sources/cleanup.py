@@ -21,6 +21,7 @@ from importlib import resources
 from lxml.html import HtmlElement
 
 from newsgraph.schema import normalise_text
+from newsgraph.scripts import count_words
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
@@ -319,11 +320,11 @@ def _repeats_title(key: str, title_key: str | None) -> bool:
 
 
 def _is_linked_headline(line: str, rules: FurnitureRules) -> bool:
-    return len(line.split()) >= rules.linked_headline_min_words and _reads_as_headline(line, rules)
+    return count_words(line) >= rules.linked_headline_min_words and _reads_as_headline(line, rules)
 
 
 def _reads_as_headline(line: str, rules: FurnitureRules) -> bool:
-    return len(line.split()) <= rules.follow_max_words and not rules.sentence_end.search(line)
+    return count_words(line) <= rules.follow_max_words and not rules.sentence_end.search(line)
 
 
 def clean_authors(raw: str | list[str] | None) -> list[str]:
