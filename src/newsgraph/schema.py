@@ -255,6 +255,8 @@ class Event:
         target_sector: PLOVER sector code of the target.
         reported_by: Index in the record's ``attributions`` of the attribution whose content contains
             the event (who reported it), or None when the article itself asserts it.
+        main: The event the article is about (from its headline and lede); exactly one event of an
+            article that has events is main.
     """
 
     trigger: Span
@@ -275,6 +277,7 @@ class Event:
     target_country: str | None = None
     target_sector: str | None = None
     reported_by: int | None = None
+    main: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

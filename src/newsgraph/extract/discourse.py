@@ -143,8 +143,8 @@ def find_dateline(text: str) -> Dateline | None:
     if found is not None:
         return found
     first = _PARAGRAPH.search(text, 0, _HEADLINE_CHARS + 4)
-    if first is None:
-        return None
+    if first is None or text[: first.start()].rstrip().endswith((".", "!", "?")):
+        return None  # no headline: the first paragraph is a sentence of the article
     return match_dateline(text, first.end(), _paragraph_end(text, first.end()))
 
 

@@ -81,8 +81,8 @@ class Frames:
         found.hedged = found.hedged or self.hedges.covers(verb) or self.hedges.covers(found.token)
         found.negated = (
             found.negated
-            or _negated(verb)
-            or _negated(found.token)
+            or negated(verb)
+            or negated(found.token)
             or (frame is not None and frame.kind == "failed")
         )
         if frame is None or frame.kind == "failed":
@@ -97,7 +97,7 @@ class Frames:
         if frame.kind == "schedule":
             return
         anchor = frame.anchor
-        if frame.kind == "statement" and _negated(anchor):
+        if frame.kind == "statement" and negated(anchor):
             found.negated = True
         own_senses = self.verb_senses(anchor) if frame.kind == "statement" else None
         own = self.choose(own_senses, None, found.actor) if own_senses else None
@@ -179,7 +179,8 @@ class Frames:
         return True
 
 
-def _negated(tok: Token) -> bool:
+def negated(tok: Token) -> bool:
+    """The word is negated: "did not meet", "no talks", "never", "without a deal"."""
     if any(
         c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("det", "neg")) for c in tok.children
     ):

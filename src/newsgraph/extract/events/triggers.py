@@ -21,7 +21,7 @@ from newsgraph.extract.event_roles import (
     word_keys,
 )
 from newsgraph.extract.events.found import TRIGGER_GAP, Found, request_mode, threat_mode, token_span
-from newsgraph.extract.events.frames import Frames
+from newsgraph.extract.events.frames import Frames, negated
 from newsgraph.extract.events.participants import Participants
 from newsgraph.extract.plover import Lexicon, Sense
 
@@ -284,6 +284,28 @@ class Coder(Participants, Frames):
             target = self.noun_target(noun, actor)
         found = Found(sense.type, sense.mode, token_span(noun), noun, governor or noun, actor, target)
         self.add(found, None)
+
+    def participants_of(self, tok: Token, event_type: str) -> Found | None:
+        """An event of ``event_type`` at a word the rules did not code (the main event the classifier
+        found), with the actor and target the rules give that word, and its flags."""
+        if tok.pos_ in ("VERB", "AUX"):
+            subject_tok = self.roles.past_dateline(subject(tok, self.lex))
+            actor = self.roles.actor(subject_tok)
+            found = Found(event_type, None, token_span(tok), tok, tok, actor, self.target(tok, actor))
+            self.coordinated_party(found, subject_tok)
+        else:
+            governor = clause_verb(tok)
+            found = Found(event_type, None, token_span(tok), tok, governor or tok)
+            self.noun_actor(found, tok)
+            if found.actor is None and governor is not None and tok.dep_ in ("dobj", "pobj", "attr"):
+                found.actor = self.roles.actor(self.roles.past_dateline(subject(governor, self.lex)))
+            if found.target is None:
+                found.target = self.noun_target(tok, found.actor)
+        if event_type == "PROTEST" and found.target is None:
+            found.target = self.protest_target(found)
+        found.hedged = self.hedges.covers(found.clause) or self.hedges.covers(tok)
+        found.negated = negated(found.clause) or negated(tok)
+        return found
 
     def instrument(self, verb: Token) -> str | None:
         words = {t.lower_ for t in verb.sent}
