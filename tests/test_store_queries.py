@@ -242,6 +242,11 @@ def test_entity_list_pages_and_detail(store: Store) -> None:
     pages = all_pages(lambda cursor, limit: store.entity_page(cursor=cursor, limit=limit), 1)
     assert [r.name for page in pages for r in page.items] == ["Ana Ribeiro", "Kenji Ota"]
     assert [r.name for r in store.entity_page(name="ota").items] == ["Kenji Ota"]
+    # Counts kept at write time: a record seen again changes nothing, a new one counts once.
+    store.save(RECORDS)
+    store.save([article("apr", "2024-04-02", "NHK", "Kenji Ota", "the storm had passed.")])
+    counts = [(r.name, r.articles, r.attributions) for r in store.entity_page().items]
+    assert counts == [("Ana Ribeiro", 3, 3), ("Kenji Ota", 3, 3)]
 
     detail = store.entity(rows[0].key)
     assert detail is not None
