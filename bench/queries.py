@@ -1,10 +1,10 @@
 """Time the store's read queries (the ones the API serves) on a generated store.
 
-Usage: python bench/queries.py [N_ARTICLES] [REPEATS]   (defaults: 10000 articles, 30 repeats)
+Usage: python bench/queries.py [--articles 10000] [--repeats 30]
 
-Builds a store of N invented articles (each with 8 attributions from a pool of 400 speakers, 12 outlets, 5
+Builds a store of invented articles (each with 8 attributions from a pool of 400 speakers, 12 outlets, 5
 relaying agencies, 2 coded events and 2 resolved places, spread over two years), written with
-``ingest_records``, then runs each query REPEATS times and prints the median, p95 and worst time in
+``ingest_records``, then runs each query ``--repeats`` times and prints the median, p95 and worst time in
 milliseconds: the first page and a page deep in the list (through its cursor) for quotes, articles, events
 and entities, with and without filters; entity detail; places; full-text search. Nothing here is a test:
 the figures go in the README, measured on the machine that quotes them.
@@ -12,9 +12,9 @@ the figures go in the README, measured on the machine that quotes them.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -109,8 +109,11 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="articles in the generated store")
+    parser.add_argument("--repeats", type=int, default=30, help="runs of each query")
+    args = parser.parse_args()
+    n, repeats = args.articles, args.repeats
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         start = time.perf_counter()
         ingest_records(store, records(n, random.Random(7)), batch_size=200)
