@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 Span = tuple[int, int]
@@ -51,6 +52,12 @@ def stored(codec: str = "value", *, sql: str = "TEXT", column: str | None = None
         column: The column's name, when it is not the field's name.
     """
     return {COLUMN: column, CODEC: codec, SQL_TYPE: sql}
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    """The names of a dataclass's fields (``fields()`` is slow enough to matter when reading many rows)."""
+    return frozenset(f.name for f in fields(cls))
 
 
 def normalise_text(text: str) -> str:
@@ -305,7 +312,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["trigger"] = _span(data["trigger"])
         return cls(**values)
@@ -354,7 +361,7 @@ class Place:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Place:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)
@@ -391,7 +398,7 @@ class TimeRef:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TimeRef:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)
