@@ -192,6 +192,7 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65_536)  # detection and every resolution round ask about the same candidates
 def prior(candidate: Candidate) -> float:
     """Log-scale prior: population and kind of place, less a penalty for alternate-name-only matches."""
     score = math.log10(max(candidate.population, 1) + 10) + _FEATURE_PRIOR.get(candidate.feature, 0.0)
