@@ -82,6 +82,24 @@ _NATURAL_WORDS = frozenset(
 )
 # A name whose last word is one of these is a street, building or site: most of the ones local news names
 # are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
+# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
+# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
+STREET_WORDS = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "place",
+        "highway",
+        "parkway",
+    }
+)
 FACILITY_WORDS = frozenset(
     {
         "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
@@ -244,6 +262,8 @@ class Detector:
             elif ent.label_ != "PERSON":
                 embedded = self._embedded(start, end, ent.label_)
                 found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
+            elif doc[end - 1].lower_.rstrip(".") in STREET_WORDS:
+                found.extend(self._facility(start, end, ent.label_))
             taken.update(range(ent.start, ent.end))
         found.extend(self._untagged(taken))
         found.sort(key=lambda f: f.start)
@@ -290,7 +310,7 @@ class Detector:
         """
         doc = self.doc
         words = self._span_text(start, end).lower().split()
-        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS:
+        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
             return None
         facility = is_facility(self._span_text(start, end))
         if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
