@@ -336,6 +336,15 @@ class Detector:
             if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
+        if not options:
+            # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
+            for i in range(start + 1, end - 1):
+                for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
+                    if doc[i].is_title and self._place_words(i, j):
+                        kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                        if kinds & _QUALIFIER_FEATURES:
+                            options.append((i, j))
+                            break
         best: tuple[int, int, int] | None = None
         for a, b in options:
             population = max(
