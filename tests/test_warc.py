@@ -169,6 +169,30 @@ def test_corrupt_bytes_inside_a_gzip_record_cost_only_that_record(tmp_path: Path
     assert len([i for i in items if isinstance(i, InputError)]) == 1
 
 
+def test_corrupt_bytes_deep_inside_a_large_gzip_record_cost_only_that_record(tmp_path: Path) -> None:
+    """Damage far into a record's compressed payload used to make the reader go on to the end of the
+    file, failing to decompress, and lose every record after it."""
+    import random
+
+    rng = random.Random(3)
+    filler = "".join(rng.choices("abcdefghij klmnop{}[]", k=300_000)).encode()
+    big = page("ferry-fares").replace(b"</head>", b"<script>var s = '" + filler + b"';</script></head>")
+    records = [("response", f"{SITE}/news/big-{i}.html", big, "text/html") for i in range(3)]
+    records.append(("response", f"{SITE}/news/harbour-strike.html", page("harbour-strike"), "text/html"))
+    path = write_warc(tmp_path / "big.warc.gz", records, compress=True)
+    data = bytearray(path.read_bytes())
+    members = [i for i in range(len(data)) if data[i : i + 3] == b"\x1f\x8b\x08"]
+    victim, after = members[2], members[3]  # warcinfo, big-0, big-1: big-1's middle
+    for i in range((victim + after) // 2, (victim + after) // 2 + 40):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    items = read(path)
+    offsets = [i.metadata["warc_offset"] for i in items if isinstance(i, Article)]
+    assert offsets == [members[1], members[3], members[4]]  # big-0, big-2 and the last page
+    (error,) = [i for i in items if isinstance(i, InputError)]
+    assert error.source == f"{path}@{victim}" and "compressed data is corrupt" in error.problem
+
+
 def test_a_record_over_the_size_limit_is_reported(tmp_path: Path) -> None:
     big = page("ferry-fares").replace(b"</article>", b"<p>" + b"padding " * 20_000 + b"</p></article>")
     path = write_warc(

@@ -45,6 +45,42 @@ class _BrokenRecord(Exception):
     """A record whose headers are unusable; reading skips to the next record."""
 
 
+# Bytes a gzip member may hold beyond its record's Content-Length: the WARC headers (a few kB) and the
+# read-ahead of warcio's reader (16 kB), with room to spare. Deflate never grows data by more than a
+# fraction of a percent, so a member read further than this is corrupt.
+_MEMBER_SLACK = 64 * 1024
+_DEFLATE_GROWTH = 1.01
+
+
+class _Guard:
+    """The file as warcio reads it, refusing to read past where the current gzip member must end.
+
+    When the compressed bytes of a record are damaged, warcio reports the zlib error on stderr and goes
+    on reading (and failing to decompress) block after block to the end of the file, losing every record
+    after it. The guard stops that read once it passes what the record's Content-Length allows, so the
+    reader can resume at the next gzip member.
+    """
+
+    def __init__(self, handle: IO[bytes], start: int) -> None:
+        self.handle = handle
+        self.limit = start + _MEMBER_SLACK
+
+    def allow_record(self, offset: int, length: str | None) -> None:
+        declared = int(length) if length and length.strip().isdigit() else 0
+        self.limit = offset + int(declared * _DEFLATE_GROWTH) + _MEMBER_SLACK
+
+    def allow_headers(self) -> None:
+        self.limit = self.handle.tell() + _MEMBER_SLACK
+
+    def read(self, size: int = -1) -> bytes:
+        if self.handle.tell() > self.limit:
+            raise _BrokenRecord("its compressed data is corrupt")
+        return self.handle.read(size)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+
 # What reading a damaged record raises: warcio's own errors, compression and I/O errors, and the
 # AttributeError/TypeError/IndexError warcio lets escape on headers cut short (a missing URI is None).
 _PARSE_ERRORS = (
@@ -113,7 +149,8 @@ def read_warc(
             start = first
             first = None
             handle.seek(start)
-            iterator = ArchiveIterator(handle)
+            guard = _Guard(handle, start) if compressed else None
+            iterator = ArchiveIterator(guard or handle)
             offset = start
             try:
                 for record in iterator:
@@ -121,7 +158,11 @@ def read_warc(
                     if offset >= end_of_range:
                         break
                     records += 1
+                    if guard is not None:
+                        guard.allow_record(offset, record.rec_headers.get_header("Content-Length"))
                     item = _read_record(record, source, offset, published, max_bytes)
+                    if guard is not None:
+                        guard.allow_headers()
                     if item is not None:
                         yield item
                 else:
