@@ -252,24 +252,23 @@ def run_job(
     if not splits:
         raise NewsgraphError("no inputs: give at least one file, folder, pattern or URI")
     spark = spark or spark_session(master)
-    staged = _stage(spark, splits, options, partitions)
-    result = JobResult(out=out, splits=len(splits), partitions=staged.rdd.getNumPartitions())
+    n = partitions or max(1, min(len(splits), 4 * spark.sparkContext.defaultParallelism))
+    result = JobResult(out=out, splits=len(splits), partitions=n)
     # Analysed once, kept (in memory, spilling to the executors' disks) while the tables are written.
-    ranked = _first_copies(staged).persist()
+    staged = _stage(spark, splits, options, n).persist()
     try:
-        result.rows, result.duplicates = _write_tables(ranked, out)
+        kept, result.duplicates = _first_copies(spark, staged)
+        result.rows = _write_tables(kept, out)
     finally:
-        ranked.unpersist()
+        staged.unpersist()
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _stage(spark: Any, splits: list[Split], options: JobOptions, partitions: int | None) -> Any:
+def _stage(spark: Any, splits: list[Split], options: JobOptions, n: int) -> Any:
     from pyspark.sql.pandas.types import from_arrow_schema
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-    cores = spark.sparkContext.defaultParallelism
-    n = partitions or max(1, min(len(splits), 4 * cores))
     # Split i goes to task i mod n, so that the large ranges of one crawl and a folder of small files
     # are dealt out evenly rather than in runs.
     dealt = sorted(range(len(splits)), key=lambda i: (i % n, i))
@@ -287,40 +286,55 @@ def _stage(spark: Any, splits: list[Split], options: JobOptions, partitions: int
     return frame.mapInArrow(partial(analyze_partition, options=options), from_arrow_schema(stage_schema()))
 
 
-def _first_copies(staged: Any) -> Any:
-    """Number the copies of each article id (``_copy``) in input order; failures are all first copies."""
+def _first_copies(spark: Any, staged: Any) -> tuple[Any, int]:
+    """The stage rows without the later copies of an article id (in input order), and how many there were.
+
+    Only the ids and positions of the copies are gathered (on the driver: a copy costs a few dozen
+    bytes there), and the rows themselves are filtered where they lie, so analysed rows never move
+    between executors. Without copies, the rows are used as they are.
+    """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    first = Window.partitionBy(ARTICLE_ID).orderBy("input_order", "position")
-    return staged.withColumn(
-        "_copy", F.when(F.col(ARTICLE_ID).isNull(), F.lit(1)).otherwise(F.row_number().over(first))
+    keys = ["input_order", "position"]
+    first = Window.partitionBy(ARTICLE_ID).orderBy(*keys)
+    later = (
+        staged.where(F.col(ARTICLE_ID).isNotNull())
+        .select(ARTICLE_ID, *keys)
+        .withColumn("_copy", F.row_number().over(first))
+        .where(F.col("_copy") > 1)
+        .drop("_copy")
+        .collect()
     )
+    if not later:
+        return staged, 0
+    copies = spark.createDataFrame(later, staged.select(ARTICLE_ID, *keys).schema)
+    return staged.join(F.broadcast(copies), on=[ARTICLE_ID, *keys], how="left_anti"), len(later)
 
 
-def _write_tables(ranked: Any, out: str) -> tuple[dict[str, int], int]:
+def _write_tables(kept: Any, out: str) -> dict[str, int]:
     from pyspark.sql import functions as F
 
-    kept = ranked.where(F.col("_copy") == 1)
-    counts = ranked.agg(
-        F.count(F.col(ARTICLES)).alias("read"),
-        F.count(F.when((F.col("_copy") == 1) & F.col(ARTICLES).isNotNull(), 1)).alias(ARTICLES),
+    counts = kept.agg(
+        F.count(F.col(ARTICLES)).alias(ARTICLES),
         F.count(F.col(ERRORS)).alias(ERRORS),
-        *(F.sum(F.when(F.col("_copy") == 1, F.size(name))).alias(name) for name in child_tables()),
+        *(F.sum(F.size(name)).alias(name) for name in child_tables()),
     ).first()
     rows = {name: int(counts[name] or 0) for name in table_names()}
-    duplicates = int(counts["read"]) - rows[ARTICLES]
     root = out.rstrip("/")
     articles = kept.where(F.col(ARTICLES).isNotNull()).select(ARTICLE_ID, f"{ARTICLES}.*", PARTITION)
     _write(articles, f"{root}/{ARTICLES}", partitioned=True)
     for name in child_tables():
-        exploded = kept.select(ARTICLE_ID, PARTITION, F.posexplode(name).alias(INDEX, "_item")).withColumn(
-            INDEX, F.col(INDEX).cast("long")
-        )
+        exploded = kept.select(ARTICLE_ID, PARTITION, F.posexplode(name).alias(INDEX, "_item"))
+        exploded = exploded.withColumn(INDEX, F.col(INDEX).cast("long"))
         _write(exploded.select(ARTICLE_ID, INDEX, "_item.*", PARTITION), f"{root}/{name}", partitioned=True)
     errors = kept.where(F.col(ERRORS).isNotNull()).select(f"{ERRORS}.*")
-    _write(errors.orderBy("input", "offset", "line").coalesce(1), f"{root}/{ERRORS}", partitioned=False)
-    return rows, duplicates
+    _write(
+        errors.coalesce(1).sortWithinPartitions("input", "offset", "line"),
+        f"{root}/{ERRORS}",
+        partitioned=False,
+    )
+    return rows
 
 
 def _write(frame: Any, path: str, *, partitioned: bool) -> None:
