@@ -84,9 +84,9 @@ def load_parallel(path: str | Path | None = None, part: str | None = None) -> li
 
 
 def fold(name: str) -> str:
-    """Lower case, accents removed, punctuation to spaces."""
+    """Lower case, accents removed, punctuation to spaces, British -isation spelt -ization."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", text)).replace("isation", "ization")
 
 
 def same_name(gold: str, found: str | None) -> bool:

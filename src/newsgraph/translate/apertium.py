@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from newsgraph.translate import rules
 from newsgraph.translate.engine import Engine, TranslatedSentence, TranslationError
@@ -204,6 +205,7 @@ class Apertium(Engine):
             item = _Prepared(_SPACES.sub(" ", sentence).strip())
             if self.edit:
                 item.line = self._honorifics(language, item)
+                item.line = self._inverted_pronouns(language, item)
             item.line = _HANDLE.sub(lambda m, item=item: _protect(item, m.group(0)), item.line)
             prepared.append(item)
             spans_per_sentence.append(
@@ -211,13 +213,30 @@ class Apertium(Engine):
             )
         if self.protect_names:
             self._analyse(mode, [m.group(0) for found in spans_per_sentence for m in found])
+        # Which spans to protect, then the words of every protected name: one of them on its own later
+        # ("Son" after "Son Heung-min") is the same name, whatever the dictionary says the word means.
+        chosen: list[list[tuple[int, str]]] = []
         for item, found in zip(prepared, spans_per_sentence, strict=True):
-            pieces, last = [], 0
+            spans = []
             for match in found:
                 start, text = match.start(), match.group(0)
                 if start == 0 or item.line[:start].strip() in {"«", '"', "“", "¿", "¡", "(", "—", "-"}:
                     start, text = self._drop_initial_words(mode, start, text)
-                if text and self._should_protect(mode, text):
+                spans.append((start, text, bool(text) and self._should_protect(mode, text)))
+            chosen.append(spans)
+        registry = {
+            word
+            for spans in chosen
+            for _, text, protect in spans
+            if protect
+            for word in text.split()
+            if len(word) > 1
+        }
+        registry.update(word for item in prepared for name in item.protected for word in name.split()[1:])
+        for item, spans in zip(prepared, chosen, strict=True):
+            pieces, last = [], 0
+            for start, text, protect in spans:
+                if text and (protect or all(word in registry for word in text.split())):
                     pieces.append(item.line[last:start])
                     pieces.append(_protect(item, text))
                     last = start + len(text)
@@ -250,6 +269,15 @@ class Apertium(Engine):
             return before + _protect(item, f"{english} {match.group('name')}")
 
         return pattern.sub(replace, item.line)
+
+    def _inverted_pronouns(self, language: str, item: _Prepared) -> str:
+        """French "a-t-elle ajouté" → "<she> a ajouté": the pronoun as a placeholder holding its English,
+        because the Spanish step of the pivot drops subject pronouns ("ha añadido" → "has added")."""
+        pronouns = rules.INVERTED_PRONOUNS.get(language)
+        if not pronouns:
+            return item.line
+        pattern = re.compile(rf"\b(\w+)-(?:t-)?({'|'.join(pronouns)})\b")
+        return pattern.sub(lambda m: f"{_protect(item, pronouns[m.group(2)])} {m.group(1)}", item.line)
 
     def _analyse(self, mode: str, spans: Sequence[str]) -> None:
         analyser = _analyser(mode)
@@ -362,7 +390,7 @@ def _pre_edit(language: str, line: str) -> str:
 
 
 @cache
-def _post_edits() -> list[tuple[re.Pattern[str], str]]:
+def _post_edits() -> list[tuple[re.Pattern[str], Any]]:
     return [(re.compile(p), r) for p, r in rules.POST_EDITS]
 
 
