@@ -17,6 +17,7 @@ from newsgraph.store.entities import EntityDetail, EntityRow, entity_detail, ent
 from newsgraph.store.event_groups import EventGroup
 from newsgraph.store.events import event_page, find_events
 from newsgraph.store.feeds import FeedState
+from newsgraph.store.languages import LanguageCount, language_counts
 from newsgraph.store.params import Page
 from newsgraph.store.places import PlaceRow, find_places
 from newsgraph.store.quotes import QuoteRow, find_quotes, quote_page
@@ -87,6 +88,10 @@ class Store(Database):
     def stats(self) -> dict[str, int]:
         """Return the number of stored articles, entities, attributions, claims, events, places and times."""
         return records.count_rows(self)
+
+    def languages(self) -> list[LanguageCount]:
+        """Return the stored articles per language: how many, translated, not analysed (no engine)."""
+        return language_counts(self)
 
     def stories(self, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
         """Return stories carried by at least ``min_outlets`` outlets (see :func:`records.find_stories`)."""
