@@ -161,7 +161,7 @@ class Store(Database):
         return find_places(self, **filters)
 
     def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
-        """Full-text search over article titles and texts, best match first."""
+        """Full-text search over article titles, texts and, for translated articles, originals; best first."""
         return search_articles(self, query, limit)
 
     def search_page(self, q: str, **filters: Any) -> Page[SearchHit]:
