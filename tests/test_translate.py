@@ -184,3 +184,23 @@ def test_translated_speakers_stay_close_to_the_english_path_on_the_dev_part(pipe
     assert report["english"]["speaker"] >= 0.95
     assert report["translated"]["speaker"] >= 0.85  # 0.94 when the rules were written
     assert report["rules"]["names_kept"] == 1.0 and report["rules"]["quotes_kept"] == 1.0
+
+
+class _Failing(Apertium):
+    """Apertium, except that it fails on any batch holding the word "ROMPE" (as it would on a text it
+    cannot align)."""
+
+    def translate_sentences(self, language, sentences):  # type: ignore[no-untyped-def]
+        if any("ROMPE" in s for s in sentences):
+            raise TranslationError("apertium spa-eng returned 3 lines for 2; the batch cannot be aligned")
+        return super().translate_sentences(language, sentences)
+
+
+@needs_apertium
+def test_an_article_the_engine_fails_on_does_not_cost_its_batch() -> None:
+    good = Article(text="El ministro dijo que sí.", language="es")
+    bad = Article(text="El ministro ROMPE todo.", language="es")
+    first, second = Translator([_Failing()]).translate([good, bad])
+    assert first.translation is not None and first.text == "The minister said that yes."
+    assert second.translation is None and not second.analysed
+    assert "cannot be aligned" in second.metadata["translation_error"]

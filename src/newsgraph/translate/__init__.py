@@ -74,7 +74,8 @@ class Translator:
 
     def translate(self, articles: Sequence[Article]) -> list[Article]:
         """Return ``articles`` with those not in English translated; the others (English, or a language
-        no engine translates) are returned as they are."""
+        no engine translates) are returned as they are. An article the engine fails on is returned
+        untranslated with ``metadata["translation_error"]``; the rest of the batch is translated."""
         out = list(articles)
         by_language: dict[str, list[int]] = {}
         for i, article in enumerate(out):
@@ -83,10 +84,14 @@ class Translator:
         for language, indices in by_language.items():
             engine = self.engine_for(language)
             assert engine is not None
-            for i, translated in zip(
-                indices, translate_articles(engine, language, [out[i] for i in indices]), strict=True
-            ):
-                out[i] = translated
+            try:
+                translated = translate_articles(engine, language, [out[i] for i in indices])
+            except TranslationError:
+                # One article the engine chokes on must not cost the batch: each is tried alone, and one
+                # that still fails is kept untranslated (so unanalysed), the error in its metadata.
+                translated = [_translate_alone(engine, language, out[i]) for i in indices]
+            for i, article in zip(indices, translated, strict=True):
+                out[i] = article
         return out
 
     def translate_stream(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Article]:
@@ -132,6 +137,13 @@ def translate_articles(engine: Engine, language: str, articles: Sequence[Article
         )
         out.append(replace(article, text=english, translation=translation))
     return out
+
+
+def _translate_alone(engine: Engine, language: str, article: Article) -> Article:
+    try:
+        return translate_articles(engine, language, [article])[0]
+    except TranslationError as exc:
+        return replace(article, metadata={**article.metadata, "translation_error": str(exc)})
 
 
 def _assemble(
