@@ -122,3 +122,16 @@ def test_chinese_and_arabic_pages_are_stored_with_their_language_and_nothing_inv
     assert languages["es"]["translated"] == 1 and languages["es"]["engines"] == "apertium"
     code, _, stderr = run("ingest", inputs, "--db", db)
     assert code == 0 and "0 stored, 3 already in the store" in stderr  # the original's key, not the English
+
+
+def test_translated_and_english_records_export_to_one_parquet_table(spanish_record: Record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow.parquet as pq
+
+    from newsgraph.export import write_parquet
+
+    english = Record(article=Article(text="NHK said the talks ended.", id="en"))
+    path = tmp_path / "records.parquet"
+    assert write_parquet([english, spanish_record], path) == 2
+    rows = pq.read_table(path).to_pylist()
+    assert json.loads(rows[0]["translation"]) is None
+    assert json.loads(rows[1]["translation"])["original_text"] == SPANISH
