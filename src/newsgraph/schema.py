@@ -367,6 +367,8 @@ class Event:
         target_sector: PLOVER sector code of the target.
         reported_by: Index in the record's ``attributions`` of the attribution whose content contains
             the event (who reported it), or None when the article itself asserts it.
+        main: The event the article is about (from its headline and lede); exactly one event of an
+            article that has events is main.
     """
 
     trigger: Span = field(metadata=stored("span"))
@@ -387,6 +389,7 @@ class Event:
     target_country: str | None = field(default=None, metadata=stored())
     target_sector: str | None = field(default=None, metadata=stored())
     reported_by: int | None = field(default=None, metadata=stored(sql="INTEGER"))
+    main: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -271,6 +271,7 @@ _PROMOTED: dict[str, tuple[tuple[str, str], ...]] = {
         ("candidates", "INTEGER NOT NULL DEFAULT 0"),
     ),
     "times": (("mod", "TEXT"),),
+    "events": (("main", "INTEGER NOT NULL DEFAULT 0"),),
 }
 
 
@@ -278,11 +279,11 @@ def add_fact_columns(conn: sqlite3.Connection) -> None:
     """Give every schema field its own column, and name entities across the store.
 
     Entity country and sector, place text, region (admin1), feature code, confidence and candidate count,
-    time modifier and the attribution flag ``nested`` were kept in the ``extra`` JSON column; they move
-    to columns of their own, so queries can filter on them, and leave ``extra``. Entities get
-    ``entity_key`` (the same for the same name and type in any article) and attributions ``speaker_key``,
-    the key of their speaker entity. Indexes serve the API's filters: quotes by speaker and outlet,
-    entities by key and country, places by GeoNames id, events by target country.
+    time modifier, the attribution flag ``nested`` and the event flag ``main`` were kept in the ``extra``
+    JSON column; they move to columns of their own, so queries can filter on them, and leave ``extra``.
+    Entities get ``entity_key`` (the same for the same name and type in any article) and attributions
+    ``speaker_key``, the key of their speaker entity. Indexes serve the API's filters: quotes by speaker
+    and outlet, entities by key and country, places by GeoNames id, events by target country.
     """
     for table, columns in _PROMOTED.items():
         for name, sql in columns:
