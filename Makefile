@@ -7,10 +7,26 @@ DB ?= sample.db
 # apt-get runs through sudo unless make runs as root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: all setup demo test lint format bench clean
+# Apertium and its language pairs into English (Debian packages; French goes through Spanish), used to
+# translate articles before analysis. Installed with apt-get when missing: directly as root, else with sudo.
+APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eu-en \
+	apertium-hbs-eng apertium-isl-eng apertium-mkd-eng apertium-fr-es
+
+.PHONY: all setup apertium demo test lint format bench clean
 all: test
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed apertium
+
+apertium:
+	@missing=$$(for p in $(APERTIUM_PACKAGES); do \
+		dpkg-query -W -f '$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "apertium: installed"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "apertium: no apt-get here; install Apertium and these pairs to translate: $$missing"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	@# Java 17 or later for the Spark job (newsgraph spark), from Debian when the machine has none.
@@ -18,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
-	$(BIN)/python -m pip install -q -e '.[test,spark]'
+	$(BIN)/python -m pip install -q -e '.[test,spark,french]'
 	$(BIN)/newsgraph gazetteer build
 	touch $@
 

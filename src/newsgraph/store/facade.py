@@ -17,6 +17,7 @@ from newsgraph.store.entities import EntityDetail, EntityRow, entity_detail, ent
 from newsgraph.store.event_groups import EventGroup
 from newsgraph.store.events import event_page, find_events
 from newsgraph.store.feeds import FeedState
+from newsgraph.store.languages import LanguageCount, language_counts
 from newsgraph.store.params import Page
 from newsgraph.store.places import PlaceRow, find_places
 from newsgraph.store.quotes import QuoteRow, find_quotes, quote_page
@@ -88,6 +89,10 @@ class Store(Database):
         """Return the number of stored articles, entities, attributions, claims, events, places and times."""
         return records.count_rows(self)
 
+    def languages(self) -> list[LanguageCount]:
+        """Return the stored articles per language: how many, translated, not analysed (no engine)."""
+        return language_counts(self)
+
     def stories(self, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
         """Return stories carried by at least ``min_outlets`` outlets (see :func:`records.find_stories`)."""
         return records.find_stories(self, min_outlets, limit)
@@ -156,7 +161,7 @@ class Store(Database):
         return find_places(self, **filters)
 
     def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
-        """Full-text search over article titles and texts, best match first."""
+        """Full-text search over article titles, texts and, for translated articles, originals; best first."""
         return search_articles(self, query, limit)
 
     def search_page(self, q: str, **filters: Any) -> Page[SearchHit]:

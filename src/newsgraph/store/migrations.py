@@ -16,6 +16,7 @@ from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
     add_fact_columns,
+    add_translation,
     create_claims_table,
     create_entity_counts,
     create_feed_tables,
@@ -31,6 +32,7 @@ __all__ = [
     "Migration",
     "add_event_columns",
     "add_fact_columns",
+    "add_translation",
     "applied_migrations",
     "apply_migrations",
     "check_store",
@@ -55,6 +57,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     create_claims_table,
     add_fact_columns,
     create_entity_counts,
+    add_translation,
 )
 """Every migration, oldest first. Append only."""
 

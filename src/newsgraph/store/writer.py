@@ -97,7 +97,8 @@ def save(
 def has(db: Database, article: Article) -> bool:
     """Return True when the store holds this article (same key) or one with the same normalised text."""
     with db.read("look up an article") as conn:
-        return conn.execute(EXISTS_SQL, (article.key, dedup_hash(article.text)[1])).fetchone() is not None
+        found = conn.execute(EXISTS_SQL, (article.key, dedup_hash(article.original_text)[1])).fetchone()
+        return found is not None
 
 
 def dedup_hash(text: str) -> tuple[str, str | None]:
@@ -183,7 +184,7 @@ class _Rows:
         article = record.article
         key = article.key
         row = ARTICLES.encode(article)
-        digest, dedup = dedup_hash(article.text)
+        digest, dedup = dedup_hash(article.original_text)  # as `has` sees the article before translation
         row.update(key=key, text_hash=digest, ingested_at=now)
         facts: dict[str, list[dict[str, Any]]] = {}
         for table, codec in FACTS.items():
