@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import multiprocessing as mp
+import os
+import signal
+import sys
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -128,7 +132,9 @@ class Pipeline:
         # Forked workers share the loaded pipeline. A few batches per worker are in flight at a time, so a
         # long stream of articles is not read ahead into memory.
         context = mp.get_context("fork")
-        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(self,))
+        pool = ProcessPoolExecutor(
+            processes, mp_context=context, initializer=_start_worker, initargs=(self, os.getpid())
+        )
         try:
             pending: deque[Future[list[Record] | str]] = deque()
             for batch in _batches(articles, batch_size):
@@ -149,9 +155,32 @@ class Pipeline:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(pipeline: Pipeline) -> None:
+def _start_worker(pipeline: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    _die_with_parent(parent)
+
+
+# prctl(2) option: the signal the kernel sends this process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end with the process that started it, however that one ends (even SIGKILL).
+
+    Without it, killing ``ingest --processes N`` left its workers running, re-parented to init, at some
+    200 MB each. Interrupts are the parent's to handle: Ctrl-C reaches the whole process group, and the
+    parent stops the pool in order. On systems without prctl the pool's own shutdown still applies.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
 
 
 def _analyze_batch(batch: list[Article]) -> list[Record] | str:
