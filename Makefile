@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sample.db
 
-.PHONY: all setup demo test lint format bench clean
+.PHONY: all setup demo test lint format bench fuzz clean
 all: test
 
 setup: $(VENV)/.installed
@@ -27,6 +27,12 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest -q
+
+# The fuzzing campaign at length (tests/fuzz; `make test` runs it briefly): FUZZ_EXAMPLES inputs for each
+# reader and filter, a fresh random seed each run, figures per target at the end.
+FUZZ_EXAMPLES ?= 1000
+fuzz: setup
+	NEWSGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 format: setup
 	$(BIN)/ruff check --fix src tests bench

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from glob import glob
 from pathlib import Path
 
@@ -54,7 +55,7 @@ from newsgraph.sources.text import read_text
 from newsgraph.sources.warc import read_warc
 from newsgraph.sources.web import looks_like_url_list, read_url, read_url_list
 
-__all__ = ["DEFAULT_MAX_BYTES", "MAX_ARTICLE_CHARS", "expand_paths", "read_articles"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_ARTICLE_CHARS", "expand_paths", "read_articles", "screen_item"]
 
 # 20 MB: ten times the largest news pages seen in the wild (about 2 MB of markup with inline scripts)
 # and far beyond any article text, while small enough that a stray log or dump is refused quickly.
@@ -206,12 +207,23 @@ def _read_all(
         else:
             read = _read_one(item, published, max_bytes, fetcher)
         for found in read:
-            yield _within_limits(found)
+            yield screen_item(found)
 
 
-def _within_limits(item: Article | InputError) -> Article | InputError:
-    """The article, or an error naming it when its text is too long to be one news article."""
-    if isinstance(item, InputError) or len(item.text) <= MAX_ARTICLE_CHARS:
+def screen_item(item: Article | InputError) -> Article | InputError:
+    """The article, or an error naming it when its text is too long to be one news article.
+
+    Strings that cannot be written as UTF-8 are mended first (see :func:`_mend`): a file name that is
+    not valid UTF-8 used to make its error line, or its article, impossible to print or store.
+    """
+    if isinstance(item, InputError):
+        if _has_surrogates(str(item)):
+            return InputError(
+                _mend(item.source), _mend(item.problem), _mend(item.hint) if item.hint else None
+            )
+        return item
+    item = _mend_article(item)
+    if len(item.text) <= MAX_ARTICLE_CHARS:
         return item
     source = str(item.metadata.get("source") or item.url or item.id)
     return InputError(
@@ -289,3 +301,42 @@ def _sniff(path: Path) -> str:
     if looks_like_feed(head):
         return "feed"
     return sniff_format(head)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(value: str) -> bool:
+    return _SURROGATE.search(value) is not None
+
+
+def _mend(value: str) -> str:
+    """Show the undecodable bytes of a name (kept by Python as lone surrogates) as ``\\xNN``."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _mend_value(value: object) -> object:
+    if isinstance(value, str):
+        return _mend(value) if _has_surrogates(value) else value
+    if isinstance(value, list):
+        return [_mend_value(v) for v in value]
+    if isinstance(value, dict):
+        return {_mend_value(k): _mend_value(v) for k, v in value.items()}
+    return value
+
+
+def _mend_article(article: Article) -> Article:
+    """The article with every string UTF-8 can hold (the same object when all could already).
+
+    In the text a lone surrogate (from a JSON ``\\ud800`` escape) becomes U+FFFD, one character for one,
+    so offsets into it stay right; elsewhere undecodable bytes are shown as ``\\xNN``.
+    """
+    fields = ("id", "title", "url", "outlet", "authors", "published", "language", "metadata")
+    changes: dict[str, object] = {
+        name: _mend_value(getattr(article, name))
+        for name in fields
+        if _mend_value(getattr(article, name)) != getattr(article, name)
+    }
+    if _has_surrogates(article.text):
+        changes["text"] = _SURROGATE.sub("\ufffd", article.text)
+    return replace(article, **changes) if changes else article  # type: ignore[arg-type]

@@ -351,7 +351,7 @@ class Fetcher:
 
     def _check_robots(self, url: str) -> None:
         scheme, host, port = check_url(url)
-        origin = f"{scheme}://{_netloc(host, port)}"
+        origin = f"{scheme}://{_netloc(host, port, scheme)}"
         try:
             rules = self.robots.rules(origin)
         except FetchError as error:  # refused: the page itself would be, for the same reason
@@ -595,8 +595,9 @@ def _let_go(response: urllib3.BaseHTTPResponse, headers: dict[str, str]) -> None
     response.release_conn()
 
 
-def _netloc(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def _netloc(host: str, port: int, scheme: str) -> str:
+    name = f"[{host}]" if ":" in host else host
+    return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
 
 def _retry_after(value: str | None) -> float | None:
