@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -38,15 +40,29 @@ def sample_dir() -> Path:
 
 
 class _Command(click.Command):
-    """Turns library errors into one ``Error:`` line and exit code 1."""
+    """Turns library errors into one ``Error:`` line and exit code 1.
+
+    Also the errors of the system around a command: output to a closed pipe (``| head``) ends the
+    command quietly; a full disk, a missing folder or a read-only place is one line naming the file.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            _check_text_options(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, so that a full disk or a closed pipe is caught below, not at exit
+            return result
         except NewsgraphError as exc:
             raise click.ClickException(str(exc)) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise click.exceptions.Exit(1) from None
+        except OSError as exc:
+            if os.environ.get("NEWSGRAPH_DEBUG"):
+                raise
+            raise click.ClickException(_os_error_message(exc, ctx.params.get("output"))) from exc
         except Exception as exc:
             if os.environ.get("NEWSGRAPH_DEBUG"):
                 raise
@@ -54,6 +70,54 @@ class _Command(click.Command):
                 f"unexpected {type(exc).__name__}: {exc} "
                 "(set NEWSGRAPH_DEBUG=1 for the traceback, and please report it)"
             ) from exc
+
+
+def _check_text_options(ctx: click.Context) -> None:
+    """Refuse option values that are not text: bytes a terminal could not decode (``--speaker $'\\xff'``)
+    reach Python as lone surrogates, which no filter can match and no database can hold. Paths may be
+    any bytes, so they are left alone."""
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path) or param.name == "paths":
+            continue
+        value = ctx.params.get(param.name or "")
+        for text in value if isinstance(value, tuple | list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= c <= "\udfff" for c in text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                name = param.opts[0] if param.opts else param.name
+                raise click.BadParameter(
+                    f"'{shown}' is not valid UTF-8 text; check the terminal's encoding", param_hint=name
+                )
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's last flush at exit does not fail again on the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+# What an OSError met while writing output means for the user, by errno.
+_WRITE_PROBLEMS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "no such file or directory",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "a part of the path is not a directory",
+}
+
+
+def _os_error_message(exc: OSError, output: str | None) -> str:
+    """One line for an OSError: what went wrong, naming the file (``output`` when the error names none)."""
+    problem = _WRITE_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename or output
+    if where is None:
+        return f"cannot write to the standard output: {problem}"
+    if exc.errno == errno.ENOENT and not Path(where).parent.exists():
+        return f"{where}: the folder {Path(where).parent} does not exist; create it first"
+    return f"{where}: {problem}"
 
 
 class _Group(click.Group):

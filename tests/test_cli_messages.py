@@ -1,0 +1,78 @@
+"""Messages in ordinary use are written for the user, never "unexpected … please report it" (issue 15).
+
+Each case runs the real command in a subprocess, against a store written by tests/store_killer.py (no
+spaCy model needed), because pipes, full disks and terminal bytes only behave truly in a real process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.issue(15)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("messages") / "news.db"
+    subprocess.run(
+        [sys.executable, str(REPO / "tests" / "store_killer.py"), str(db), "120", "40"],
+        env=_env(),
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO / "src"), "NEWSGRAPH_DEBUG": ""}
+
+
+def newsgraph(*args: str | bytes, **options: object) -> subprocess.CompletedProcess[bytes]:
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **options}
+    return subprocess.run([sys.executable, "-m", "newsgraph", *args], env=_env(), timeout=120, **streams)
+
+
+def test_output_into_a_closed_pipe_ends_quietly(store: Path) -> None:
+    # `newsgraph export | head -1`: the reader goes away after one line
+    command = f"{sys.executable} -m newsgraph export --db {store}"
+    shell = f"{command} | head -c 100 > /dev/null; echo ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", shell], env=_env(), capture_output=True, timeout=120)
+    assert result.stderr == b""  # was "Error: unexpected BrokenPipeError … please report it"
+    assert result.stdout.strip() == b"1"
+
+
+def test_an_output_file_in_a_missing_folder_is_named(store: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing_dir" / "x.jsonl"
+    result = newsgraph("export", "--db", str(store), "-o", str(target))
+    assert result.returncode == 1
+    assert (
+        result.stderr.decode()
+        == f"Error: {target}: the folder {target.parent} does not exist; create it first\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_named(store: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        result = newsgraph("export", "--db", str(store), stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 1
+    assert (
+        result.stderr.decode() == "Error: cannot write to the standard output: no space left on the device\n"
+    )
+    result = newsgraph("export", "--db", str(store), "-o", "/dev/full")
+    assert result.stderr.decode() == "Error: /dev/full: no space left on the device\n"
+
+
+def test_a_filter_with_a_byte_that_is_not_utf8_is_named(store: Path) -> None:
+    result = newsgraph("quotes", "--db", str(store), "--speaker", b"Ribeiro\xff")
+    assert result.returncode == 2
+    message = result.stderr.decode()
+    assert "Invalid value for '--speaker'" in message or "Invalid value for --speaker" in message
+    assert "'Ribeiro\\xff' is not valid UTF-8 text" in message
+    assert "unexpected" not in message
