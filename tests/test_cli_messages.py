@@ -76,3 +76,10 @@ def test_a_filter_with_a_byte_that_is_not_utf8_is_named(store: Path) -> None:
     assert "Invalid value for '--speaker'" in message or "Invalid value for --speaker" in message
     assert "'Ribeiro\\xff' is not valid UTF-8 text" in message
     assert "unexpected" not in message
+
+
+def test_search_snippets_keep_the_matched_word(store: Path) -> None:
+    result = newsgraph("search", "minister", "--db", str(store), "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    # the matched word sat between "[" and "]", which the table read as markup and dropped
+    assert "the minister Ana Ribeiro" in result.stdout.decode()

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 from rich.table import Column, Table
+from rich.text import Text
 
 from newsgraph.cli.common import db_option, err, main, open_store, out, print_record, shorten
 from newsgraph.errors import NewsgraphError
+
+# The store marks the matched terms of a search snippet between "[" and "]".
+_MATCH = re.compile(r"\[([^\[\]]+)\]")
+
+
+def highlighted_snippet(snippet: str) -> Text:
+    """A snippet for the terminal: its matched terms in bold, every other character as it is.
+
+    Printed as it was, rich read "[minister]" as a markup tag and dropped the matched word.
+    """
+    text = Text()
+    last = 0
+    for match in _MATCH.finditer(snippet):
+        text.append(snippet[last : match.start()])
+        text.append(match.group(1), style="bold reverse")
+        last = match.end()
+    text.append(snippet[last:])
+    return text
 
 
 @main.command()
@@ -69,11 +89,11 @@ def quotes(
             who += f" ({at.role})"
         table.add_row(
             (row.published or "")[:10],
-            who,
-            ", ".join(v.name for v in at.via),
+            Text(who),
+            Text(", ".join(v.name for v in at.via)),
             at.kind,
-            shorten(row.content, 120),
-            row.outlet or "",
+            Text(shorten(row.content, 120)),
+            Text(row.outlet or ""),
         )
     out.print(table)
 
@@ -96,7 +116,11 @@ def entities(db: str, etype: str | None, name: str | None, limit: int) -> None:
     table = Table("name", "type", "articles", "attributions", "aliases", title=f"{len(rows)} entities")
     for row in rows:
         table.add_row(
-            row.name, row.type, str(row.articles), str(row.attributions), shorten(", ".join(row.aliases), 60)
+            Text(row.name),
+            row.type,
+            str(row.articles),
+            str(row.attributions),
+            Text(shorten(", ".join(row.aliases), 60)),
         )
     out.print(table)
 
@@ -118,7 +142,10 @@ def search(query: str, db: str, limit: int) -> None:
     table = Table("article", "published", "title", "snippet", title=f"{len(hits)} articles")
     for hit in hits:
         table.add_row(
-            hit.id or hit.key, (hit.published or "")[:10], hit.title or "", shorten(hit.snippet, 100)
+            Text(hit.id or hit.key),
+            (hit.published or "")[:10],
+            Text(hit.title or ""),
+            highlighted_snippet(shorten(hit.snippet, 100)),
         )
     out.print(table)
 
