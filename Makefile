@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sample.db
 
-.PHONY: all setup demo test lint format bench fuzz clean
+.PHONY: all setup demo test lint format bench fuzz faults clean
 all: test
 
 setup: $(VENV)/.installed
@@ -33,6 +33,12 @@ test: lint
 FUZZ_EXAMPLES ?= 1000
 fuzz: setup
 	NEWSGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
+# The fault campaign: ingest and watch killed at 50 random points (SIGKILL, SIGTERM, a full disk), each
+# followed by integrity_check, an orphan check and a resume that must store exactly a clean run's rows.
+FAULT_POINTS ?= 50
+faults: setup
+	$(BIN)/python tests/fuzz/faults.py --points $(FAULT_POINTS)
 
 format: setup
 	$(BIN)/ruff check --fix src tests bench
