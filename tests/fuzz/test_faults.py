@@ -6,9 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 import faults
+import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.issue(15)]
 
