@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from newsgraph.cli import main
-from newsgraph.dedup import MIN_SHINGLES, PERMUTATIONS, Signature, signature, word_shingles
-from newsgraph.migrations import MIGRATIONS, apply_migrations
 from newsgraph.schema import Article, Record
 from newsgraph.store import SaveResult, Store, text_hash
+from newsgraph.store.dedup import MIN_SHINGLES, PERMUTATIONS, Signature, signature, word_shingles
+from newsgraph.store.migrations import MIGRATIONS, apply_migrations
 
 WIRE = Path(__file__).parent.parent / "src" / "newsgraph" / "data" / "sample" / "wire.jsonl"
 STORIES = {row["id"]: row for row in map(json.loads, WIRE.read_text(encoding="utf-8").splitlines())}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from newsgraph.event_groups import EventReport, group_reports, party_key, report_date
 from newsgraph.schema import Article, Event, Record, TimeRef
+from newsgraph.store.event_groups import EventReport, group_reports, party_key, report_date
 
 
 def report(

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from newsgraph.cli import main
 from newsgraph.export import GDELT_COLUMNS
-from newsgraph.migrations import MIGRATIONS, add_event_columns, apply_migrations
 from newsgraph.store import Store
+from newsgraph.store.migrations import MIGRATIONS, add_event_columns, apply_migrations
 
 pytestmark = pytest.mark.slow
 

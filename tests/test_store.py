@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsgraph.errors import StoreError
-from newsgraph.migrations import MIGRATIONS, apply_migrations, create_tables
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef, Via
-from newsgraph.store import EntityRow, SaveResult, Store, text_hash
+from newsgraph.store import EntityRow, SaveResult, Store, entity_key, text_hash
+from newsgraph.store.migrations import MIGRATIONS, apply_migrations, create_tables
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -560,6 +560,7 @@ def test_entities_are_aggregated_across_articles(quote_store: Store) -> None:
         articles=2,
         attributions=2,
         aliases=["Minister Ribeiro", "Ms Ribeiro", "the foreign minister"],
+        key=entity_key("Ana Ribeiro", "PERSON"),
     )
     assert {r.name for r in rows} == {"Ana Ribeiro", "Élodie Marchand", "Lars Berg", "Kenji Ota"}
     assert [r.name for r in quote_store.entities(type="ORG")] == ["Aftenposten", "NTB"]

@@ -127,7 +127,7 @@ def write_gdelt_events(groups: Iterable[Any], out: IO[str]) -> int:
     names every column and docs/gdelt-events.md describes them.
 
     Args:
-        groups: Event groups (:class:`newsgraph.event_groups.EventGroup`), e.g. ``Store.events(limit=None)``.
+        groups: Event groups (:class:`newsgraph.store.EventGroup`), e.g. ``Store.events(limit=None)``.
         out: A text stream.
 
     Returns:

@@ -34,6 +34,25 @@ def _span_list(value: Span | None) -> list[int] | None:
     return None if value is None else [value[0], value[1]]
 
 
+# How the store keeps a field: its column, its codec and its SQL type, read by newsgraph.store.codec,
+# which derives every table's columns from them. Codecs: "value" copies the value, "json" stores JSON
+# text, "bool" stores 0/1, and "span" stores a [start, end) pair as <column>_start and <column>_end.
+COLUMN = "column"
+CODEC = "codec"
+SQL_TYPE = "sql"
+
+
+def stored(codec: str = "value", *, sql: str = "TEXT", column: str | None = None) -> dict[str, Any]:
+    """Return the ``field(metadata=...)`` that says how the store keeps a field.
+
+    Args:
+        codec: ``value``, ``json``, ``bool`` or ``span``.
+        sql: The column's declared SQL type (``TEXT``, ``INTEGER``, ``REAL``).
+        column: The column's name, when it is not the field's name.
+    """
+    return {COLUMN: column, CODEC: codec, SQL_TYPE: sql}
+
+
 def normalise_text(text: str) -> str:
     """Return ``text`` folded for duplicate detection: NFKC, lower case, whitespace collapsed."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
@@ -56,15 +75,15 @@ class Article:
         metadata: Anything else a source knows (source path, feed, extraction notes).
     """
 
-    text: str
-    id: str | None = None
-    title: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    language: str = "en"
-    metadata: dict[str, Any] = field(default_factory=dict)
+    text: str = field(metadata=stored())
+    id: str | None = field(default=None, metadata=stored())
+    title: str | None = field(default=None, metadata=stored())
+    url: str | None = field(default=None, metadata=stored())
+    outlet: str | None = field(default=None, metadata=stored())
+    authors: list[str] = field(default_factory=list, metadata=stored("json"))
+    published: str | None = field(default=None, metadata=stored())
+    language: str = field(default="en", metadata=stored())
+    metadata: dict[str, Any] = field(default_factory=dict, metadata=stored("json"))
 
     @property
     def key(self) -> str:
@@ -117,14 +136,14 @@ class Entity:
             organisations), when the text tells it.
     """
 
-    id: str
-    name: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
-    mentions: list[Span] = field(default_factory=list)
-    role: str | None = None
-    country: str | None = None
-    sector: str | None = None
+    id: str = field(metadata=stored(column="entity_id"))
+    name: str = field(metadata=stored())
+    type: str = field(metadata=stored())
+    aliases: list[str] = field(default_factory=list, metadata=stored("json"))
+    mentions: list[Span] = field(default_factory=list, metadata=stored("json"))
+    role: str | None = field(default=None, metadata=stored())
+    country: str | None = field(default=None, metadata=stored())
+    sector: str | None = field(default=None, metadata=stored())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,15 +207,15 @@ class Attribution:
             outer one, so the PolNeAR scorer leaves nested attributions out.
     """
 
-    content: Span
-    kind: str = "indirect"
-    source: Span | None = None
-    cue: Span | None = None
-    speaker: str | None = None
-    speaker_name: str | None = None
-    role: str | None = None
-    via: list[Via] = field(default_factory=list)
-    nested: bool = False
+    content: Span = field(metadata=stored("span"))
+    kind: str = field(default="indirect", metadata=stored())
+    source: Span | None = field(default=None, metadata=stored("span"))
+    cue: Span | None = field(default=None, metadata=stored("span"))
+    speaker: str | None = field(default=None, metadata=stored())
+    speaker_name: str | None = field(default=None, metadata=stored())
+    role: str | None = field(default=None, metadata=stored())
+    via: list[Via] = field(default_factory=list, metadata=stored("json"))
+    nested: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -257,24 +276,24 @@ class Event:
             the event (who reported it), or None when the article itself asserts it.
     """
 
-    trigger: Span
-    type: str | None = None
-    mode: str | None = None
-    actor: str | None = None
-    target: str | None = None
-    place: str | None = None
-    time: str | None = None
-    hedged: bool = False
-    negated: bool = False
-    planned: bool = False
-    candidate: bool = False
-    actor_name: str | None = None
-    actor_country: str | None = None
-    actor_sector: str | None = None
-    target_name: str | None = None
-    target_country: str | None = None
-    target_sector: str | None = None
-    reported_by: int | None = None
+    trigger: Span = field(metadata=stored("span"))
+    type: str | None = field(default=None, metadata=stored())
+    mode: str | None = field(default=None, metadata=stored())
+    actor: str | None = field(default=None, metadata=stored())
+    target: str | None = field(default=None, metadata=stored())
+    place: str | None = field(default=None, metadata=stored())
+    time: str | None = field(default=None, metadata=stored())
+    hedged: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    negated: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    planned: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    candidate: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    actor_name: str | None = field(default=None, metadata=stored())
+    actor_country: str | None = field(default=None, metadata=stored())
+    actor_sector: str | None = field(default=None, metadata=stored())
+    target_name: str | None = field(default=None, metadata=stored())
+    target_country: str | None = field(default=None, metadata=stored())
+    target_sector: str | None = field(default=None, metadata=stored())
+    reported_by: int | None = field(default=None, metadata=stored(sql="INTEGER"))
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -311,19 +330,19 @@ class Place:
         candidates: How many gazetteer entries the name could refer to.
     """
 
-    id: str
-    span: Span
-    name: str
-    geonameid: int | None = None
-    lat: float | None = None
-    lon: float | None = None
-    country: str | None = None
-    resolved: bool = False
-    text: str | None = None
-    admin1: str | None = None
-    feature: str | None = None
-    confidence: float | None = None
-    candidates: int = 0
+    id: str = field(metadata=stored(column="place_id"))
+    span: Span = field(metadata=stored("span"))
+    name: str = field(metadata=stored())
+    geonameid: int | None = field(default=None, metadata=stored(sql="INTEGER"))
+    lat: float | None = field(default=None, metadata=stored(sql="REAL"))
+    lon: float | None = field(default=None, metadata=stored(sql="REAL"))
+    country: str | None = field(default=None, metadata=stored())
+    resolved: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    text: str | None = field(default=None, metadata=stored())
+    admin1: str | None = field(default=None, metadata=stored())
+    feature: str | None = field(default=None, metadata=stored())
+    confidence: float | None = field(default=None, metadata=stored(sql="REAL"))
+    candidates: int = field(default=0, metadata=stored(sql="INTEGER"))
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -355,12 +374,12 @@ class TimeRef:
             ("up to six months"); None when it does not.
     """
 
-    id: str
-    span: Span
-    text: str
-    value: str | None = None
-    type: str = "DATE"
-    mod: str | None = None
+    id: str = field(metadata=stored(column="time_id"))
+    span: Span = field(metadata=stored("span"))
+    text: str = field(metadata=stored())
+    value: str | None = field(default=None, metadata=stored())
+    type: str = field(default="DATE", metadata=stored())
+    mod: str | None = field(default=None, metadata=stored())
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -6,8 +6,8 @@ One poll of one feed:
    poll at the cost of a few hundred bytes;
 2. the entries whose key (guid, else link) is not yet in the store's ``seen_entries`` are made into
    articles (the feed's full text, or the linked page fetched);
-3. new articles go through the same :class:`~newsgraph.pipeline.Pipeline` and
-   :meth:`~newsgraph.store.Store.save` as ``newsgraph ingest``; articles the store already holds (same
+3. new articles go through the same :func:`~newsgraph.ingest.ingest_articles` as ``newsgraph ingest``
+   (the pipeline, then the store in batches); articles the store already holds (same
    URL or text, such as a story carried by two feeds) are not analysed again;
 4. the entries are marked seen, then the feed's validators are saved.
 
@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgraph.errors import InputError, NewsgraphError
+from newsgraph.ingest import ingest_articles
 from newsgraph.schema import Article, Record
 from newsgraph.sources.feeds import entry_article, parse_feed
 from newsgraph.sources.fetch import DEFAULT_MAX_BYTES, FEED_ACCEPT, Fetcher, FetchError, is_url
@@ -260,9 +261,10 @@ class Watcher:
             else:
                 wanted.append((entry.key, article))
         if wanted:
-            saved = self.store.save(self.analyze(a for _, a in wanted), batch_size=self.batch_size)
-            result.stored = saved.added
-            result.duplicates += saved.skipped
+            articles = (article for _, article in wanted)
+            saved = ingest_articles(self.store, articles, self.analyze, batch_size=self.batch_size)
+            result.stored = saved.stored
+            result.duplicates += saved.duplicates
             done.extend((key, article.key) for key, article in wanted)
         if done:
             self.store.mark_seen(feed, done)

@@ -66,32 +66,32 @@ def ingest(
       newsgraph ingest notes.txt --published 2024-03-14
       newsgraph ingest crawl.warc.gz https://example.com/news/rss.xml urls.txt
     """
-    from newsgraph.pipeline import Pipeline
+    from newsgraph.ingest import ingest as run_ingest
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
     chosen = input_paths(paths, sample)
-    store = open_store(db, create=True)
-    with store:
-        reader = Reader(chosen, published, skip=store.has, allow_private=allow_private)
-        pipeline = Pipeline(model)
-        with progress_bar("ingesting") as progress:
-            task = progress.add_task("ingest", total=None)
-
-            def tick(records: Iterable[Record]) -> Iterator[Record]:
-                for record in records:
-                    progress.advance(task)
-                    yield record
-
-            result = store.save(tick(pipeline.analyze(reader, processes=processes)), batch_size=batch_size)
+    with open_store(db, create=True) as store, progress_bar("ingesting") as progress:
+        task = progress.add_task("ingest", total=None)
+        summary = run_ingest(
+            store,
+            chosen,
+            model=model,
+            processes=processes,
+            published=published,
+            allow_private=allow_private,
+            batch_size=batch_size,
+            on_progress=lambda done: progress.update(task, completed=done.analysed),
+            on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
+        )
         stats = store.stats()
     err.print(
-        f"{result.added} stored, {reader.skipped + result.skipped} already in the store, "
-        f"{len(reader.failed)} failed; {db} now holds {stats['articles']} articles and "
+        f"{summary.stored} stored, {summary.duplicates} already in the store, "
+        f"{len(summary.failed)} failed; {db} now holds {stats['articles']} articles and "
         f"{stats['attributions']} attributions.",
         highlight=False,
     )
-    if reader.failed:
+    if summary.failed:
         raise click.exceptions.Exit(1)
 
 

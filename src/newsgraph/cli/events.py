@@ -8,8 +8,8 @@ import click
 from rich.table import Column, Table
 
 from newsgraph.cli.common import db_option, main, open_store, out, shorten
-from newsgraph.event_groups import EventGroup
 from newsgraph.extract.plover import PLOVER_TYPES
+from newsgraph.store.event_groups import EventGroup
 
 
 def _party(name: str | None, code: str | None) -> str:

@@ -1,7 +1,7 @@
 """Stories in the store: syndicated copies of one article, linked across outlets.
 
 Every stored article belongs to a story (``articles.story_id``, the row number ``n`` of the story's first
-article). When an article is saved, its MinHash signature (:mod:`newsgraph.dedup`) is looked up in the
+article). When an article is saved, its MinHash signature (:mod:`newsgraph.store.dedup`) is looked up in the
 LSH band table; an earlier article it is a copy of gives it that article's story, otherwise it starts a
 story of its own. A copy whose text is identical to a stored one (same normalised text, another URL) is
 not stored again, since its facts would be counted twice, but is recorded in ``story_copies`` so that the
@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from newsgraph.dedup import Signature, signature
+from newsgraph.store.dedup import Signature, signature
 
 
 def create_story_tables(conn: sqlite3.Connection) -> None:

@@ -1,24 +1,15 @@
-"""Schema migrations for the SQLite store: named functions, applied in order, recorded in ``migrations``.
+"""The migrations that build and change the store's tables, oldest first (see :mod:`.migrations`).
 
-Never change the schema by hand and never edit a migration that has shipped: append a new function to
-:data:`MIGRATIONS`. Each migration runs in its own transaction together with the row that records it,
-so a store is always at a whole number of migrations. A store that records a migration this version
-does not know was written by a newer newsgraph and is refused rather than guessed at.
+Each is a named function run once, in its own transaction, by
+:func:`~newsgraph.store.migrations.apply_migrations`. Never edit one that has shipped: append a new one
+and list it in ``MIGRATIONS``.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
-from newsgraph.errors import StoreError
-
-Migration = Callable[[sqlite3.Connection], None]
-
-# Written into the SQLite header (PRAGMA application_id) so a newsgraph store can be told apart from
-# any other SQLite file. The value spells "NGST" in ASCII.
-APPLICATION_ID = 0x4E475354
+from newsgraph.store.codec import entity_key
 
 
 def create_tables(conn: sqlite3.Connection) -> None:
@@ -203,8 +194,8 @@ def create_feed_tables(conn: sqlite3.Connection) -> None:
 
 
 def create_story_tables(conn: sqlite3.Connection) -> None:
-    """Add stories: syndicated copies linked across outlets (see :mod:`newsgraph.stories`)."""
-    from newsgraph.stories import create_story_tables as create
+    """Add stories: syndicated copies linked across outlets (see :mod:`newsgraph.store.stories`)."""
+    from newsgraph.store.stories import create_story_tables as create
 
     create(conn)
 
@@ -213,10 +204,10 @@ def add_event_columns(conn: sqlite3.Connection) -> None:
     """Give events columns for what the event coder fills and what event queries filter on.
 
     The actor's and target's names, actor codes and sectors, and the index of the reporting attribution
-    are schema fields (they were kept in ``extra`` before); ``event_date``/``date_source`` hold the date an
-    event is grouped and filtered by (see :mod:`newsgraph.event_groups`), and ``*_terms`` case-folded names
-    for substring filters. Events stored earlier were uncoded candidates: their date is back-filled from
-    the publication date and their other new columns stay NULL.
+    are schema fields (they were kept in ``extra`` before); ``event_date``/``date_source`` hold the date
+    an event is grouped and filtered by (see :mod:`newsgraph.store.event_groups`), and ``*_terms``
+    case-folded names for substring filters. Events stored earlier were uncoded candidates: their date
+    is back-filled from the publication date and their other new columns stay NULL.
     """
     for column in (
         "actor_name TEXT",
@@ -267,103 +258,63 @@ def create_claims_table(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (
-    create_tables,
-    create_feed_tables,
-    create_story_tables,
-    add_event_columns,
-    create_claims_table,
-)
-"""Every migration, oldest first. Append only."""
+# Fields that were kept in the ``extra`` JSON column, by table, with the columns that now hold them.
+_PROMOTED: dict[str, tuple[tuple[str, str], ...]] = {
+    "entities": (("country", "TEXT"), ("sector", "TEXT")),
+    "attributions": (("nested", "INTEGER NOT NULL DEFAULT 0"),),
+    "claims": (("nested", "INTEGER NOT NULL DEFAULT 0"),),
+    "places": (
+        ("text", "TEXT"),
+        ("admin1", "TEXT"),
+        ("feature", "TEXT"),
+        ("confidence", "REAL"),
+        ("candidates", "INTEGER NOT NULL DEFAULT 0"),
+    ),
+    "times": (("mod", "TEXT"),),
+}
 
 
-def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Return the names of the migrations recorded in the store, oldest first (empty for a new file)."""
-    if not _has_table(conn, "migrations"):
-        return []
-    return [name for (name,) in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+def add_fact_columns(conn: sqlite3.Connection) -> None:
+    """Give every schema field its own column, and name entities across the store.
 
-
-def check_store(conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS) -> None:
-    """Raise StoreError unless ``conn`` is empty or a newsgraph store this version can read.
-
-    Args:
-        conn: An open connection.
-        label: The store's path, for messages.
-        migrations: The migrations this version knows.
-
-    Raises:
-        StoreError: The file is another application's database, or was written by a newer newsgraph.
+    Entity country and sector, place text, region (admin1), feature code, confidence and candidate count,
+    time modifier and the attribution flag ``nested`` were kept in the ``extra`` JSON column; they move
+    to columns of their own, so queries can filter on them, and leave ``extra``. Entities get
+    ``entity_key`` (the same for the same name and type in any article) and attributions ``speaker_key``,
+    the key of their speaker entity. Indexes serve the API's filters: quotes by speaker and outlet,
+    entities by key and country, places by GeoNames id, events by target country.
     """
-    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    if app_id != APPLICATION_ID and (app_id != 0 or tables):
-        raise StoreError(
-            f"{label}: this SQLite database is not a newsgraph store; "
-            "choose a new file name for the store, or move this file away"
+    for table, columns in _PROMOTED.items():
+        for name, sql in columns:
+            conn.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {sql}')
+        names = [name for name, _ in columns]
+        sets = ", ".join(
+            f'"{name}" = coalesce(json_extract(extra, \'$.{name}\'), "{name}")' for name in names
         )
-    known = {m.__name__ for m in migrations}
-    unknown = [name for name in applied_migrations(conn) if name not in known]
-    if unknown:
-        raise StoreError(
-            f"{label}: the store was written by a newer newsgraph "
-            f"(unknown migrations: {', '.join(unknown)}); upgrade newsgraph to open it"
+        paths = ", ".join(f"'$.{name}'" for name in names)
+        conn.execute(
+            f"UPDATE {table} SET {sets}, extra = nullif(json_remove(extra, {paths}), '{{}}') "
+            "WHERE extra IS NOT NULL"
         )
-
-
-def pending_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
-    """Return the names of the migrations not yet applied, in the order they would run."""
-    done = set(applied_migrations(conn))
-    return [m.__name__ for m in migrations if m.__name__ not in done]
-
-
-def apply_migrations(
-    conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS
-) -> list[str]:
-    """Apply, in order, every migration not yet recorded in the store; safe to call any number of times.
-
-    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction, which also re-checks what is applied,
-    so two processes opening a new store at once apply each migration exactly once.
-
-    Args:
-        conn: A connection in autocommit mode (``isolation_level=None``).
-        label: The store's path, for messages.
-        migrations: The migrations to apply, oldest first.
-
-    Returns:
-        The names of the migrations applied by this call.
-
-    Raises:
-        StoreError: The file is not a newsgraph store, or was written by a newer newsgraph.
-    """
-    check_store(conn, label, migrations)
-    if not pending_migrations(conn, migrations):
-        return []  # the common case: no write lock taken, so opening never waits for a busy writer
-    applied: list[str] = []
-    for migration in migrations:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            check_store(conn, label, migrations)
-            if migration.__name__ in applied_migrations(conn):
-                conn.execute("COMMIT")
-                continue
-            if not _has_table(conn, "migrations"):
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-            migration(conn)
-            conn.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                (migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        applied.append(migration.__name__)
-    return applied
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
-    return row is not None
+    conn.execute("ALTER TABLE entities ADD COLUMN entity_key TEXT")
+    conn.execute("ALTER TABLE attributions ADD COLUMN speaker_key TEXT")
+    pairs = conn.execute("SELECT DISTINCT name, type FROM entities").fetchall()
+    conn.executemany(
+        "UPDATE entities SET entity_key = ? WHERE name = ? AND type = ?",
+        [(entity_key(name, type), name, type) for name, type in pairs],
+    )
+    conn.execute(
+        "UPDATE attributions SET speaker_key = (SELECT e.entity_key FROM entities e "
+        "WHERE e.article_key = attributions.article_key AND e.entity_id = attributions.speaker) "
+        "WHERE speaker IS NOT NULL"
+    )
+    for statement in (
+        "CREATE INDEX entities_key ON entities(entity_key)",
+        "CREATE INDEX entities_country ON entities(country)",
+        "CREATE INDEX attributions_speaker_key ON attributions(speaker_key)",
+        "CREATE INDEX articles_outlet ON articles(outlet)",
+        "CREATE INDEX places_geonameid ON places(geonameid)",
+        "CREATE INDEX events_target_country ON events(target_country)",
+        "CREATE INDEX events_actor_country ON events(actor_country)",
+    ):
+        conn.execute(statement)

@@ -1,0 +1,133 @@
+"""Articles list: newest first, filtered by outlet, date, text, place or arrival, with a keyset cursor."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from newsgraph.store.connection import Database
+from newsgraph.store.params import (
+    MAX_PAGE,
+    Page,
+    QueryError,
+    check_date,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+    match_rows,
+    until_clause,
+)
+
+_SORT = "coalesce(ar.published, '')"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One stored article, without its text and facts (``Store.get`` reads the whole record).
+
+    Args:
+        key: The storage key.
+        id: The article's id.
+        title: Its title.
+        url: Its URL.
+        outlet: Its outlet.
+        published: Its publication date.
+        language: ISO 639-1 code of its text.
+        ingested_at: When it was stored, ISO 8601 UTC.
+        story_id: The story it belongs to (see :mod:`newsgraph.store.stories`).
+        attributions: Its number of attributions.
+        events: Its number of coded events.
+    """
+
+    key: str
+    id: str | None
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    ingested_at: str
+    story_id: int | None
+    attributions: int
+    events: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON."""
+        return asdict(self)
+
+
+def article_page(
+    db: Database,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    q: str | None = None,
+    place: int | None = None,
+    ingested_after: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ArticleRow]:
+    """Return one page of articles matching every filter given, newest publication first.
+
+    Args:
+        db: The open store.
+        outlet: Case-insensitive substring of the outlet.
+        since: Earliest publication date, ISO, inclusive.
+        until: Latest publication date, ISO, inclusive (``2024-03`` includes all of March).
+        q: FTS5 query over titles and texts.
+        place: Only articles that mention the place with this GeoNames id.
+        ingested_after: Only articles stored after this ISO date-time (what came in since then).
+        cursor: The ``next`` of the previous page; None for the first page.
+        limit: Most rows on the page (1 to 1000).
+
+    Raises:
+        QueryError: A parameter is malformed (names it), or FTS5 cannot parse ``q``.
+    """
+    size = check_limit(limit, most=MAX_PAGE)
+    where: list[str] = []
+    params: list[Any] = []
+    if q:
+        where.append("ar.n IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(q)
+    if outlet:
+        where.append("instr(lower(ar.outlet), lower(?)) > 0")
+        params.append(outlet)
+    if since:
+        where.append("ar.published >= ?")
+        params.append(check_date(since, "since"))
+    if until:
+        clause, values = until_clause("ar.published", until)
+        where.append(clause)
+        params.extend(values)
+    if place is not None:
+        if not isinstance(place, int) or isinstance(place, bool):
+            raise QueryError("place", f"place must be a GeoNames id (a whole number), not {place!r}")
+        where.append("ar.key IN (SELECT article_key FROM places WHERE geonameid = ?)")
+        params.append(place)
+    if ingested_after:
+        where.append("ar.ingested_at > ?")
+        params.append(check_date(ingested_after, "ingested_after"))
+    if cursor:
+        published, key = decode_cursor(cursor, "articles", 2)
+        where.append(f"({_SORT} < ? OR ({_SORT} = ? AND ar.key > ?))")
+        params.extend([published, published, key])
+    sql = (
+        "SELECT ar.key, ar.id, ar.title, ar.url, ar.outlet, ar.published, ar.language, ar.ingested_at, "
+        "ar.story_id, (SELECT COUNT(*) FROM attributions a WHERE a.article_key = ar.key) AS attributions, "
+        "(SELECT COUNT(*) FROM events e WHERE e.article_key = ar.key AND e.type IS NOT NULL "
+        "AND e.candidate = 0) AS events "
+        f"FROM articles ar {'WHERE ' + ' AND '.join(where) if where else ''} "
+        f"ORDER BY {_SORT} DESC, ar.key LIMIT ?"
+    )
+    params.append(size + 1)
+    if q:
+        rows = match_rows(db, sql, params, q, "q")
+    else:
+        with db.read("read articles") as conn:
+            rows = conn.execute(sql, params).fetchall()
+    items = [ArticleRow(**{k: row[k] for k in row.keys()}) for row in rows[:size]]  # noqa: SIM118
+    token = None
+    if len(rows) > size:
+        token = encode_cursor("articles", [items[-1].published or "", items[-1].key])
+    return Page(items, token)

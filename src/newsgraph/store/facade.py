@@ -1,0 +1,182 @@
+""":class:`Store`: one open store, with the package's writes and queries as methods.
+
+Every method delegates to a function of the module that answers it; each of those functions also takes
+any :class:`~newsgraph.store.connection.Database` (a Store is one), for callers that prefer functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from newsgraph.schema import Article, Record
+from newsgraph.store import feeds, records, writer
+from newsgraph.store.articles import ArticleRow, article_page
+from newsgraph.store.connection import Database
+from newsgraph.store.entities import EntityDetail, EntityRow, entity_detail, entity_page, find_entities
+from newsgraph.store.event_groups import EventGroup
+from newsgraph.store.events import event_page, find_events
+from newsgraph.store.feeds import FeedState
+from newsgraph.store.params import Page
+from newsgraph.store.places import PlaceRow, find_places
+from newsgraph.store.quotes import QuoteRow, find_quotes, quote_page
+from newsgraph.store.search import SearchHit, search_articles, search_page
+from newsgraph.store.stories import Story
+from newsgraph.store.writer import SaveResult
+
+
+class Store(Database):
+    """A newsgraph store in one SQLite file (WAL mode, foreign keys on).
+
+    Opening a new path creates the store; opening an existing one applies any pending migrations.
+
+    Args:
+        path: The database file. Its folder must exist.
+        read_only: Open without writing anything (for readers beside a running writer). The store must
+            already exist and be fully migrated.
+
+    Raises:
+        StoreError: The path is a folder or lies in a missing folder, the file is not a newsgraph store,
+            or it was written by a newer newsgraph.
+
+    Example:
+        >>> with Store("news.db") as store:
+        ...     store.save(records)
+        ...     for row in store.quotes(speaker="ribeiro", via="kyodo"):
+        ...         print(row.published, row.content)
+    """
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else ("read-only" if self.read_only else "open")
+        return f"Store({str(self.path)!r}, {state})"
+
+    # -- writes (newsgraph.store.writer) -----------------------------------------------------------
+
+    def save(
+        self,
+        records: Iterable[Record],
+        batch_size: int = 50,
+        on_commit: Callable[[SaveResult], None] | None = None,
+    ) -> SaveResult:
+        """Store records, one transaction per batch, skipping articles already stored.
+
+        See :func:`newsgraph.store.writer.save`.
+        """
+        return writer.save(self, records, batch_size, on_commit)
+
+    def has(self, article: Article) -> bool:
+        """Return True when the store holds this article (same key) or one with the same normalised text."""
+        return writer.has(self, article)
+
+    # -- whole records (newsgraph.store.records) ---------------------------------------------------
+
+    def get(self, ref: str) -> Record | None:
+        """Return the record whose article key, id or URL is ``ref`` (tried in that order), or None."""
+        return records.get_record(self, ref)
+
+    def iter_records(self) -> Iterator[Record]:
+        """Yield every stored record, ordered by publication date (undated first), then article key."""
+        return records.iter_records(self)
+
+    def stats(self) -> dict[str, int]:
+        """Return the number of stored articles, entities, attributions, claims, events, places and times."""
+        return records.count_rows(self)
+
+    def stories(self, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
+        """Return stories carried by at least ``min_outlets`` outlets (see :func:`records.find_stories`)."""
+        return records.find_stories(self, min_outlets, limit)
+
+    def same_story(self, ref: str) -> Story | None:
+        """Return the story of the article whose key, id or URL is ``ref``, or None."""
+        return records.same_story(self, ref)
+
+    # -- queries -------------------------------------------------------------------------------------
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        via: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        search: str | None = None,
+        limit: int | None = 100,
+        **filters: Any,
+    ) -> list[QuoteRow]:
+        """Return attributions matching every filter (see :func:`find_quotes`)."""
+        return find_quotes(self, speaker, via, since, until, search, limit, **filters)
+
+    def quote_page(self, **filters: Any) -> Page[QuoteRow]:
+        """Return one page of attributions, newest first (see :func:`quote_page`)."""
+        return quote_page(self, **filters)
+
+    def article_page(self, **filters: Any) -> Page[ArticleRow]:
+        """Return one page of articles, newest first (see :func:`article_page`)."""
+        return article_page(self, **filters)
+
+    def events(
+        self,
+        type: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = 100,
+        **filters: Any,
+    ) -> list[EventGroup]:
+        """Return coded events, each grouped with its reports, newest first (see :func:`find_events`)."""
+        return find_events(self, type, actor, target, country, since, until, limit, **filters)
+
+    def event_page(self, **filters: Any) -> Page[EventGroup]:
+        """Return one page of events (see :func:`event_page`)."""
+        return event_page(self, **filters)
+
+    def entities(
+        self, type: str | None = None, name: str | None = None, limit: int | None = 100
+    ) -> list[EntityRow]:
+        """Return entities aggregated by (name, type), most widely mentioned first."""
+        return find_entities(self, type, name, limit)
+
+    def entity_page(self, **filters: Any) -> Page[EntityRow]:
+        """Return one page of entities (see :func:`entity_page`)."""
+        return entity_page(self, **filters)
+
+    def entity(self, key: str) -> EntityDetail | None:
+        """Return the detail of the entity with store-wide key ``key`` (see :func:`entity_detail`)."""
+        return entity_detail(self, key)
+
+    def places(self, **filters: Any) -> list[PlaceRow]:
+        """Return resolved places with their mention counts (see :func:`find_places`)."""
+        return find_places(self, **filters)
+
+    def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
+        """Full-text search over article titles and texts, best match first."""
+        return search_articles(self, query, limit)
+
+    def search_page(self, q: str, **filters: Any) -> Page[SearchHit]:
+        """Return one page of full-text hits (see :func:`search_page`)."""
+        return search_page(self, q, **filters)
+
+    # -- feed state (newsgraph.store.feeds) ----------------------------------------------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return what is remembered about the feed at ``url``, or None for a feed never polled."""
+        return feeds.feed_state(self, url)
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or replace the state of ``state.url``."""
+        feeds.save_feed_state(self, state)
+
+    def seen_entries(self, feed: str, keys: Iterable[str]) -> set[str]:
+        """Return those of ``keys`` already marked seen for ``feed``."""
+        return feeds.seen_entries(self, feed, keys)
+
+    def mark_seen(self, feed: str, entries: Iterable[tuple[str, str | None]]) -> None:
+        """Mark entries of ``feed`` as handled, in one transaction."""
+        feeds.mark_seen(self, feed, entries)
