@@ -82,3 +82,47 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path, how: signal.Sig
         for worker in workers:  # when the test fails, leave no orphan behind
             if alive(worker):
                 os.kill(worker, signal.SIGKILL)
+
+
+def stored(db: Path) -> int:
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+@pytest.mark.parametrize("processes", ["2"])
+def test_sigterm_makes_ingest_finish_its_batch_and_exit_0_with_a_summary(
+    tmp_path: Path, processes: str
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(120):
+        (folder / f"a{i:04d}.txt").write_text(ARTICLE.replace("Monday", f"Monday ({i})"))
+    db = tmp_path / "news.db"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "newsgraph", "ingest", str(folder), "--db", str(db), "--batch-size", "4"]
+    with (tmp_path / "stderr.txt").open("wb") as errors:
+        ingest = subprocess.Popen([*command, "-j", processes], env=env, stderr=errors)
+    try:
+        assert wait_until(lambda: stored(db) >= 4, 90), "nothing was stored"
+        ingest.send_signal(signal.SIGTERM)
+        assert ingest.wait(timeout=60) == 0
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+            ingest.wait()
+    message = (tmp_path / "stderr.txt").read_text()
+    assert "stopping after the current batch" in message
+    assert "stopped: " in message and "run the same command again" in message
+    count = stored(db)
+    assert 4 <= count < 120 and count % 4 == 0  # whole batches only
+    again = subprocess.run(command, env=env, capture_output=True, timeout=600)
+    assert again.returncode == 0 and stored(db) == 120

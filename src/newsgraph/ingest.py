@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -64,12 +65,14 @@ class IngestSummary:
         duplicates: Articles not stored because the store already held them (skipped before analysis,
             or found to be copies when saved).
         failed: The inputs that could not be read, each naming the file, line or URL.
+        stopped: True when ``stop`` ended the run before every input was read.
     """
 
     read: int = 0
     stored: int = 0
     duplicates: int = 0
     failed: list[InputError] = field(default_factory=list)
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -89,6 +92,7 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Callable[[IngestProgress], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> IngestSummary:
     """Read inputs, analyse the articles the store does not hold yet, and store the records.
 
@@ -104,6 +108,9 @@ def ingest(
         batch_size: Records per store transaction.
         on_progress: Called with the running totals after each article analysed and each batch stored.
         on_error: Called with each input that could not be read, as it is found.
+        stop: Once set (by a signal handler, say), no further article is read: the articles already
+            read are analysed and stored, the last transaction is committed, and ingest returns with
+            ``summary.stopped`` True.
 
     Returns:
         Counts of what was read, stored and skipped, and the inputs that failed.
@@ -122,9 +129,16 @@ def ingest(
     summary = IngestSummary()
 
     def articles() -> Iterator[Article]:
-        yield from given
+        for article in given:
+            if stop is not None and stop.is_set():
+                summary.stopped = True
+                return
+            yield article
         if paths:
             for item in read_articles(paths, published=published, allow_private=allow_private):
+                if stop is not None and stop.is_set():
+                    summary.stopped = True
+                    return
                 if isinstance(item, InputError):
                     summary.failed.append(item)
                     if on_error is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 import click
@@ -23,6 +24,7 @@ from newsgraph.cli.common import (
     processes_option,
     progress_bar,
     published_option,
+    stopping_on_signals,
 )
 from newsgraph.schema import Record
 
@@ -71,7 +73,12 @@ def ingest(
 
     published = check_reference_date(published)
     chosen = input_paths(paths, sample)
-    with open_store(db, create=True) as store, progress_bar("ingesting") as progress:
+    stop = threading.Event()
+    with (
+        open_store(db, create=True) as store,
+        stopping_on_signals(stop, "the current batch"),
+        progress_bar("ingesting") as progress,
+    ):
         task = progress.add_task("ingest", total=None)
         summary = run_ingest(
             store,
@@ -83,14 +90,18 @@ def ingest(
             batch_size=batch_size,
             on_progress=lambda done: progress.update(task, completed=done.analysed),
             on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
+            stop=stop,
         )
         stats = store.stats()
     err.print(
-        f"{summary.stored} stored, {summary.duplicates} already in the store, "
+        ("stopped: " if summary.stopped else "")
+        + f"{summary.stored} stored, {summary.duplicates} already in the store, "
         f"{len(summary.failed)} failed; {db} now holds {stats['articles']} articles and "
         f"{stats['attributions']} attributions.",
         highlight=False,
     )
+    if summary.stopped:
+        err.print("run the same command again to ingest the rest", highlight=False)
     if summary.failed:
         raise click.exceptions.Exit(1)
 

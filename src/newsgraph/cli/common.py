@@ -6,7 +6,9 @@ import contextlib
 import errno
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -118,6 +120,32 @@ def _os_error_message(exc: OSError, output: str | None) -> str:
     if exc.errno == errno.ENOENT and not Path(where).parent.exists():
         return f"{where}: the folder {Path(where).parent} does not exist; create it first"
     return f"{where}: {problem}"
+
+
+@contextlib.contextmanager
+def stopping_on_signals(stop: threading.Event, what: str) -> Iterator[None]:
+    """Set ``stop`` on the first SIGTERM or Ctrl-C, saying so; a second Ctrl-C interrupts at once.
+
+    Args:
+        stop: The event the running job checks.
+        what: What finishes first, for the message ("the current batch").
+    """
+
+    def handle(signum: int, frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        err.print(f"stopping after {what} (Ctrl-C again to stop now)…", highlight=False)
+
+    saved: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # handlers can only be set from there
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            saved[signum] = signal.signal(signum, handle)
+    try:
+        yield
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
 
 
 class _Group(click.Group):
