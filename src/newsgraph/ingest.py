@@ -2,7 +2,8 @@
 
 :func:`ingest` reads files, folders, globs, URLs and feeds (or takes :class:`~newsgraph.schema.Article`
 objects), skips articles the store already holds before analysing them, analyses the rest and saves them
-one transaction per batch. A bad input is reported (``on_error``) and skipped; the rest of the batch is
+one transaction per batch. A bad input (one that cannot be read, or that the analysis fails on) is
+reported (``on_error``), recorded in the store's ``errors`` table and skipped; the rest of the batch is
 stored. Running the same ingest twice stores nothing the second time.
 
 Example:
@@ -107,7 +108,8 @@ def ingest(
         allow_private: Let URLs reach private, loopback and link-local addresses.
         batch_size: Records per store transaction.
         on_progress: Called with the running totals after each article analysed and each batch stored.
-        on_error: Called with each input that could not be read, as it is found.
+        on_error: Called with each input that could not be read or analysed, as it is found. Each is
+            also recorded in the store's ``errors`` table (input, stage, reason, time).
         stop: Once set (by a signal handler, say), no further article is read: the articles already
             read are analysed and stored, the last transaction is committed, and ingest returns with
             ``summary.stopped`` True.
@@ -140,17 +142,26 @@ def ingest(
                     summary.stopped = True
                     return
                 if isinstance(item, InputError):
-                    summary.failed.append(item)
-                    if on_error is not None:
-                        on_error(item)
+                    fail(item, "read")
                     continue
                 yield item
+
+    def fail(error: InputError, stage: str) -> None:
+        summary.failed.append(error)
+        store.record_errors([(error.source, stage, error.problem, error.hint)])
+        if on_error is not None:
+            on_error(error)
+
+    def analysis_failed(article: Article, reason: str) -> None:
+        source = str(article.metadata.get("source") or article.url or article.id or "an article")
+        problem = f"analysis failed ({reason}); the rest of the batch is stored"
+        fail(InputError(source, problem, "please report it, with this input"), "analyse")
 
     if pipeline is None:
         from newsgraph.pipeline import DEFAULT_MODEL, Pipeline
 
         pipeline = Pipeline(model or DEFAULT_MODEL)
-    analyze = partial(pipeline.analyze, processes=processes)
+    analyze = partial(pipeline.analyze, processes=processes, on_failure=analysis_failed)
     done = ingest_articles(
         store, articles(), analyze, batch_size=batch_size, on_progress=_counting(summary, on_progress)
     )

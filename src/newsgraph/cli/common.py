@@ -209,6 +209,14 @@ def open_store(db: str, create: bool = False) -> Any:
     return Store(db)
 
 
+def truncated(shown: int, total: int, what: str) -> str:
+    """The line under a listing cut at ``--limit``: how many more there are and how to see them."""
+    return (
+        f"{shown} of {total} {what} shown, {total - shown} more; "
+        f"pass --limit {total} to see them all (or --format jsonl to save them)"
+    )
+
+
 def progress_bar(label: str) -> Progress:
     return Progress(
         SpinnerColumn(),

@@ -17,6 +17,7 @@ from newsgraph.store.tables import (
     add_event_columns,
     add_fact_columns,
     create_claims_table,
+    create_errors_table,
     create_feed_tables,
     create_story_tables,
     create_tables,
@@ -34,6 +35,7 @@ __all__ = [
     "apply_migrations",
     "check_store",
     "create_claims_table",
+    "create_errors_table",
     "create_feed_tables",
     "create_story_tables",
     "create_tables",
@@ -52,6 +54,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_event_columns,
     create_claims_table,
     add_fact_columns,
+    create_errors_table,
 )
 """Every migration, oldest first. Append only."""
 

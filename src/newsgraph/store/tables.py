@@ -318,3 +318,22 @@ def add_fact_columns(conn: sqlite3.Connection) -> None:
         "CREATE INDEX events_actor_country ON events(actor_country)",
     ):
         conn.execute(statement)
+
+
+def create_errors_table(conn: sqlite3.Connection) -> None:
+    """The inputs an ingest or a watch could not take, one row each (issue 15).
+
+    ``input`` names the file, ``file:line``, URL or feed entry; ``stage`` is where it failed (``read``,
+    ``analyse`` or ``store``); ``reason`` is the message shown on stderr, ``hint`` what to do about it;
+    ``at`` the time, ISO 8601 UTC. Rows are only ever added: ``newsgraph errors`` lists them.
+    """
+    conn.execute(
+        "CREATE TABLE errors ("
+        " n INTEGER PRIMARY KEY,"
+        " input TEXT NOT NULL,"
+        " stage TEXT NOT NULL CHECK (stage IN ('read', 'analyse', 'store')),"
+        " reason TEXT NOT NULL,"
+        " hint TEXT,"
+        " at TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX errors_at ON errors(at)")
