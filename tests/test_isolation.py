@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from local_server import LocalServer, add_site
+from local_server import LocalServer, Reply, add_site
 from newsgraph.cli import main
 from newsgraph.ingest import ingest
 from newsgraph.pipeline import Pipeline
@@ -83,3 +83,18 @@ def test_bad_files_and_urls_beside_good_ones_are_listed_by_newsgraph_errors(tmp_
     assert all(row["reason"] and row["at"] for row in rows)
     table = CliRunner().invoke(main, ["errors", "--db", str(db), "--limit", "1"])
     assert "1 of 2 errors shown, 1 more; pass --limit 2" in table.output
+
+
+def test_watch_records_the_entries_it_could_not_take(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with LocalServer() as server:
+        add_site(server)  # /feed.xml links three pages; one of them is made to fail
+        server.route("/news/river-bridge.html", Reply(410))
+        result = CliRunner().invoke(
+            main, ["watch", server.url("/feed.xml"), "--once", "--allow-private", "--db", str(db)]
+        )
+    assert result.exit_code == 1 and "unexpected" not in result.output
+    listed = CliRunner().invoke(main, ["errors", "--db", str(db), "--format", "jsonl"])
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(row["input"], row["stage"]) for row in rows] == [(server.url("/news/river-bridge.html"), "read")]
+    assert "HTTP 410" in rows[0]["reason"]

@@ -142,20 +142,20 @@ def ingest(
                     summary.stopped = True
                     return
                 if isinstance(item, InputError):
-                    fail(item, "read")
+                    fail(item)
                     continue
                 yield item
 
-    def fail(error: InputError, stage: str) -> None:
+    def fail(error: InputError) -> None:
         summary.failed.append(error)
-        store.record_errors([(error.source, stage, error.problem, error.hint)])
+        store.record_errors([(error.source, error.stage, error.problem, error.hint)])
         if on_error is not None:
             on_error(error)
 
     def analysis_failed(article: Article, reason: str) -> None:
         source = str(article.metadata.get("source") or article.url or article.id or "an article")
         problem = f"analysis failed ({reason}); the rest of the batch is stored"
-        fail(InputError(source, problem, "please report it, with this input"), "analyse")
+        fail(InputError(source, problem, "please report it, with this input", stage="analyse"))
 
     if pipeline is None:
         from newsgraph.pipeline import DEFAULT_MODEL, Pipeline
