@@ -224,8 +224,13 @@ class Campaign:
         if "unexpected" in text or "Traceback" in text:
             trial.problems.append(f"crash-style message: {trial.message}")
         if how == signal.SIGTERM and trial.returncode not in (0, 1):
-            # 0: stopped cleanly with a summary; 1: it had finished and reported a failed input
-            trial.problems.append(f"SIGTERM: exit code {trial.returncode}, not 0")
+            # 0: stopped cleanly with a summary; 1: it had finished and reported a failed input.
+            # Killed by the signal with nothing written yet: Python was still starting, before the
+            # command set its handler; nothing can be lost then, and it is counted apart.
+            if trial.returncode == -signal.SIGTERM and not text.strip() and not db.exists():
+                trial.fault = "SIGTERM (while starting)"
+            else:
+                trial.problems.append(f"SIGTERM: exit code {trial.returncode}, not 0")
 
     def _disk_full(self, trial: Trial, folder: Path, db: Path) -> None:
         reference = self.root / f"reference-{trial.command}.db"
@@ -323,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             (t.articles, t.attributions) != campaign.expected[t.command] for t in trials
         ),
         "orphaned_processes": sum(t.orphans for t in trials),
+        "sigterm_clean_exits": sum(t.fault == "SIGTERM" and t.returncode in (0, 1) for t in trials),
+        "sigterm_while_starting": sum(t.fault == "SIGTERM (while starting)" for t in trials),
         "sigterm_not_clean": sum(t.fault == "SIGTERM" and t.returncode not in (0, 1) for t in trials),
         "crash_style_messages": sum(any("crash-style" in p for p in t.problems) for t in trials),
         "failed_trials": len(failures),

@@ -75,8 +75,8 @@ def ingest(
     chosen = input_paths(paths, sample)
     stop = threading.Event()
     with (
-        open_store(db, create=True) as store,
         stopping_on_signals(stop, "the current batch"),
+        open_store(db, create=True) as store,
         progress_bar("ingesting") as progress,
     ):
         task = progress.add_task("ingest", total=None)

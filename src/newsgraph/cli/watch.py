@@ -113,8 +113,9 @@ def watch(
             for error in result.errors:
                 err.print(f"  [red]error:[/red] {error}", highlight=False)
 
-    pipeline = Pipeline(model)
-    with open_store(db, create=True) as store:
+    # Signals are handled from here on, so a SIGTERM while the model loads also stops cleanly.
+    with _stopping_on_signals(stop), open_store(db, create=True) as store:
+        pipeline = Pipeline(model)
         watcher = Watcher(
             feeds,
             store,
@@ -123,17 +124,16 @@ def watch(
             published=published,
             stop=stop,
         )
-        with _stopping_on_signals(stop):
-            if once:
-                for result in watcher.poll_all():
-                    report(result)
-            else:
-                err.print(
-                    f"watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {_shown(every)}; "
-                    "Ctrl-C to stop",
-                    highlight=False,
-                )
-                watcher.run(every, on_result=report)
+        if once:
+            for result in watcher.poll_all():
+                report(result)
+        else:
+            err.print(
+                f"watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {_shown(every)}; "
+                "Ctrl-C to stop",
+                highlight=False,
+            )
+            watcher.run(every, on_result=report)
         if stop.is_set():
             err.print("stopped.", highlight=False)
         stats = store.stats()
