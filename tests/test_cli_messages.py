@@ -1,7 +1,8 @@
 """Messages in ordinary use are written for the user, never "unexpected … please report it" (issue 15).
 
-Each case runs the real command in a subprocess, against a store written by tests/store_killer.py (no
-spaCy model needed), because pipes, full disks and terminal bytes only behave truly in a real process.
+The cases of pipes, full disks and terminal bytes run the real command in a subprocess, since they only
+behave truly in a real process; the others run in process. The store is written by
+tests/store_killer.py (no spaCy model needed).
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
+
+from newsgraph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.issue(15)
@@ -38,6 +43,14 @@ def newsgraph(*args: str | bytes, **options: object) -> subprocess.CompletedProc
     return subprocess.run([sys.executable, "-m", "newsgraph", *args], env=_env(), timeout=120, **streams)
 
 
+def cli(*args: str) -> SimpleNamespace:
+    """The command run in this process (quicker), with the same fields as a finished subprocess."""
+    result = CliRunner().invoke(main, list(args))
+    return SimpleNamespace(
+        returncode=result.exit_code, stdout=result.stdout.encode(), stderr=result.stderr.encode()
+    )
+
+
 def test_output_into_a_closed_pipe_ends_quietly(store: Path) -> None:
     # `newsgraph export | head -1`: the reader goes away after one line
     command = f"{sys.executable} -m newsgraph export --db {store}"
@@ -49,7 +62,7 @@ def test_output_into_a_closed_pipe_ends_quietly(store: Path) -> None:
 
 def test_an_output_file_in_a_missing_folder_is_named(store: Path, tmp_path: Path) -> None:
     target = tmp_path / "missing_dir" / "x.jsonl"
-    result = newsgraph("export", "--db", str(store), "-o", str(target))
+    result = cli("export", "--db", str(store), "-o", str(target))
     assert result.returncode == 1
     assert (
         result.stderr.decode()
@@ -65,12 +78,13 @@ def test_a_full_disk_is_named(store: Path) -> None:
     assert (
         result.stderr.decode() == "Error: cannot write to the standard output: no space left on the device\n"
     )
-    result = newsgraph("export", "--db", str(store), "-o", "/dev/full")
+    result = cli("export", "--db", str(store), "-o", "/dev/full")
     assert result.stderr.decode() == "Error: /dev/full: no space left on the device\n"
 
 
 def test_a_filter_with_a_byte_that_is_not_utf8_is_named(store: Path) -> None:
-    result = newsgraph("quotes", "--db", str(store), "--speaker", b"Ribeiro\xff")
+    # what Python makes of the byte 0xff in a command-line argument
+    result = cli("quotes", "--db", str(store), "--speaker", b"Ribeiro\xff".decode("utf-8", "surrogateescape"))
     assert result.returncode == 2
     message = result.stderr.decode()
     assert "Invalid value for '--speaker'" in message or "Invalid value for --speaker" in message
@@ -79,7 +93,40 @@ def test_a_filter_with_a_byte_that_is_not_utf8_is_named(store: Path) -> None:
 
 
 def test_search_snippets_keep_the_matched_word(store: Path) -> None:
-    result = newsgraph("search", "minister", "--db", str(store), "--limit", "3")
+    result = cli("search", "minister", "--db", str(store), "--limit", "3")
     assert result.returncode == 0, result.stderr
     # the matched word sat between "[" and "]", which the table read as markup and dropped
     assert "the minister Ana Ribeiro" in result.stdout.decode()
+
+
+def test_an_impossible_date_is_refused_naming_the_option(store: Path) -> None:
+    result = cli("quotes", "--db", str(store), "--since", "2024-02-30")
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "Error: --since must be an ISO date such as 2024, 2024-03 or 2024-03-14, not '2024-02-30'\n"
+    )
+
+
+def test_an_fts_syntax_error_is_named_with_the_syntax(store: Path) -> None:
+    # it used to become a phrase search that found nothing, silently
+    result = cli("quotes", "--db", str(store), "--search", "said NEAR(")
+    message = result.stderr.decode()
+    assert result.returncode == 1 and message.startswith("Error: --search: FTS5 cannot parse the search")
+    assert 'FTS5 syntax: plain words, "a phrase", AND / OR / NOT, prefix*' in message
+    result = cli("search", "minister AND (", "--db", str(store))
+    assert (
+        result.returncode == 1 and "FTS5 cannot parse the search 'minister AND ('" in result.stderr.decode()
+    )
+
+
+def test_listings_cut_at_the_limit_say_how_many_more_and_how_to_see_them(store: Path) -> None:
+    result = cli("quotes", "--db", str(store), "--limit", "50")  # 120 articles, 3 attributions each
+    assert "50 of 360 attributions" in result.stdout.decode()
+    assert result.stderr.decode() == (
+        "50 of 360 attributions shown, 310 more; pass --limit 360 to see them all "
+        "(or --format jsonl to save them)\n"
+    )
+    result = cli("entities", "--db", str(store), "--limit", "5")
+    assert result.stderr.decode() == "5 of 240 entities shown, 235 more; pass --limit 240 to see them all\n"
+    result = cli("quotes", "--db", str(store), "--limit", "360")
+    assert result.stderr == b"" and "360 attributions" in result.stdout.decode()

@@ -55,7 +55,7 @@ class _Command(click.Command):
             sys.stdout.flush()  # here, so that a full disk or a closed pipe is caught below, not at exit
             return result
         except NewsgraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_named_for_the_command_line(exc, ctx)) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
@@ -89,6 +89,19 @@ def _check_text_options(ctx: click.Context) -> None:
                 raise click.BadParameter(
                     f"'{shown}' is not valid UTF-8 text; check the terminal's encoding", param_hint=name
                 )
+
+
+def _named_for_the_command_line(exc: NewsgraphError, ctx: click.Context) -> str:
+    """The error's message, naming a bad query parameter as the option the user typed (``--since``)."""
+    message = str(exc)
+    param = getattr(exc, "param", None)
+    if not isinstance(param, str):
+        return message
+    for option in ctx.command.params:
+        if option.name == param and option.opts and option.opts[0].startswith("--"):
+            name = option.opts[0]
+            return name + message[len(param) :] if message.startswith(param) else f"{name}: {message}"
+    return message
 
 
 def _quiet_stdout() -> None:
@@ -209,11 +222,40 @@ def open_store(db: str, create: bool = False) -> Any:
     return Store(db)
 
 
-def truncated(shown: int, total: int, what: str) -> str:
-    """The line under a listing cut at ``--limit``: how many more there are and how to see them."""
+def limited(fetch: Callable[[int | None], list[T]], limit: int) -> tuple[list[T], int]:
+    """The first ``limit`` rows from ``fetch(limit)``, and how many there are in all.
+
+    One more row than asked for says whether the list was cut; only then is it counted in full.
+    """
+    rows = fetch(limit + 1)
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], len(fetch(None))
+
+
+def listing_title(shown: int, total: int, what: str) -> str:
+    """A table's title: "12 attributions", or "50 of 120 attributions" when the list was cut."""
+    return f"{shown} of {total} {what}" if total > shown else f"{total} {what}"
+
+
+def note_truncated(shown: int, total: int, what: str, jsonl: bool = True) -> None:
+    """Say on stderr, under a cut listing, how many more there are and how to see them."""
+    if total > shown:
+        err.print(truncated(shown, total, what, jsonl), highlight=False)
+
+
+def truncated(shown: int, total: int, what: str, jsonl: bool = True) -> str:
+    """The line under a listing cut at ``--limit``: how many more there are and how to see them.
+
+    Args:
+        shown: Rows shown.
+        total: Rows in all.
+        what: What the rows are ("attributions").
+        jsonl: The command has ``--format jsonl``, which the line then suggests for saving them.
+    """
+    also = " (or --format jsonl to save them)" if jsonl else ""
     return (
-        f"{shown} of {total} {what} shown, {total - shown} more; "
-        f"pass --limit {total} to see them all (or --format jsonl to save them)"
+        f"{shown} of {total} {what} shown, {total - shown} more; pass --limit {total} to see them all{also}"
     )
 
 

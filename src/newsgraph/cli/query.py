@@ -10,7 +10,18 @@ import click
 from rich.table import Column, Table
 from rich.text import Text
 
-from newsgraph.cli.common import db_option, err, main, open_store, out, print_record, shorten
+from newsgraph.cli.common import (
+    db_option,
+    err,
+    limited,
+    listing_title,
+    main,
+    note_truncated,
+    open_store,
+    out,
+    print_record,
+    shorten,
+)
 from newsgraph.errors import NewsgraphError
 
 # The store marks the matched terms of a search snippet between "[" and "]".
@@ -60,7 +71,12 @@ def quotes(
       newsgraph quotes --search 'trade AND summit' --format jsonl
     """
     with open_store(db) as store:
-        rows = store.quotes(speaker=speaker, via=via, since=since, until=until, search=search, limit=limit)
+        rows, total = limited(
+            lambda n: store.quotes(
+                speaker=speaker, via=via, since=since, until=until, search=search, limit=n
+            ),
+            limit,
+        )
     if fmt == "jsonl":
         for row in rows:
             line = {
@@ -72,6 +88,7 @@ def quotes(
                 **row.attribution.to_dict(),
             }
             out.print_json(json.dumps(line, ensure_ascii=False), indent=None)
+        note_truncated(len(rows), total, "attributions")
         return
     table = Table(
         Column("published", no_wrap=True),
@@ -80,7 +97,7 @@ def quotes(
         "kind",
         Column("said", min_width=50),
         Column("outlet", max_width=20),
-        title=f"{len(rows)} attributions",
+        title=listing_title(len(rows), total, "attributions"),
     )
     for row in rows:
         at = row.attribution
@@ -96,6 +113,7 @@ def quotes(
             Text(row.outlet or ""),
         )
     out.print(table)
+    note_truncated(len(rows), total, "attributions")
 
 
 @main.command()
@@ -112,8 +130,9 @@ def entities(db: str, etype: str | None, name: str | None, limit: int) -> None:
       newsgraph entities --name Kyodo
     """
     with open_store(db) as store:
-        rows = store.entities(type=etype, name=name, limit=limit)
-    table = Table("name", "type", "articles", "attributions", "aliases", title=f"{len(rows)} entities")
+        rows, total = limited(lambda n: store.entities(type=etype, name=name, limit=n), limit)
+    title = listing_title(len(rows), total, "entities")
+    table = Table("name", "type", "articles", "attributions", "aliases", title=title)
     for row in rows:
         table.add_row(
             Text(row.name),
@@ -123,6 +142,7 @@ def entities(db: str, etype: str | None, name: str | None, limit: int) -> None:
             Text(shorten(", ".join(row.aliases), 60)),
         )
     out.print(table)
+    note_truncated(len(rows), total, "entities", jsonl=False)
 
 
 @main.command()
@@ -138,8 +158,10 @@ def search(query: str, db: str, limit: int) -> None:
       newsgraph search '"trade talks" AND Lisbon'
     """
     with open_store(db) as store:
-        hits = store.search(query, limit=limit)
-    table = Table("article", "published", "title", "snippet", title=f"{len(hits)} articles")
+        hits, total = limited(lambda n: store.search(query, limit=n), limit)
+    table = Table(
+        "article", "published", "title", "snippet", title=listing_title(len(hits), total, "articles")
+    )
     for hit in hits:
         table.add_row(
             Text(hit.id or hit.key),
@@ -148,6 +170,7 @@ def search(query: str, db: str, limit: int) -> None:
             highlighted_snippet(shorten(hit.snippet, 100)),
         )
     out.print(table)
+    note_truncated(len(hits), total, "articles", jsonl=False)
 
 
 @main.command()
