@@ -130,3 +130,19 @@ def test_listings_cut_at_the_limit_say_how_many_more_and_how_to_see_them(store: 
     assert result.stderr.decode() == "5 of 240 entities shown, 235 more; pass --limit 240 to see them all\n"
     result = cli("quotes", "--db", str(store), "--limit", "360")
     assert result.stderr == b"" and "360 attributions" in result.stdout.decode()
+
+
+def test_the_max_bytes_that_errors_mention_exists_on_the_commands_that_read(tmp_path: Path) -> None:
+    from newsgraph.cli.common import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES
+    from newsgraph.sources import DEFAULT_MAX_BYTES as LIBRARY_MAX_BYTES
+    from newsgraph.sources.fetch import DEFAULT_DEADLINE as LIBRARY_DEADLINE
+
+    assert (DEFAULT_MAX_BYTES, DEFAULT_DEADLINE) == (LIBRARY_MAX_BYTES, LIBRARY_DEADLINE)
+    for command in ("ingest", "analyze", "watch"):
+        shown = cli(command, "--help").stdout.decode()
+        assert "--max-bytes" in shown and "--deadline" in shown, command
+    big = tmp_path / "big.txt"
+    big.write_text("The minister said the talks would resume. " * 10)
+    result = cli("analyze", str(big), "--max-bytes", "100")
+    assert result.returncode == 1
+    assert "is 420 bytes, over the 100 bytes limit (raise --max-bytes)" in result.stderr.decode()

@@ -90,6 +90,8 @@ def ingest(
     processes: int = 1,
     published: str | None = None,
     allow_private: bool = False,
+    max_bytes: int | None = None,
+    deadline: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Callable[[IngestProgress], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
@@ -106,6 +108,8 @@ def ingest(
         processes: Worker processes for the analysis.
         published: Reference date (``YYYY-MM-DD``) for inputs that carry none.
         allow_private: Let URLs reach private, loopback and link-local addresses.
+        max_bytes: Largest file, JSON line, WARC record or download read (default 20 MB).
+        deadline: Seconds each URL may take in all (default 30).
         batch_size: Records per store transaction.
         on_progress: Called with the running totals after each article analysed and each batch stored.
         on_error: Called with each input that could not be read or analysed, as it is found. Each is
@@ -122,7 +126,8 @@ def ingest(
         ModelError: The model cannot be loaded.
         StoreError: The store cannot be written; batches committed before stay committed.
     """
-    from newsgraph.sources import check_reference_date, read_articles
+    from newsgraph.sources import DEFAULT_MAX_BYTES, check_reference_date, read_articles
+    from newsgraph.sources.fetch import DEFAULT_DEADLINE, Fetcher
 
     published = check_reference_date(published)
     items = list(inputs)
@@ -137,7 +142,11 @@ def ingest(
                 return
             yield article
         if paths:
-            for item in read_articles(paths, published=published, allow_private=allow_private):
+            size = max_bytes or DEFAULT_MAX_BYTES
+            fetcher = Fetcher(
+                allow_private=allow_private, max_bytes=size, deadline=deadline or DEFAULT_DEADLINE
+            )
+            for item in read_articles(paths, published=published, max_bytes=size, fetcher=fetcher):
                 if stop is not None and stop.is_set():
                     summary.stopped = True
                     return

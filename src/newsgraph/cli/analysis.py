@@ -16,6 +16,7 @@ from newsgraph.cli.common import (
     db_option,
     err,
     input_paths,
+    limits_options,
     main,
     model_option,
     open_store,
@@ -44,6 +45,7 @@ from newsgraph.schema import Record
     help="Articles per transaction.",
 )
 @allow_private_option
+@limits_options
 def ingest(
     paths: tuple[str, ...],
     sample: bool,
@@ -53,6 +55,8 @@ def ingest(
     published: str | None,
     batch_size: int,
     allow_private: bool,
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and store the results.
 
@@ -87,6 +91,8 @@ def ingest(
             processes=processes,
             published=published,
             allow_private=allow_private,
+            max_bytes=max_bytes,
+            deadline=deadline,
             batch_size=batch_size,
             on_progress=lambda done: progress.update(task, completed=done.analysed),
             on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
@@ -124,6 +130,7 @@ def ingest(
 @processes_option
 @published_option
 @allow_private_option
+@limits_options
 def analyze(
     paths: tuple[str, ...],
     sample: bool,
@@ -133,6 +140,8 @@ def analyze(
     processes: int,
     published: str | None,
     allow_private: bool,
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and print the records, without a store.
 
@@ -149,7 +158,13 @@ def analyze(
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
-    reader = Reader(input_paths(paths, sample), published, allow_private=allow_private)
+    reader = Reader(
+        input_paths(paths, sample),
+        published,
+        allow_private=allow_private,
+        max_bytes=max_bytes,
+        deadline=deadline,
+    )
     pipeline = Pipeline(model)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")

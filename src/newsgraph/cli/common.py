@@ -206,6 +206,33 @@ def allow_private_option(f: Any) -> Any:
     )(f)
 
 
+# The library's defaults (sources.DEFAULT_MAX_BYTES, sources.fetch.DEFAULT_DEADLINE), restated so that
+# building the command line does not import the readers; tests/test_cli_messages.py checks they agree.
+DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_DEADLINE = 30.0
+
+
+def limits_options(f: Any) -> Any:
+    """``--max-bytes`` and ``--deadline``: how much of an input is read, and how long a URL may take."""
+    f = click.option(
+        "--deadline",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_DEADLINE,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time each URL may take in all (connecting, the headers, the body, redirects and retries); "
+        "a slower server is given up on and the next input read.",
+    )(f)
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        metavar="BYTES",
+        help="Largest file, JSON line, WARC record or download read (after decompression).",
+    )(f)
+
+
 def published_option(f: Any) -> Any:
     return click.option(
         "--published",
@@ -276,20 +303,31 @@ class Reader:
     """Reads inputs, reports each bad one on stderr, and counts."""
 
     def __init__(
-        self, paths: Iterable[str], published: str | None, skip: Any = None, allow_private: bool = False
+        self,
+        paths: Iterable[str],
+        published: str | None,
+        skip: Any = None,
+        allow_private: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ):
         self.paths = list(paths)
         self.published = published
         self.skip = skip
         self.allow_private = allow_private
+        self.max_bytes = max_bytes
+        self.deadline = deadline
         self.read = 0
         self.failed: list[InputError] = []
         self.skipped = 0
 
     def __iter__(self) -> Iterator[Article]:
         from newsgraph.sources import read_articles
+        from newsgraph.sources.fetch import Fetcher
 
-        for item in read_articles(self.paths, published=self.published, allow_private=self.allow_private):
+        fetcher = Fetcher(allow_private=self.allow_private, max_bytes=self.max_bytes, deadline=self.deadline)
+        items = read_articles(self.paths, published=self.published, max_bytes=self.max_bytes, fetcher=fetcher)
+        for item in items:
             if isinstance(item, InputError):
                 self.failed.append(item)
                 err.print(f"[red]error:[/red] {item}", highlight=False)
