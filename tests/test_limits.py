@@ -75,3 +75,18 @@ def test_a_jsonl_line_too_long_is_refused_and_its_neighbours_kept(tmp_path: Path
     feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
     kinds = [type(item).__name__ for item in read_articles([feed])]
     assert kinds == ["Article", "InputError", "Article"]
+
+
+@pytest.mark.issue(15)
+def test_a_folder_gives_its_articles_not_its_readme_or_its_url_list(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("These are the articles of March; see LICENSE.\n")
+    (tmp_path / "LICENSE.txt").write_text("Permission is hereby granted to read these articles.\n")
+    (tmp_path / "urls.txt").write_text("http://127.0.0.1:9/a\nhttp://127.0.0.1:9/b\n")
+    (tmp_path / "story.txt").write_text(GOOD)
+    items = list(read_articles([tmp_path]))
+    assert [(type(i).__name__, getattr(i, "id", None)) for i in items] == [("Article", "story")]
+    # named, they are read: the README as text, the list as URLs (refused: loopback addresses)
+    (readme,) = read_articles([tmp_path / "README.md"])
+    assert isinstance(readme, Article)
+    refused = list(read_articles([tmp_path / "urls.txt"]))
+    assert [e.source for e in refused] == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"]

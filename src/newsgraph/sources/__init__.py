@@ -22,6 +22,11 @@ anything else             sniffed: ``WARC/`` first is a crawl, an ``rss``/``feed
 A text file of ``http(s)://`` URLs, one per line, is a URL list, and an ``http(s)://`` argument is a
 URL: each is fetched (:mod:`.web`, through :class:`~newsgraph.sources.fetch.Fetcher`, which refuses
 private and loopback addresses unless ``allow_private``) and read as a page or a feed.
+
+In a folder only files that look like articles are taken: the extensions above (plus ``.warc``,
+``.rss``, ``.atom``), not hidden ones, and not the files a folder of data often carries beside its
+articles (``README*``, ``LICENSE*``, ``CHANGES*`` and the like, :data:`NOT_ARTICLES`). A URL list met in a
+folder is skipped too, not fetched: give it by name to fetch its URLs.
 """
 
 from __future__ import annotations
@@ -127,12 +132,32 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
+# Names (before the first dot, any case) of the files a folder of data carries beside its articles.
+NOT_ARTICLES = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "changes",
+        "changelog",
+        "history",
+        "notice",
+        "authors",
+        "contributing",
+        "manifest",
+    }
+)
+
+
 def _walk(directory: Path) -> list[Path]:
     files: list[Path] = []
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(root, name)
+            if name.split(".", 1)[0].lower() in NOT_ARTICLES:
+                continue
             if not name.startswith(".") and inner_suffix(path) in _WALK_SUFFIXES and path.is_file():
                 files.append(path)
     return sorted(files, key=lambda p: p.parts)
@@ -181,7 +206,8 @@ def read_articles(
 
 
 def _expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
-    """Expand paths as :func:`expand_paths` does, keeping URLs (as strings) in their place."""
+    """Expand paths as :func:`expand_paths` does, keeping URLs (as strings) in their place. Files found
+    by walking a folder come back as :class:`_Walked` paths."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     out: list[Path | str] = []
@@ -194,8 +220,13 @@ def _expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
             key = os.path.normcase(os.path.abspath(path))
             if key not in seen:
                 seen.add(key)
-                out.append(path)
+                named = os.path.normcase(os.path.abspath(os.path.expanduser(os.fspath(raw)))) == key
+                out.append(path if named or _GLOB_MAGIC.search(os.fspath(raw)) else _Walked(path))
     return out
+
+
+class _Walked(type(Path())):  # type: ignore[misc]
+    """A file found by walking a folder, rather than named (or matched by a pattern) by the user."""
 
 
 def _read_all(
@@ -267,6 +298,8 @@ def _read_one(
         elif kind == "html":
             yield read_html(path, data, published)
         elif looks_like_url_list(data):
+            if isinstance(path, _Walked):
+                return  # a list of URLs found in a folder is not fetched: named, it is (see the module notes)
             yield from read_url_list(path, fetcher, published)
         else:
             yield read_text(path, data, published)
