@@ -58,6 +58,8 @@ def stored(codec: str = "value", *, sql: str = "TEXT", column: str | None = None
 def _field_names(cls: type) -> frozenset[str]:
     """The names of a dataclass's fields (``fields()`` is slow enough to matter when reading many rows)."""
     return frozenset(f.name for f in fields(cls))
+
+
 @dataclass
 class AlignedSentence:
     """One sentence of a translated article: its span in the original text and in the translation."""

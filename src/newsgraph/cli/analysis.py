@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 import click
@@ -15,6 +16,7 @@ from newsgraph.cli.common import (
     db_option,
     err,
     input_paths,
+    limits_options,
     main,
     model_option,
     open_store,
@@ -23,6 +25,7 @@ from newsgraph.cli.common import (
     processes_option,
     progress_bar,
     published_option,
+    stopping_on_signals,
     translation_options,
 )
 from newsgraph.schema import Record
@@ -44,6 +47,7 @@ from newsgraph.schema import Record
 )
 @allow_private_option
 @translation_options
+@limits_options
 def ingest(
     paths: tuple[str, ...],
     sample: bool,
@@ -56,6 +60,8 @@ def ingest(
     language: str | None,
     translate: bool,
     engines: tuple[str, ...],
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and store the results.
 
@@ -78,7 +84,12 @@ def ingest(
 
     published = check_reference_date(published)
     chosen = input_paths(paths, sample)
-    with open_store(db, create=True) as store, progress_bar("ingesting") as progress:
+    stop = threading.Event()
+    with (
+        stopping_on_signals(stop, "the current batch"),
+        open_store(db, create=True) as store,
+        progress_bar("ingesting") as progress,
+    ):
         task = progress.add_task("ingest", total=None)
         summary = run_ingest(
             store,
@@ -87,17 +98,23 @@ def ingest(
             processes=processes,
             published=published,
             allow_private=allow_private,
+            max_bytes=max_bytes,
+            deadline=deadline,
             batch_size=batch_size,
             on_progress=lambda done: progress.update(task, completed=done.analysed),
             on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
+            stop=stop,
         )
         stats = store.stats()
     err.print(
-        f"{summary.stored} stored, {summary.duplicates} already in the store, "
+        ("stopped: " if summary.stopped else "")
+        + f"{summary.stored} stored, {summary.duplicates} already in the store, "
         f"{len(summary.failed)} failed; {db} now holds {stats['articles']} articles and "
         f"{stats['attributions']} attributions.",
         highlight=False,
     )
+    if summary.stopped:
+        err.print("run the same command again to ingest the rest", highlight=False)
     if summary.failed:
         raise click.exceptions.Exit(1)
 
@@ -121,6 +138,7 @@ def ingest(
 @published_option
 @allow_private_option
 @translation_options
+@limits_options
 def analyze(
     paths: tuple[str, ...],
     sample: bool,
@@ -133,6 +151,8 @@ def analyze(
     language: str | None,
     translate: bool,
     engines: tuple[str, ...],
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and print the records, without a store.
 
@@ -152,7 +172,13 @@ def analyze(
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
-    reader = Reader(input_paths(paths, sample), published, allow_private=allow_private)
+    reader = Reader(
+        input_paths(paths, sample),
+        published,
+        allow_private=allow_private,
+        max_bytes=max_bytes,
+        deadline=deadline,
+    )
     pipeline = Pipeline(model, translate=translate, language=language, engines=engines)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.files import article_stem, check_not_binary, decode_text
 from newsgraph.sources.language import detect_language
@@ -27,11 +28,13 @@ def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
         ``metadata["encoding"]`` says so.
 
     Raises:
-        InputError: The file is binary or not decodable.
+        InputError: The file is binary, not decodable, or holds no text (only blanks or a byte-order mark).
     """
     source = str(path)
     check_not_binary(source, data)
     text, encoding = decode_text(source, data)
+    if not text.strip():
+        raise InputError(source, "has no text (only blanks or a byte-order mark)")
     metadata: dict[str, object] = {"source": source}
     if encoding != "utf-8":
         metadata["encoding"] = encoding

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newsgraph.schema import Article, Record
-from newsgraph.store import feeds, records, writer
+from newsgraph.store import failures, feeds, records, writer
 from newsgraph.store.articles import ArticleRow, article_page
 from newsgraph.store.connection import Database
 from newsgraph.store.entities import EntityDetail, EntityRow, entity_detail, entity_page, find_entities
 from newsgraph.store.event_groups import EventGroup
 from newsgraph.store.events import event_page, find_events
+from newsgraph.store.failures import ErrorRow
 from newsgraph.store.feeds import FeedState
 from newsgraph.store.languages import LanguageCount, language_counts
 from newsgraph.store.params import Page
@@ -74,6 +75,18 @@ class Store(Database):
     def has(self, article: Article) -> bool:
         """Return True when the store holds this article (same key) or one with the same normalised text."""
         return writer.has(self, article)
+
+    # -- inputs that could not be taken (newsgraph.store.failures) ---------------------------------
+
+    def record_errors(self, errors: Iterable[tuple[str, str, str, str | None]]) -> int:
+        """Record (input, stage, reason, hint) rows in the ``errors`` table (:mod:`.failures`)."""
+        return failures.record_errors(self, errors)
+
+    def errors(
+        self, since: str | None = None, stage: str | None = None, limit: int | None = 100
+    ) -> tuple[list[ErrorRow], int]:
+        """The errors recorded, newest first, and how many match in all."""
+        return failures.find_errors(self, since, stage, limit)
 
     # -- whole records (newsgraph.store.records) ---------------------------------------------------
 

@@ -19,6 +19,7 @@ from newsgraph.store.tables import (
     add_translation,
     create_claims_table,
     create_entity_counts,
+    create_errors_table,
     create_feed_tables,
     create_story_tables,
     create_tables,
@@ -38,6 +39,7 @@ __all__ = [
     "check_store",
     "create_claims_table",
     "create_entity_counts",
+    "create_errors_table",
     "create_feed_tables",
     "create_story_tables",
     "create_tables",
@@ -58,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_fact_columns,
     create_entity_counts,
     add_translation,
+    create_errors_table,
 )
 """Every migration, oldest first. Append only."""
 

@@ -135,10 +135,11 @@ def match_rows(
         query: The query as given, for messages.
         param: The query's parameter name, for messages.
         lenient: Search a query FTS5 cannot parse as a phrase of its words (the command line's
-            behaviour) instead of raising.
+            behaviour), and raise only when that finds nothing either: a syntax error used to
+            become a phrase search with 0 rows, silently.
 
     Raises:
-        QueryError: FTS5 cannot parse the query (and ``lenient`` is False, or the phrase fails too).
+        QueryError: FTS5 cannot parse the query (and ``lenient`` is False, or the phrase finds nothing).
     """
     with db.read(f"search for {param}") as conn:
         try:
@@ -148,20 +149,27 @@ def match_rows(
                 raise
             failure = exc
         phrase = as_phrase(query) if lenient else None
-        if lenient and phrase is None:
-            return []
         if phrase is not None:
             try:
-                return conn.execute(sql, [phrase, *params[1:]]).fetchall()
+                rows = conn.execute(sql, [phrase, *params[1:]]).fetchall()
             except sqlite3.OperationalError as exc:
                 if not _is_query_error(exc):
                     raise
                 failure = exc
+            else:
+                if rows:  # "two-day", 'tokyo hopes"': the words themselves were meant, and are there
+                    return rows
     raise QueryError(
         param,
-        f"{param}: cannot run the search {query[:200]!r} ({failure}); use plain words, "
-        'or put a phrase in "double quotes"',
+        f"{param}: FTS5 cannot parse the search {query[:200]!r} ({failure}); {FTS5_SYNTAX}",
     )
+
+
+# What an FTS5 query may hold, for the messages about one it cannot parse.
+FTS5_SYNTAX = (
+    'FTS5 syntax: plain words, "a phrase", AND / OR / NOT, prefix*, NEAR(word word); '
+    'put words with punctuation in "double quotes"'
+)
 
 
 def as_phrase(query: str) -> str | None:

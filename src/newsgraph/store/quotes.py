@@ -159,7 +159,7 @@ def find_quotes(
     """Return attributions matching every filter given: newest article first, or by relevance to ``search``.
 
     Filters are those of :func:`quote_page`; ``search`` is its ``q``. A search FTS5 cannot parse is
-    searched as a phrase of its words.
+    searched as a phrase of its words; when that finds nothing either, QueryError names ``search``.
 
     Raises:
         QueryError: A date is not ISO, or the limit is negative.

@@ -367,6 +367,8 @@ def create_entity_counts(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO entity_aliases (entity_key, alias, terms) VALUES (?, ?, ?)",
         [(key, alias, fold(alias)) for key, alias in pairs.fetchall()],
     )
+
+
 def add_translation(conn: sqlite3.Connection) -> None:
     """Keep how a translated article was made, and search its original beside its English (issue 17).
 
@@ -408,3 +410,22 @@ _TRANSLATED_SEARCH = (
         VALUES (new.n, new.title, new.text, new.original);
     END""",
 )
+
+
+def create_errors_table(conn: sqlite3.Connection) -> None:
+    """The inputs an ingest or a watch could not take, one row each (issue 15).
+
+    ``input`` names the file, ``file:line``, URL or feed entry; ``stage`` is where it failed (``read``,
+    ``analyse`` or ``store``); ``reason`` is the message shown on stderr, ``hint`` what to do about it;
+    ``at`` the time, ISO 8601 UTC. Rows are only ever added: ``newsgraph errors`` lists them.
+    """
+    conn.execute(
+        "CREATE TABLE errors ("
+        " n INTEGER PRIMARY KEY,"
+        " input TEXT NOT NULL,"
+        " stage TEXT NOT NULL CHECK (stage IN ('read', 'analyse', 'store')),"
+        " reason TEXT NOT NULL,"
+        " hint TEXT,"
+        " at TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX errors_at ON errors(at)")
