@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newsgraph.schema import Article, Record
-from newsgraph.store import feeds, records, writer
+from newsgraph.store import failures, feeds, records, writer
 from newsgraph.store.articles import ArticleRow, article_page
 from newsgraph.store.connection import Database
 from newsgraph.store.entities import EntityDetail, EntityRow, entity_detail, entity_page, find_entities
 from newsgraph.store.event_groups import EventGroup
 from newsgraph.store.events import event_page, find_events
+from newsgraph.store.failures import ErrorRow
 from newsgraph.store.feeds import FeedState
+from newsgraph.store.languages import LanguageCount, language_counts
 from newsgraph.store.params import Page
 from newsgraph.store.places import PlaceRow, find_places
 from newsgraph.store.quotes import QuoteRow, find_quotes, quote_page
@@ -74,6 +76,18 @@ class Store(Database):
         """Return True when the store holds this article (same key) or one with the same normalised text."""
         return writer.has(self, article)
 
+    # -- inputs that could not be taken (newsgraph.store.failures) ---------------------------------
+
+    def record_errors(self, errors: Iterable[tuple[str, str, str, str | None]]) -> int:
+        """Record (input, stage, reason, hint) rows in the ``errors`` table (:mod:`.failures`)."""
+        return failures.record_errors(self, errors)
+
+    def errors(
+        self, since: str | None = None, stage: str | None = None, limit: int | None = 100
+    ) -> tuple[list[ErrorRow], int]:
+        """The errors recorded, newest first, and how many match in all."""
+        return failures.find_errors(self, since, stage, limit)
+
     # -- whole records (newsgraph.store.records) ---------------------------------------------------
 
     def get(self, ref: str) -> Record | None:
@@ -87,6 +101,10 @@ class Store(Database):
     def stats(self) -> dict[str, int]:
         """Return the number of stored articles, entities, attributions, claims, events, places and times."""
         return records.count_rows(self)
+
+    def languages(self) -> list[LanguageCount]:
+        """Return the stored articles per language: how many, translated, not analysed (no engine)."""
+        return language_counts(self)
 
     def stories(self, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
         """Return stories carried by at least ``min_outlets`` outlets (see :func:`records.find_stories`)."""
@@ -156,7 +174,7 @@ class Store(Database):
         return find_places(self, **filters)
 
     def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
-        """Full-text search over article titles and texts, best match first."""
+        """Full-text search over article titles, texts and, for translated articles, originals; best first."""
         return search_articles(self, query, limit)
 
     def search_page(self, q: str, **filters: Any) -> Page[SearchHit]:

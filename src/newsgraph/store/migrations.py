@@ -16,8 +16,10 @@ from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
     add_fact_columns,
-    add_read_indexes,
+    add_translation,
     create_claims_table,
+    create_entity_counts,
+    create_errors_table,
     create_feed_tables,
     create_story_tables,
     create_tables,
@@ -31,11 +33,13 @@ __all__ = [
     "Migration",
     "add_event_columns",
     "add_fact_columns",
-    "add_read_indexes",
+    "add_translation",
     "applied_migrations",
     "apply_migrations",
     "check_store",
     "create_claims_table",
+    "create_entity_counts",
+    "create_errors_table",
     "create_feed_tables",
     "create_story_tables",
     "create_tables",
@@ -54,7 +58,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_event_columns,
     create_claims_table,
     add_fact_columns,
-    add_read_indexes,
+    create_entity_counts,
+    add_translation,
+    create_errors_table,
 )
 """Every migration, oldest first. Append only."""
 
