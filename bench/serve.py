@@ -264,22 +264,28 @@ def main() -> None:
                     time.sleep(0.1)
             before = client.get("/healthz").json()["articles"]
             pool = plan_requests(client, random.Random(7))
+            # Small batches, so that ingest commits every few seconds during the run.
+            writer = subprocess.Popen(
+                [*cli, "ingest", str(feed), "--db", str(db), "--batch-size", "5"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             # A running server has computed its aggregates already (its home page asks for them); the
             # first computation of event groups over 10,000 articles takes seconds (see README).
             warm = time.perf_counter()
             for url in sorted({url for name, url in pool if name in AGGREGATES}):
                 client.get(url, timeout=300)
             warm_seconds = time.perf_counter() - warm
-        writer = subprocess.Popen(
-            [*cli, "ingest", str(feed), "--db", str(db)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        time.sleep(3)  # let ingest load its pipeline and start writing
+            # Start the load once ingest is writing (its model loaded, its first batch committed).
+            deadline = time.perf_counter() + 300
+            while client.get("/healthz").json()["articles"] == before and time.perf_counter() < deadline:
+                time.sleep(1)
+            started_at = client.get("/healthz").json()["articles"]
         result = asyncio.run(load(base_url, pool, args.seconds, args.clients))
         with httpx.Client(base_url=base_url, timeout=30) as client:
             after = client.get("/healthz").json()["articles"]
+        before = started_at
         still_writing = writer.poll() is None
         writer.send_signal(signal.SIGINT)
         writer.wait(30)
