@@ -126,7 +126,9 @@ class Server:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="session")
+# One server per test module: stopping it also stops its worker process, which other modules' tests
+# (no stray child processes) would otherwise see.
+@pytest.fixture(scope="module")
 def server(served_db: Path, pipeline) -> Iterator[Server]:
     from newsgraph.serve import create_app
 
