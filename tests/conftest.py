@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from fuzz.harness import TALLY, FuzzTally, summarise
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO.parent / "shared" / "eval"
@@ -28,3 +32,13 @@ def eval_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"evaluation data not found at {path} (it sits at ../shared/eval beside a checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def tally() -> Iterator[FuzzTally]:
+    """The fuzzing campaign's counts per target (tests/fuzz), printed at the end of the run."""
+    yield TALLY
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    summarise(terminalreporter)
