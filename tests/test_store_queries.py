@@ -11,7 +11,7 @@ import pytest
 
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, Via
 from newsgraph.store import QueryError, Store, entity_key, places_geojson
-from newsgraph.store.params import Page
+from newsgraph.store.params import Page, encode_cursor
 
 TOKYO = (1850147, 35.6895, 139.69171, "JP")
 LISBON = (2267057, 38.71667, -9.13333, "PT")
@@ -174,6 +174,7 @@ def test_quote_pages_cover_the_list_once_even_while_articles_arrive(store: Store
         ({"q": "AND OR"}, "q"),
         ({"kind": "rumour"}, "kind"),
         ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": encode_cursor("quotes", [["2024"], {}, 1])}, "cursor"),
         ({"limit": 0}, "limit"),
         ({"limit": 5000}, "limit"),
     ],
