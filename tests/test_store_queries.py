@@ -40,7 +40,21 @@ def article(
     if place is not None:
         geonameid, lat, lon, country = place
         name = "Tokyo" if geonameid == TOKYO[0] else "Lisbon"
-        places.append(Place("p1", (start, start + 4), name, geonameid, lat, lon, country, True, admin1=name))
+        confidence = 0.9 if name == "Tokyo" else 0.4
+        places.append(
+            Place(
+                "p1",
+                (start, start + 4),
+                name,
+                geonameid,
+                lat,
+                lon,
+                country,
+                True,
+                admin1=name,
+                confidence=confidence,
+            )
+        )
     if event is not None:
         type, actor, target, hedged = event
         events.append(
@@ -280,6 +294,10 @@ def test_places_are_counted_for_a_map(store: Store) -> None:
     assert [(r.name, r.articles, r.mentions) for r in rows] == [("Tokyo", 2, 2), ("Lisbon", 1, 1)]
     assert [r.name for r in store.places(event_type="AGREE")] == ["Tokyo"]
     assert [r.name for r in store.places(since="2024-02-10")] == ["Lisbon"]
+    assert [r.name for r in store.places(admin1="lisbon")] == ["Lisbon"]
+    assert [r.name for r in store.places(min_confidence=0.5)] == ["Tokyo"]
+    with pytest.raises(QueryError, match="min_confidence"):
+        store.places(min_confidence="high")  # type: ignore[arg-type]
     collection = places_geojson(rows)
     assert collection["type"] == "FeatureCollection"
     tokyo = collection["features"][0]

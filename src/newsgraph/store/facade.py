@@ -250,6 +250,8 @@ class Store(Database):
         self,
         *,
         country: str | None = None,
+        admin1: str | None = None,
+        min_confidence: float | None = None,
         outlet: str | None = None,
         event_type: str | None = None,
         since: str | None = None,
@@ -258,7 +260,15 @@ class Store(Database):
     ) -> list[PlaceRow]:
         """Return resolved places with their counts (see :func:`~newsgraph.store.places.find_places`)."""
         return find_places(
-            self, country=country, outlet=outlet, event_type=event_type, since=since, until=until, limit=limit
+            self,
+            country=country,
+            admin1=admin1,
+            min_confidence=min_confidence,
+            outlet=outlet,
+            event_type=event_type,
+            since=since,
+            until=until,
+            limit=limit,
         )
 
     def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
