@@ -12,10 +12,10 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eu-en \
 	apertium-hbs-eng apertium-isl-eng apertium-mkd-eng apertium-fr-es
 
-.PHONY: all setup apertium demo test lint format bench fuzz faults clean
+.PHONY: all setup apertium browser demo serve test lint format bench screenshots fuzz faults clean
 all: test
 
-setup: $(VENV)/.installed apertium
+setup: $(VENV)/.installed apertium browser
 
 apertium:
 	@missing=$$(for p in $(APERTIUM_PACKAGES); do \
@@ -27,6 +27,16 @@ apertium:
 		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 		$$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
+
+# Debian's chromium and chromium-driver for the browser tests (Playwright cannot download its own browsers
+# here), installed with apt-get when missing: directly as root, else with sudo.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "chromium: no apt-get here; install chromium to run the browser tests"; exit 1; \
+	else $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; fi
 
 $(VENV)/.installed: pyproject.toml
 	@# Java 17 or later for the Spark job (newsgraph spark), from Debian when the machine has none.
@@ -41,6 +51,10 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/newsgraph ingest --sample --db $(DB)
 	$(BIN)/newsgraph quotes --db $(DB) --limit 40
+
+serve: setup
+	$(BIN)/newsgraph ingest --sample --db $(DB)
+	$(BIN)/newsgraph serve --db $(DB)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -69,6 +83,10 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+
+# The README's screenshots, taken by the browser tests.
+screenshots: setup
+	NEWSGRAPH_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -m browser tests/serve
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm

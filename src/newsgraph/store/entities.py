@@ -168,6 +168,14 @@ def entity_page(
     return Page(items, token)
 
 
+def top_speakers(db: Database, limit: int = 10) -> list[EntityRow]:
+    """Return the entities with the most attributions as speaker, most first."""
+    size = check_limit(limit, most=MAX_PAGE)
+    sql = f"{_LIST} WHERE attributions > 0 ORDER BY attributions DESC, articles DESC, name, type LIMIT ?"
+    with db.read("read speakers") as conn:
+        return _rows(conn, conn.execute(sql, (size,)).fetchall())
+
+
 def entity_detail(db: Database, key: str) -> EntityDetail | None:
     """Return the detail of the entity whose store-wide key is ``key``, or None when there is none."""
     with db.read("read an entity") as conn:

@@ -321,3 +321,14 @@ def _report(row: Any) -> EventReport:
         reported_by=row["reporter"],
         place=None if row["p_place_id"] is None else FACTS["places"].decode(row, prefix="p_"),
     )
+
+
+def event_counts(db: Database) -> list[tuple[str, str, int]]:
+    """Return coded event reports counted by month of the event date and type: (``YYYY-MM``, type, n)."""
+    sql = (
+        "SELECT substr(event_date, 1, 7) AS month, type, COUNT(*) AS n FROM events "
+        "WHERE type IS NOT NULL AND candidate = 0 AND event_date IS NOT NULL "
+        "GROUP BY month, type ORDER BY month, type"
+    )
+    with db.read("count events") as conn:
+        return [(row["month"], row["type"], row["n"]) for row in conn.execute(sql)]
