@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sample.db
+# apt-get runs through sudo unless make runs as root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Apertium and its language pairs into English (Debian packages; French goes through Spanish), used to
 # translate articles before analysis. Installed with apt-get when missing: directly as root, else with sudo.
@@ -27,9 +29,12 @@ apertium:
 	fi
 
 $(VENV)/.installed: pyproject.toml
+	@# Java 17 or later for the Spark job (newsgraph spark), from Debian when the machine has none.
+	java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
-	$(BIN)/python -m pip install -q -e '.[test,french]'
+	$(BIN)/python -m pip install -q -e '.[test,spark,french]'
 	$(BIN)/newsgraph gazetteer build
 	touch $@
 

@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 Span = tuple[int, int]
@@ -124,6 +125,12 @@ class Translation:
             unknown_words=int(data.get("unknown_words") or 0),
             sentences=[AlignedSentence.from_dict(s) for s in data.get("sentences") or []],
         )
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    """The names of a dataclass's fields (``fields()`` is slow enough to matter when reading many rows)."""
+    return frozenset(f.name for f in fields(cls))
 
 
 def normalise_text(text: str) -> str:
@@ -398,7 +405,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["trigger"] = _span(data["trigger"])
         return cls(**values)
@@ -447,7 +454,7 @@ class Place:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Place:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)
@@ -484,7 +491,7 @@ class TimeRef:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TimeRef:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)

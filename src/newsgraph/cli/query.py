@@ -16,6 +16,8 @@ from newsgraph.errors import NewsgraphError
 @db_option
 @click.option("--speaker", help="Speaker name or alias (case-insensitive substring).")
 @click.option("--via", help="Relaying outlet or agency (substring), e.g. Kyodo.")
+@click.option("--outlet", help="Publishing outlet (substring).")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]), help="Kind of attribution.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before.")
 @click.option("--search", help="Full-text query over what was said.")
@@ -25,6 +27,8 @@ def quotes(
     db: str,
     speaker: str | None,
     via: str | None,
+    outlet: str | None,
+    kind: str | None,
     since: str | None,
     until: str | None,
     search: str | None,
@@ -37,10 +41,20 @@ def quotes(
     Examples:
       newsgraph quotes --speaker Ribeiro
       newsgraph quotes --via Kyodo --since 2024-03-01
+      newsgraph quotes --outlet 'Japan Times' --kind direct
       newsgraph quotes --search 'trade AND summit' --format jsonl
     """
     with open_store(db) as store:
-        rows = store.quotes(speaker=speaker, via=via, since=since, until=until, search=search, limit=limit)
+        rows = store.quotes(
+            speaker=speaker,
+            via=via,
+            since=since,
+            until=until,
+            search=search,
+            limit=limit,
+            outlet=outlet,
+            kind=kind,
+        )
     if fmt == "jsonl":
         for row in rows:
             line = {

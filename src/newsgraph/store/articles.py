@@ -15,10 +15,9 @@ from newsgraph.store.params import (
     decode_cursor,
     encode_cursor,
     match_rows,
+    newest_first,
     until_clause,
 )
-
-_SORT = "coalesce(ar.published, '')"
 
 
 @dataclass(frozen=True)
@@ -108,26 +107,27 @@ def article_page(
     if ingested_after:
         where.append("ar.ingested_at > ?")
         params.append(check_date(ingested_after, "ingested_after"))
-    if cursor:
-        published, key = decode_cursor(cursor, "articles", 2)
-        where.append(f"({_SORT} < ? OR ({_SORT} = ? AND ar.key > ?))")
-        params.extend([published, published, key])
-    sql = (
-        "SELECT ar.key, ar.id, ar.title, ar.url, ar.outlet, ar.published, ar.language, ar.ingested_at, "
-        "ar.story_id, (SELECT COUNT(*) FROM attributions a WHERE a.article_key = ar.key) AS attributions, "
-        "(SELECT COUNT(*) FROM events e WHERE e.article_key = ar.key AND e.type IS NOT NULL "
-        "AND e.candidate = 0) AS events "
-        f"FROM articles ar {'WHERE ' + ' AND '.join(where) if where else ''} "
-        f"ORDER BY {_SORT} DESC, ar.key LIMIT ?"
-    )
-    params.append(size + 1)
-    if q:
-        rows = match_rows(db, sql, params, q, "q")
-    else:
-        with db.read("read articles") as conn:
-            rows = conn.execute(sql, params).fetchall()
+    after = decode_cursor(cursor, "articles", 2) if cursor else None
+    rows: list[Any] = []
+    for clause, values in newest_first(after, None):
+        sql = (
+            "SELECT ar.key, ar.id, ar.title, ar.url, ar.outlet, ar.published, ar.language, ar.ingested_at, "
+            "ar.story_id, "
+            "(SELECT COUNT(*) FROM attributions a WHERE a.article_key = ar.key) AS attributions, "
+            "(SELECT COUNT(*) FROM events e WHERE e.article_key = ar.key AND e.type IS NOT NULL "
+            f"AND e.candidate = 0) AS events FROM articles ar WHERE {' AND '.join([*where, clause])} "
+            "ORDER BY ar.published DESC, ar.key DESC LIMIT ?"
+        )
+        args = [*params, *values, size + 1 - len(rows)]
+        if q:
+            rows += match_rows(db, sql, args, q, "q")
+        else:
+            with db.read("read articles") as conn:
+                rows += conn.execute(sql, args).fetchall()
+        if len(rows) > size:
+            break
     items = [ArticleRow(**{k: row[k] for k in row.keys()}) for row in rows[:size]]  # noqa: SIM118
     token = None
     if len(rows) > size:
-        token = encode_cursor("articles", [items[-1].published or "", items[-1].key])
+        token = encode_cursor("articles", [items[-1].published, items[-1].key])
     return Page(items, token)

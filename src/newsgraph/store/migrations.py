@@ -16,12 +16,13 @@ from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
     add_fact_columns,
-    add_translation,
     create_claims_table,
+    create_entity_counts,
     create_feed_tables,
     create_story_tables,
     create_tables,
 )
+from newsgraph.store.translation import add_translation
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -36,6 +37,7 @@ __all__ = [
     "apply_migrations",
     "check_store",
     "create_claims_table",
+    "create_entity_counts",
     "create_feed_tables",
     "create_story_tables",
     "create_tables",
@@ -54,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_event_columns,
     create_claims_table,
     add_fact_columns,
+    create_entity_counts,
     add_translation,
 )
 """Every migration, oldest first. Append only."""

@@ -83,7 +83,9 @@ def find_places(
     size = check_limit(limit, most=MAX_PAGE)
     where = ["p.geonameid IS NOT NULL", "p.lat IS NOT NULL", "p.lon IS NOT NULL"]
     params: list[Any] = []
-    source = "places p JOIN articles ar ON ar.key = p.article_key"
+    source = "places p"
+    if outlet or since or until:
+        source += " JOIN articles ar ON ar.key = p.article_key"
     if event_type:
         source += (
             " JOIN events e ON e.article_key = p.article_key AND e.place = p.place_id"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsgraph.store.codec import entity_key
+from newsgraph.store.codec import entity_key, fold
 
 
 def create_tables(conn: sqlite3.Connection) -> None:
@@ -321,44 +321,49 @@ def add_fact_columns(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def add_translation(conn: sqlite3.Connection) -> None:
-    """Keep how a translated article was made, and search its original beside its English (issue 17).
+def create_entity_counts(conn: sqlite3.Connection) -> None:
+    """Keep, per store-wide entity, its name and type, how many articles and attributions it has, and
+    every alias any article gives it (each with ``terms``, case-folded for substring filters).
 
-    ``translation`` holds the record's ``translation`` as JSON (engine, version, unknown words, the
-    original text and the sentence alignment); ``original`` is the original text, generated from it (not
-    stored twice). The full-text index is rebuilt over title, text and original, so a search in either
-    language finds the article.
+    The writer updates these rows in the same transaction as the article that mentions the entity, so
+    the entity list is read in the order of an index, a page at a time, and a page's aliases with one
+    lookup per entity, instead of being gathered from every mention at each request. Filled here from
+    what the store holds.
     """
-    conn.execute("ALTER TABLE articles ADD COLUMN translation TEXT")
     conn.execute(
-        "ALTER TABLE articles ADD COLUMN original TEXT "
-        "GENERATED ALWAYS AS (json_extract(translation, '$.original_text')) VIRTUAL"
+        """CREATE TABLE entity_counts (
+            entity_key TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            attributions INTEGER NOT NULL
+        ) WITHOUT ROWID"""
     )
-    for trigger in ("insert", "delete", "update"):
-        conn.execute(f"DROP TRIGGER articles_fts_{trigger}")
-    conn.execute("DROP TABLE articles_fts")
-    for statement in _TRANSLATED_SEARCH:
-        conn.execute(statement)
-    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-
-
-_TRANSLATED_SEARCH = (
-    """CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, text, original, content='articles', content_rowid='n',
-        tokenize='porter unicode61 remove_diacritics 2'
-    )""",
-    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, text, original)
-        VALUES (new.n, new.title, new.text, new.original);
-    END""",
-    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text, original)
-        VALUES ('delete', old.n, old.title, old.text, old.original);
-    END""",
-    """CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text, original)
-        VALUES ('delete', old.n, old.title, old.text, old.original);
-        INSERT INTO articles_fts(rowid, title, text, original)
-        VALUES (new.n, new.title, new.text, new.original);
-    END""",
-)
+    counts = conn.execute(
+        "SELECT e.entity_key, max(e.name), max(e.type), COUNT(DISTINCT e.article_key), "
+        "(SELECT COUNT(*) FROM attributions a WHERE a.speaker_key = e.entity_key) "
+        "FROM entities e GROUP BY e.entity_key"
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO entity_counts (entity_key, name, type, terms, articles, attributions) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(key, name, type, fold(name), articles, said) for key, name, type, articles, said in counts],
+    )
+    conn.execute(
+        "CREATE INDEX entity_counts_rank ON entity_counts(articles DESC, attributions DESC, name, type)"
+    )
+    conn.execute("CREATE INDEX entity_counts_type ON entity_counts(type)")
+    conn.execute(
+        """CREATE TABLE entity_aliases (
+            entity_key TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            PRIMARY KEY (entity_key, alias)
+        ) WITHOUT ROWID"""
+    )
+    pairs = conn.execute("SELECT DISTINCT e.entity_key, j.value FROM entities e, json_each(e.aliases) j")
+    conn.executemany(
+        "INSERT OR IGNORE INTO entity_aliases (entity_key, alias, terms) VALUES (?, ?, ?)",
+        [(key, alias, fold(alias)) for key, alias in pairs.fetchall()],
+    )
