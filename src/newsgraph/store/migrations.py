@@ -20,9 +20,9 @@ from newsgraph.store.tables import (
     create_story_tables,
     create_tables,
 )
+from newsgraph.store.translation import add_translation
 from newsgraph.store.upgrades import (
     add_fact_columns,
-    add_translation,
     create_entity_counts,
     create_errors_table,
 )

@@ -1,5 +1,5 @@
 """Migrations that change tables the store already has: columns promoted out of ``extra``, the
-entity counts, translations and the errors table, oldest first (see :mod:`.migrations`).
+entity counts and the errors table, oldest first (see :mod:`.migrations`).
 
 Each is a named function run once, in its own transaction, by
 :func:`~newsgraph.store.migrations.apply_migrations`. Never edit one that has shipped: append a new one
@@ -121,49 +121,6 @@ def create_entity_counts(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO entity_aliases (entity_key, alias, terms) VALUES (?, ?, ?)",
         [(key, alias, fold(alias)) for key, alias in pairs.fetchall()],
     )
-
-
-def add_translation(conn: sqlite3.Connection) -> None:
-    """Keep how a translated article was made, and search its original beside its English (issue 17).
-
-    ``translation`` holds the record's ``translation`` as JSON (engine, version, unknown words, the
-    original text and the sentence alignment); ``original`` is the original text, generated from it (not
-    stored twice). The full-text index is rebuilt over title, text and original, so a search in either
-    language finds the article.
-    """
-    conn.execute("ALTER TABLE articles ADD COLUMN translation TEXT")
-    conn.execute(
-        "ALTER TABLE articles ADD COLUMN original TEXT "
-        "GENERATED ALWAYS AS (json_extract(translation, '$.original_text')) VIRTUAL"
-    )
-    for trigger in ("insert", "delete", "update"):
-        conn.execute(f"DROP TRIGGER articles_fts_{trigger}")
-    conn.execute("DROP TABLE articles_fts")
-    for statement in _TRANSLATED_SEARCH:
-        conn.execute(statement)
-    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-
-
-_TRANSLATED_SEARCH = (
-    """CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, text, original, content='articles', content_rowid='n',
-        tokenize='porter unicode61 remove_diacritics 2'
-    )""",
-    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, text, original)
-        VALUES (new.n, new.title, new.text, new.original);
-    END""",
-    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text, original)
-        VALUES ('delete', old.n, old.title, old.text, old.original);
-    END""",
-    """CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text, original)
-        VALUES ('delete', old.n, old.title, old.text, old.original);
-        INSERT INTO articles_fts(rowid, title, text, original)
-        VALUES (new.n, new.title, new.text, new.original);
-    END""",
-)
 
 
 def create_errors_table(conn: sqlite3.Connection) -> None:
