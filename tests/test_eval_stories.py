@@ -82,3 +82,18 @@ def test_story_floors(nlp):
     assert report.found >= 0.85, report.to_dict()
     assert report.main_accuracy >= 0.70, report.to_dict()
     assert report.distinct_types < 4, report.to_dict()
+
+
+def test_the_command_needs_one_data_file(tmp_path):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "events"])
+    assert result.exit_code == 2
+    assert "give one of --plover FILE or --stories FILE" in result.output
+    bad = write(tmp_path, ["not json"])
+    result = CliRunner().invoke(main, ["eval", "events", "--stories", str(bad)])
+    assert result.exit_code != 0
+    assert "line 1: not JSON" in result.output
+    assert "Traceback" not in result.output
