@@ -246,6 +246,11 @@ def open_store(db: str, create: bool = False) -> Any:
 
     if not create and not Path(db).exists():
         raise NewsgraphError(f"{db}: no such store; run `newsgraph ingest PATH… --db {db}` first")
+    if not create:
+        from newsgraph.store.connection import writable_place
+
+        if not writable_place(Path(db)):  # queries only read: a store in a read-only place still answers
+            return Store(db, read_only=True)
     return Store(db)
 
 
