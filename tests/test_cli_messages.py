@@ -184,3 +184,13 @@ def test_a_store_in_a_read_only_place_is_opened_read_only(read_only_copy: Path) 
 
     with pytest.raises(StoreError, match=r"read-only place .* ingest needs a writable copy"):
         Store(read_only_copy)
+
+
+def test_text_that_is_not_utf8_but_cp1252_is_read_and_said_so(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("The minister said the caf\u00e9 would stay open \u2013 for now.\n".encode("cp1252"))
+    result = cli("analyze", str(latin))
+    assert result.returncode == 0, result.stderr
+    # it used to be decoded as cp1252 silently, although invalid UTF-8 is said to be reported
+    assert f"note: {latin}: not valid UTF-8; read as cp1252" in result.stderr.decode()
+    assert "caf\u00e9" in result.stdout.decode()
