@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,10 @@ def eval_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"evaluation data not found at {path} (it sits at ../shared/eval beside a checkout)")
     return path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fuzzing campaign's figures per target (tests/fuzz/harness.py), when it ran."""
+    harness = sys.modules.get("harness")
+    if harness is not None:
+        harness.summary(terminalreporter)

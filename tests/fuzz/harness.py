@@ -1,5 +1,8 @@
 """The fuzzing campaign's harness: how many inputs, the hang alarm, and the figures per target.
 
+(A module, not a conftest.py: a second module named conftest would shadow tests/conftest.py for the
+tests that import from it.)
+
 Every target feeds generated inputs to one reader or filter through :func:`FuzzTally.call`, which
 
 - runs the call under an alarm of :data:`HANG_SECONDS` (a call still running then is a hang, and fails);
@@ -18,12 +21,11 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 from newsgraph.errors import NewsgraphError
@@ -102,15 +104,13 @@ class FuzzTally:
         return result
 
 
-_TALLY = FuzzTally()
+TALLY = FuzzTally()
+"""The counts of the whole session: tests/conftest.py prints them at the end (summary())."""
+_TALLY = TALLY
 
 
-@pytest.fixture(scope="session")
-def tally() -> Iterator[FuzzTally]:
-    yield _TALLY
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
+def summary(terminalreporter: Any) -> None:
+    """Print the figures per target (called from tests/conftest.py's pytest_terminal_summary)."""
     if not _TALLY.targets:
         return
     write = terminalreporter.write_line
