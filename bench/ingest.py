@@ -57,12 +57,22 @@ FILLER_MIN, FILLER_MAX = 40_000, 160_000
 # --- building the crawl ----------------------------------------------------------------------------
 
 
-def build_warc(path: Path, size_mb: float, compress: bool, seed: int = 7) -> dict[str, Any]:
-    """Write a synthetic crawl of about ``size_mb`` MB on disk; return what it holds."""
+def build_warc(
+    path: Path,
+    size_mb: float,
+    compress: bool,
+    seed: int = 7,
+    filler: tuple[int, int] = (FILLER_MIN, FILLER_MAX),
+) -> dict[str, Any]:
+    """Write a synthetic crawl of about ``size_mb`` MB on disk; return what it holds.
+
+    ``filler`` is the range of inline script bytes added to each page (bench/spark.py uses larger pages
+    so that a 1 GB crawl holds fewer articles to analyse).
+    """
     rng = random.Random(seed)
     pages = [p.read_bytes() for p in sorted(SAMPLE_HTML.glob("*.html"))]
     alphabet = string.ascii_letters + string.digits + "     {}[]:,."
-    pool = "".join(rng.choices(alphabet, k=FILLER_MAX * 2)).encode()
+    pool = "".join(rng.choices(alphabet, k=filler[1] * 2)).encode()
     jpeg = b"\xff\xd8\xff\xe0" + bytes(rng.getrandbits(8) for _ in range(30_000))
     target = int(size_mb * 1_000_000)
     counts = {"pages": 0, "records": 0}
@@ -73,7 +83,7 @@ def build_warc(path: Path, size_mb: float, compress: bool, seed: int = 7) -> dic
             outlet = OUTLETS[n % len(OUTLETS)]
             day = 1 + n % 28
             url = f"https://{outlet}.example/news/2024/03/{day:02d}/story-{n}.html"
-            html = _vary(pages[n % len(pages)], url, pool, rng)
+            html = _vary(pages[n % len(pages)], url, pool, rng, filler)
             date = f"2024-03-{day:02d}T{n % 24:02d}:{n % 60:02d}:00Z"
             records = [_request(url, date), _response(url, date, "text/html; charset=utf-8", html)]
             if n % 10 == 9:
@@ -87,11 +97,11 @@ def build_warc(path: Path, size_mb: float, compress: bool, seed: int = 7) -> dic
     return {**counts, "bytes": size, "build_s": round(time.perf_counter() - started, 1)}
 
 
-def _vary(page: bytes, url: str, pool: bytes, rng: random.Random) -> bytes:
+def _vary(page: bytes, url: str, pool: bytes, rng: random.Random, filler: tuple[int, int]) -> bytes:
     encoded = url.encode()
     page = re.sub(rb'(rel="canonical" href=")[^"]*', rb"\g<1>" + encoded, page)
     page = re.sub(rb'(property="og:url" content=")[^"]*', rb"\g<1>" + encoded, page)
-    size = rng.randint(FILLER_MIN, FILLER_MAX)
+    size = rng.randint(*filler)
     start = rng.randint(0, len(pool) - size)
     script = b'<script>window.__STATE__ = "' + pool[start : start + size] + b'";</script>'
     return page.replace(b"</head>", script + b"</head>", 1)

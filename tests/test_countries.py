@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsgraph.extract import countries
-from newsgraph.extract.actors import Actor, infer_country, international_code, known_person, sector_of_words
+from newsgraph.extract.actors import Actor, infer_country, international_code, known_actor, sector_of_words
 from newsgraph.extract.plover import PLOVER_TYPES, QUAD_CLASS, SCORES, cameo_code, load_lexicon
 
 
@@ -80,10 +80,8 @@ def test_international_and_known_actors():
     assert international_code("UN peacekeepers") == "IGO"
     assert international_code("Amnesty International") == "NGO"
     assert international_code("Portugal") is None
-    assert known_person("Vladimir Putin") == "RUS"
-    assert known_person("President Putin") == "RUS"
-    assert known_person("Kofi Annan") == "IGO"
-    assert known_person("Jane Doe") is None
+    assert known_actor("Kyodo") == ("JPN", "JRN")
+    assert known_actor("Jane Doe") is None
 
 
 def test_domestic_actors_take_their_targets_country():

@@ -8,7 +8,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.cli import main
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.geowebnews import evaluate_places, read_gwn
@@ -73,11 +73,13 @@ def test_scores_on_a_hand_made_article(tiny_gwn):
 @pytest.mark.evaldata
 def test_eval_places_command_on_geowebnews():
     gwn = eval_data("geowebnews")
-    result = CliRunner().invoke(main, ["eval", "places", "--gwn", str(gwn), "--limit", "10", "--json"])
+    args = ["eval", "places", "--gwn", str(gwn), "--articles", "odd", "--limit", "20", "--json"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["articles"] == 10
-    # Floors well under what the first ten articles give, to catch regressions without flapping.
-    assert data["resolution_given_gold_spans"]["acc_at_161"] >= 85
-    assert data["end_to_end"]["acc_at_161"] >= 40
-    assert data["detection"]["overlap"]["f1"] >= 60
+    assert data["articles"] == 20
+    # Floors a few points under what the first twenty held-out articles give (given spans 97.9, end to
+    # end 77.6, detection F1 88.0), to catch regressions without flapping.
+    assert data["resolution_given_gold_spans"]["acc_at_161"] >= 90
+    assert data["end_to_end"]["acc_at_161"] >= 70
+    assert data["detection"]["overlap"]["f1"] >= 82

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.cli import main
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.dates import evaluate_dates
@@ -86,13 +86,16 @@ DATED = 'content="2024-03-14T09:00:00+01:00"'
 
 def htmldate_folder(root: Path) -> Path:
     (root / "html").mkdir(parents=True)
+    dated = f'<meta property="article:published_time" {DATED}>'
     pages = {
-        "https://x.example/a": ("a.html", "2024-03-14", f'<meta property="article:published_time" {DATED}>'),
-        "https://x.example/b": ("b.html", "2021-05-02", ""),
+        "https://x.example/a": ("a.html", "2024-03-14", dated, ARTICLE),
+        "https://x.example/b": ("b.html", "2021-05-02", "", ARTICLE),
+        # a dated page without article text: htmldate dates it, newsgraph makes no record of it
+        "https://x.example/c": ("c.html", "2024-03-14", dated, "<nav><a href='/'>Home</a></nav>"),
     }  # fmt: skip
     gold = {}
-    for url, (name, day, head) in pages.items():
-        html = f"<html><head>{head}</head><body><article><h1>Reservoir</h1>{ARTICLE}</article></body></html>"
+    for url, (name, day, head, body) in pages.items():
+        html = f"<html><head>{head}</head><body><article><h1>Reservoir</h1>{body}</article></body></html>"
         (root / "html" / f"{name}.gz").write_bytes(gzip.compress(html.encode("utf-8")))
         gold[url] = {"file": name, "date": day}
     (root / "gold.json").write_text(json.dumps(gold))
@@ -110,10 +113,37 @@ def test_extraction_report_puts_both_systems_side_by_side(tmp_path: Path) -> Non
 def test_dates_report_counts_right_wrong_and_missing(tmp_path: Path) -> None:
     report = evaluate_dates(htmldate_folder(tmp_path / "hd"))
     assert [s.name for s in report.systems] == ["newsgraph", "htmldate extensive", "htmldate fast"]
-    newsgraph = report.systems[0]
-    assert (newsgraph.correct, newsgraph.wrong, newsgraph.missing) == (1, 0, 1)
-    assert newsgraph.accuracy == 0.5
-    assert newsgraph.answers == {"https://x.example/a": "2024-03-14", "https://x.example/b": None}
+    newsgraph, extensive, _ = report.systems
+    assert (newsgraph.correct, newsgraph.wrong, newsgraph.missing) == (1, 0, 2)
+    assert newsgraph.accuracy == pytest.approx(1 / 3)
+    assert newsgraph.answers == {
+        "https://x.example/a": "2024-03-14",
+        "https://x.example/b": None,
+        "https://x.example/c": None,  # no article text, no record: a miss, as for a user
+    }
+    assert extensive.answers["https://x.example/c"] == "2024-03-14"
+    # halves by sorted file name: a.html and c.html even, b.html odd
+    assert [page.half for page in report.pages] == ["even", "odd", "even"]
+    assert newsgraph.half_accuracy("even") == 0.5 and newsgraph.half_accuracy("odd") == 0.0
+    assert extensive.half_accuracy("even") == 1.0
+
+
+def test_dates_page_by_page_and_one_half(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    folder = htmldate_folder(tmp_path / "hd")
+    report = evaluate_dates(folder, systems=("newsgraph", "htmldate extensive"))
+    console = Console(width=200, record=True)
+    console.print(report.page_table())
+    rows = console.export_text()
+    assert "c.html" in rows and "– none" in rows and "✓ 2024-03-14" in rows
+    console.print(report.page_table(only_differences=True))
+    differing = console.export_text()
+    assert "c.html" in differing and "a.html" not in differing
+    odd = evaluate_dates(folder, systems=("newsgraph",), half="odd")
+    assert [page.name for page in odd.pages] == ["b.html"]
+    with pytest.raises(EvalError, match="unknown half"):
+        evaluate_dates(folder, half="third")
 
 
 def test_missing_or_malformed_folders_say_what_to_give(tmp_path: Path) -> None:
@@ -140,7 +170,12 @@ def test_cli_commands(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     systems = json.loads(result.output)["systems"]
-    assert systems[0]["accuracy"] == 0.5
+    assert systems[0]["accuracy"] == pytest.approx(1 / 3)
+    assert systems[0]["halves"]["even"] == {"accuracy": 0.5, "correct": 1, "pages": 2}
+    folder = str(htmldate_folder(tmp_path / "hd2"))
+    result = runner.invoke(main, ["eval", "dates", "--htmldate", folder, "--pages", "differ"])
+    assert result.exit_code == 0, result.output
+    assert "page by page" in result.output and "c.html" in result.output and "even half" in result.output
     result = runner.invoke(main, ["eval", "dates", "--htmldate", str(tmp_path)])
     assert result.exit_code == 1 and "Error:" in result.output and "gold.json" in result.output
     for command in ("extraction", "dates"):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.plover import PloverReport, Scored, current_type, evaluate_events, load_plover_gsr
 
@@ -102,4 +102,5 @@ def test_plover_dev_floors(pipeline):
     report = evaluate_events(eval_data("plover-gsr") / "dev.json", pipeline.nlp)
     assert report.n == 164
     assert report.top1 >= 0.80, report.to_dict()
-    assert report.actor_accuracy >= 0.80, report.to_dict()
+    # Source countries come from the article alone (no list of famous people since issue 13): 79.1% then.
+    assert report.actor_accuracy >= 0.78, report.to_dict()

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from newsgraph.cli import main
 from newsgraph.geo.gazetteer import Gazetteer
 from newsgraph.geo.outlets import country_of_url
-from newsgraph.geo.resolve import candidates_for
+from newsgraph.geo.resolve import acceptable, candidates_for
 from newsgraph.geo.text import name_key
 
 
@@ -134,3 +134,9 @@ def test_a_forked_worker_reads_the_gazetteer_of_its_parent():
     with multiprocessing.get_context("fork").Pool(1) as pool:
         assert pool.apply(_paris_ids) == parent
     assert _paris_ids() == parent  # and still reads it afterwards
+
+
+def test_the_european_union_and_continent_adjectives(gaz):
+    assert [c.name for c in gaz.lookup("EU") if acceptable(c, "EU")] == ["European Union"]
+    assert not [c for c in gaz.lookup("Eu") if c.feature == "RGN" and acceptable(c, "Eu")]
+    assert {c.name for c in gaz.lookup("African") if c.feature == "CONT"} == {"Africa"}

@@ -98,11 +98,14 @@ def test_us_in_capitals_is_the_country(parse, gaz):
     assert us.feature == "PCLI" and us.country == "US"
 
 
-def test_names_the_gazetteer_lacks_stay_unresolved(parse, gaz):
+def test_a_site_the_gazetteer_lacks_is_placed_at_the_articles_town(parse, gaz):
     found = places(parse, gaz, "Protesters gathered outside Zorbulan Arena in Madrid on Sunday.")
-    assert found["Madrid"].resolved
-    unresolved = [p for p in found.values() if not p.resolved]
-    assert all(p.geonameid is None and p.lat is None for p in unresolved)
+    madrid, arena = found["Madrid"], found["Zorbulan Arena"]
+    assert madrid.resolved and madrid.feature == "PPLC"
+    # No GeoNames id of its own: the town's point, region and country, with less confidence.
+    assert arena.resolved and arena.feature == "FAC" and arena.geonameid is None
+    assert (arena.lat, arena.lon, arena.country) == (madrid.lat, madrid.lon, "ES")
+    assert arena.confidence < madrid.confidence
 
 
 def test_the_spacy_component_writes_places_into_the_record(parse):

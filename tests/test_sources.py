@@ -149,6 +149,26 @@ def test_jsonl_empty_and_gzipped(tmp_path: Path) -> None:
     assert (article.id, article.text) == ("7", "Packed line.")
 
 
+@pytest.mark.parametrize("split", [1, 5, 64, 300])
+def test_jsonl_byte_ranges_read_every_line_once_with_its_number(tmp_path: Path, split: int) -> None:
+    path = tmp_path / "ranges.jsonl"
+    shutil.copy(FIXTURES / "articles.jsonl", path)
+    with path.open("ab") as handle:  # an over-long line, blank lines and a last line without newline
+        handle.write(b'{"text": "' + b"y" * 3000 + b'"}\n\n\n{"text": "No newline at the end."}')
+    from newsgraph.sources.jsonl import read_jsonl
+
+    def described(items: list[Article | InputError]) -> list[str]:
+        return [f"{i.id} {i.metadata['line']}" if isinstance(i, Article) else str(i) for i in items]
+
+    whole = described(list(read_jsonl(path, "2024-03-01", max_bytes=1000)))
+    pieces: list[Article | InputError] = []
+    size = path.stat().st_size
+    for start in range(0, size, split):
+        pieces.extend(read_jsonl(path, "2024-03-01", max_bytes=1000, start=start, stop=start + split))
+    assert described(pieces) == whole
+    assert len(whole) == 9 and whole[-1] == "ranges:12 12"
+
+
 # --- HTML ----------------------------------------------------------------------------------------
 
 COURIER_FURNITURE = [

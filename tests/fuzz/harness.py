@@ -1,7 +1,7 @@
 """The fuzzing campaign's harness: how many inputs, the hang alarm, and the figures per target.
 
-(A module, not a conftest.py: a second module named conftest would shadow tests/conftest.py for the
-tests that import from it.)
+Its fixture and summary hook are registered by ``tests/conftest.py`` (a second ``conftest`` module here
+would shadow that one for the tests that import from it).
 
 Every target feeds generated inputs to one reader or filter through :func:`FuzzTally.call`, which
 
@@ -105,13 +105,11 @@ class FuzzTally:
 
 
 TALLY = FuzzTally()
-"""The counts of the whole session: tests/conftest.py prints them at the end (summary())."""
-_TALLY = TALLY
 
 
-def summary(terminalreporter: Any) -> None:
-    """Print the figures per target (called from tests/conftest.py's pytest_terminal_summary)."""
-    if not _TALLY.targets:
+def summarise(terminalreporter: Any) -> None:
+    """Print the figures per target at the end of a run that fuzzed (and write them where asked)."""
+    if not TALLY.targets:
         return
     write = terminalreporter.write_line
     write("")
@@ -119,7 +117,7 @@ def summary(terminalreporter: Any) -> None:
     write(f"{'target':<22}{'inputs':>8}{'results':>9}{'named':>8}{'uncaught':>10}{'hangs':>7}{'slowest':>10}")
     write("(results: articles read or rows returned; named: named errors raised or yielded)")
     total = Figures()
-    for name, f in sorted(_TALLY.targets.items()):
+    for name, f in sorted(TALLY.targets.items()):
         write(
             f"{name:<22}{f.inputs:>8}{f.articles:>9}{f.named_errors:>8}{f.uncaught:>10}{f.hangs:>7}"
             f"{f.slowest:>9.2f}s"
@@ -137,5 +135,5 @@ def summary(terminalreporter: Any) -> None:
     report = os.environ.get("NEWSGRAPH_FUZZ_REPORT")
     if report:
         Path(report).write_text(
-            json.dumps({name: vars(f) for name, f in sorted(_TALLY.targets.items())}, indent=2) + "\n"
+            json.dumps({name: vars(f) for name, f in sorted(TALLY.targets.items())}, indent=2) + "\n"
         )

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from harness import FUZZ_SETTINGS, TALLY
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import (
@@ -23,6 +22,7 @@ from strategies import (
     warc_files,
 )
 
+from fuzz.harness import FUZZ_SETTINGS, FuzzTally
 from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources import read_articles, screen_item
@@ -61,56 +61,56 @@ def check_items(items: list[Article | InputError]) -> list[Article | InputError]
 
 @FUZZ_SETTINGS
 @given(data=html_pages(), published=PUBLISHED)
-def test_html_pages(data: bytes, published: str | None) -> None:
-    TALLY.call(
+def test_html_pages(tally: FuzzTally, data: bytes, published: str | None) -> None:
+    tally.call(
         "html", lambda: check_items([_or_error(lambda: read_html(Path("fuzz.html"), data, published))])
     )
 
 
 @FUZZ_SETTINGS
 @given(data=html_pages(), charset=st.sampled_from([None, "utf-8", "latin-1", "bogus", "utf-16"]))
-def test_fetched_pages(data: bytes, charset: str | None) -> None:
+def test_fetched_pages(tally: FuzzTally, data: bytes, charset: str | None) -> None:
     page = lambda: page_article(data, "https://news.example/a", charset=charset)  # noqa: E731
-    TALLY.call("html (fetched)", lambda: check_items([_or_error(page)]))
+    tally.call("html (fetched)", lambda: check_items([_or_error(page)]))
 
 
 @FUZZ_SETTINGS
 @given(data=feeds(), published=PUBLISHED)
-def test_feeds(data: bytes, published: str | None) -> None:
+def test_feeds(tally: FuzzTally, data: bytes, published: str | None) -> None:
     fetcher = offline_fetcher()
-    TALLY.call("feeds", lambda: check_items(list(read_feed(data, "fuzz.xml", fetcher, published))))
+    tally.call("feeds", lambda: check_items(list(read_feed(data, "fuzz.xml", fetcher, published))))
 
 
 @FUZZ_SETTINGS
 @given(data=warc_files(), published=PUBLISHED)
-def test_warc(tmp_path: Path, data: bytes, published: str | None) -> None:
+def test_warc(tally: FuzzTally, tmp_path: Path, data: bytes, published: str | None) -> None:
     path = tmp_path / "fuzz.warc"
     path.write_bytes(data)
-    TALLY.call("warc", lambda: check_items(list(read_warc(path, published, 1_000_000))))
+    tally.call("warc", lambda: check_items(list(read_warc(path, published, 1_000_000))))
 
 
 @FUZZ_SETTINGS
 @given(data=jsonl_files(), published=PUBLISHED)
-def test_jsonl(tmp_path: Path, data: bytes, published: str | None) -> None:
+def test_jsonl(tally: FuzzTally, tmp_path: Path, data: bytes, published: str | None) -> None:
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(data)
-    TALLY.call("jsonl", lambda: check_items(list(read_jsonl(path, published, 100_000))))
+    tally.call("jsonl", lambda: check_items(list(read_jsonl(path, published, 100_000))))
 
 
 @FUZZ_SETTINGS
 @given(data=text_files(), published=PUBLISHED)
-def test_text(data: bytes, published: str | None) -> None:
-    TALLY.call("text", lambda: check_items([_or_error(lambda: read_text(Path("fuzz.txt"), data, published))]))
+def test_text(tally: FuzzTally, data: bytes, published: str | None) -> None:
+    tally.call("text", lambda: check_items([_or_error(lambda: read_text(Path("fuzz.txt"), data, published))]))
 
 
 @FUZZ_SETTINGS
 @given(data=url_lists(), published=PUBLISHED)
-def test_url_lists(tmp_path: Path, data: bytes, published: str | None) -> None:
+def test_url_lists(tally: FuzzTally, tmp_path: Path, data: bytes, published: str | None) -> None:
     path = tmp_path / "urls.txt"
     path.write_bytes(data)
     fetcher = offline_fetcher()
     looks_like_url_list(data)
-    TALLY.call("url lists", lambda: check_items(list(read_url_list(path, fetcher, published))))
+    tally.call("url lists", lambda: check_items(list(read_url_list(path, fetcher, published))))
 
 
 @FUZZ_SETTINGS
@@ -118,7 +118,9 @@ def test_url_lists(tmp_path: Path, data: bytes, published: str | None) -> None:
     files=st.lists(st.tuples(FILE_NAMES, SUFFIXES, text_files() | html_pages() | url_lists()), max_size=5),
     published=DATES,
 )
-def test_folders(tmp_path: Path, files: list[tuple[str | bytes, str, bytes]], published) -> None:
+def test_folders(
+    tally: FuzzTally, tmp_path: Path, files: list[tuple[str | bytes, str, bytes]], published
+) -> None:
     """Any folder: names that are not UTF-8, every kind of file, and any --published value."""
     folder = tmp_path / "in"
     if folder.exists():
@@ -132,7 +134,7 @@ def test_folders(tmp_path: Path, files: list[tuple[str | bytes, str, bytes]], pu
             continue
         with open(os.path.join(os.fsencode(folder), raw + suffix.encode()), "wb") as handle:
             handle.write(data)
-    TALLY.call("folders", lambda: check_items(list(read_articles([folder], published=published))))
+    tally.call("folders", lambda: check_items(list(read_articles([folder], published=published))))
 
 
 def _or_error(read):

@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-from harness import FUZZ_SETTINGS, TALLY
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import CHARS, DATES
 
+from fuzz.harness import FUZZ_SETTINGS, FuzzTally
 from newsgraph.store import Store
 from store_killer import killer_record
 from test_store import _records
@@ -80,7 +80,7 @@ def rows(result: object) -> list[object]:
 
 @FUZZ_SETTINGS
 @given(record=_records())
-def test_record_codec_round_trips(tmp_path: Path, record) -> None:
+def test_record_codec_round_trips(tally: FuzzTally, tmp_path: Path, record) -> None:
     path = tmp_path / "codec.db"
     path.unlink(missing_ok=True)
 
@@ -93,13 +93,13 @@ def test_record_codec_round_trips(tmp_path: Path, record) -> None:
         assert json.dumps(back.to_dict(), sort_keys=True, ensure_ascii=False) == expected
         return back
 
-    TALLY.call("record codec", round_trip)
+    tally.call("record codec", round_trip)
 
 
 @FUZZ_SETTINGS
 @given(speaker=FILTER, via=FILTER, since=DATE_FILTER, until=DATE_FILTER, search=FILTER, limit=LIMIT)
-def test_quote_filters(store: Store, speaker, via, since, until, search, limit) -> None:
-    TALLY.call(
+def test_quote_filters(tally: FuzzTally, store: Store, speaker, via, since, until, search, limit) -> None:
+    tally.call(
         "filters: quotes",
         lambda: rows(
             store.quotes(speaker=speaker, via=via, since=since, until=until, search=search, limit=limit)
@@ -118,9 +118,11 @@ def test_quote_filters(store: Store, speaker, via, since, until, search, limit) 
     cursor=CURSOR,
     limit=LIMIT,
 )
-def test_quote_page_filters(store: Store, speaker, via, outlet, kind, q, since, cursor, limit) -> None:
+def test_quote_page_filters(
+    tally: FuzzTally, store: Store, speaker, via, outlet, kind, q, since, cursor, limit
+) -> None:
     page = dict(speaker=speaker, via=via, outlet=outlet, kind=kind, q=q, since=since, cursor=cursor)
-    TALLY.call("filters: quote pages", lambda: rows(store.quote_page(**page, limit=limit if limit else 50)))
+    tally.call("filters: quote pages", lambda: rows(store.quote_page(**page, limit=limit if limit else 50)))
 
 
 @FUZZ_SETTINGS
@@ -133,26 +135,28 @@ def test_quote_page_filters(store: Store, speaker, via, outlet, kind, q, since, 
     until=DATE_FILTER,
     cursor=CURSOR,
 )
-def test_event_filters(store: Store, type, actor, target, country, since, until, cursor) -> None:
+def test_event_filters(
+    tally: FuzzTally, store: Store, type, actor, target, country, since, until, cursor
+) -> None:
     filters = dict(type=type, actor=actor, target=target, country=country, since=since, until=until)
-    TALLY.call("filters: events", lambda: rows(store.events(**filters, limit=20)))
-    TALLY.call("filters: event pages", lambda: rows(store.event_page(**filters, cursor=cursor, limit=20)))
+    tally.call("filters: events", lambda: rows(store.events(**filters, limit=20)))
+    tally.call("filters: event pages", lambda: rows(store.event_page(**filters, cursor=cursor, limit=20)))
 
 
 @FUZZ_SETTINGS
 @given(type=FILTER, name=FILTER, country=FILTER, cursor=CURSOR, limit=LIMIT)
-def test_entity_filters(store: Store, type, name, country, cursor, limit) -> None:
-    TALLY.call("filters: entities", lambda: rows(store.entities(type=type, name=name, limit=limit)))
+def test_entity_filters(tally: FuzzTally, store: Store, type, name, country, cursor, limit) -> None:
+    tally.call("filters: entities", lambda: rows(store.entities(type=type, name=name, limit=limit)))
     page = dict(type=type, name=name, country=country, cursor=cursor)
-    TALLY.call("filters: entity pages", lambda: rows(store.entity_page(**page, limit=limit if limit else 50)))
+    tally.call("filters: entity pages", lambda: rows(store.entity_page(**page, limit=limit if limit else 50)))
 
 
 @FUZZ_SETTINGS
 @given(q=FILTER, outlet=FILTER, since=DATE_FILTER, until=DATE_FILTER, cursor=CURSOR, limit=LIMIT)
-def test_search_filters(store: Store, q, outlet, since, until, cursor, limit) -> None:
-    TALLY.call("filters: search", lambda: rows(store.search(q or "", limit=limit)))
+def test_search_filters(tally: FuzzTally, store: Store, q, outlet, since, until, cursor, limit) -> None:
+    tally.call("filters: search", lambda: rows(store.search(q or "", limit=limit)))
     page = dict(outlet=outlet, since=since, until=until, cursor=cursor)
-    TALLY.call(
+    tally.call(
         "filters: search pages",
         lambda: rows(store.search_page(q or "", **page, limit=limit if limit else 20)),
     )
@@ -170,12 +174,12 @@ def test_search_filters(store: Store, q, outlet, since, until, cursor, limit) ->
     event_type=FILTER,
 )
 def test_article_place_and_error_filters(
-    store: Store, outlet, since, q, place, after, cursor, country, event_type
+    tally: FuzzTally, store: Store, outlet, since, q, place, after, cursor, country, event_type
 ) -> None:
     page = dict(outlet=outlet, since=since, q=q, place=place, ingested_after=after, cursor=cursor)
-    TALLY.call("filters: article pages", lambda: rows(store.article_page(**page, limit=20)))
-    TALLY.call(
+    tally.call("filters: article pages", lambda: rows(store.article_page(**page, limit=20)))
+    tally.call(
         "filters: places",
         lambda: rows(store.places(country=country, outlet=outlet, event_type=event_type, since=since)),
     )
-    TALLY.call("filters: errors", lambda: rows(store.errors(since=since, stage=event_type, limit=20)))
+    tally.call("filters: errors", lambda: rows(store.errors(since=since, stage=event_type, limit=20)))

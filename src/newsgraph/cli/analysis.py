@@ -27,6 +27,7 @@ from newsgraph.cli.common import (
     progress_bar,
     published_option,
     stopping_on_signals,
+    translation_options,
 )
 from newsgraph.schema import Record
 
@@ -46,6 +47,7 @@ from newsgraph.schema import Record
     help="Articles per transaction.",
 )
 @allow_private_option
+@translation_options
 @limits_options
 def ingest(
     paths: tuple[str, ...],
@@ -56,6 +58,9 @@ def ingest(
     published: str | None,
     batch_size: int,
     allow_private: bool,
+    language: str | None,
+    translate: bool,
+    engines: tuple[str, ...],
     max_bytes: int,
     deadline: float,
 ) -> None:
@@ -72,8 +77,10 @@ def ingest(
       newsgraph ingest 'feeds/*.jsonl' --processes 2
       newsgraph ingest notes.txt --published 2024-03-14
       newsgraph ingest crawl.warc.gz https://example.com/news/rss.xml urls.txt
+      newsgraph ingest noticias/ --language es        # translated with Apertium, then analysed
     """
     from newsgraph.ingest import ingest as run_ingest
+    from newsgraph.pipeline import Pipeline
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
@@ -88,7 +95,7 @@ def ingest(
         summary = run_ingest(
             store,
             chosen,
-            model=model,
+            pipeline=Pipeline(model, translate=translate, language=language, engines=engines),
             processes=processes,
             published=published,
             allow_private=allow_private,
@@ -132,6 +139,7 @@ def ingest(
 @processes_option
 @published_option
 @allow_private_option
+@translation_options
 @limits_options
 def analyze(
     paths: tuple[str, ...],
@@ -142,19 +150,25 @@ def analyze(
     processes: int,
     published: str | None,
     allow_private: bool,
+    language: str | None,
+    translate: bool,
+    engines: tuple[str, ...],
     max_bytes: int,
     deadline: float,
 ) -> None:
     """Analyse articles and print the records, without a store.
 
     For a plain-text file the record's `text` is the file's text exactly and `id` is the file stem, so
-    offsets line up with annotations made on the file.
+    offsets line up with annotations made on the file. An article in another language is translated
+    first: `text` is then the English every span points into, and `translation` holds the original, the
+    engine and the sentence alignment.
 
     \b
     Examples:
       newsgraph analyze story.txt --published 2024-03-14
       newsgraph analyze pages/ --format table
       newsgraph analyze dump.jsonl -o records.jsonl --processes 2
+      newsgraph analyze nota.txt --language es --format table
     """
     from newsgraph.pipeline import Pipeline
     from newsgraph.sources import check_reference_date
@@ -167,7 +181,7 @@ def analyze(
         max_bytes=max_bytes,
         deadline=deadline,
     )
-    pipeline = Pipeline(model)
+    pipeline = Pipeline(model, translate=translate, language=language, engines=engines)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")
     task = progress.add_task("analyze", total=None)

@@ -210,6 +210,39 @@ def processes_option(f: Any) -> Any:
     )(f)
 
 
+def translation_options(f: Any) -> Any:
+    """``--language``, ``--translate/--no-translate`` and ``--engine``, passed on to the Pipeline."""
+    f = click.option(
+        "--engine",
+        "engines",
+        multiple=True,
+        type=click.Choice(["apertium", "argos"]),
+        help="Translation engine, in order of preference when repeated (default: apertium, then argos).",
+    )(f)
+    f = click.option(
+        "--translate/--no-translate",
+        default=True,
+        show_default=True,
+        help="Translate articles not in English before analysis; with --no-translate they are stored "
+        "with their language and metadata, not analysed.",
+    )(f)
+    return click.option(
+        "--language",
+        metavar="CODE",
+        callback=_check_language,
+        help="ISO 639-1 code of the inputs' language (es, fr, ca…), instead of detecting it per article.",
+    )(f)
+
+
+def _check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if not (code.isascii() and code.isalpha() and len(code) in (2, 3)):
+        raise click.BadParameter(f"{value!r} is not an ISO 639 language code such as 'es' or 'fr'")
+    return code
+
+
 def allow_private_option(f: Any) -> Any:
     return click.option(
         "--allow-private",
@@ -411,9 +444,18 @@ def print_record(record: Record, console: Console) -> None:
     a = record.article
     console.rule(f"[bold]{a.title or a.id or a.url or 'article'}")
     console.print(
-        f"id: {a.id}  outlet: {a.outlet or '-'}  published: {a.published or '-'}  url: {a.url or '-'}",
+        f"id: {a.id}  outlet: {a.outlet or '-'}  published: {a.published or '-'}  url: {a.url or '-'}  "
+        f"language: {a.language}",
         highlight=False,
     )
+    if a.translation is not None:
+        t = a.translation
+        console.print(
+            f"translated from {t.source_language} by {t.engine_version}; {t.unknown_words} unknown words",
+            highlight=False,
+        )
+    elif not a.analysed:
+        console.print(f"not analysed: no translation from {a.language!r} into English", highlight=False)
     table = Table(
         Column("speaker", max_width=24),
         Column("role", max_width=18),

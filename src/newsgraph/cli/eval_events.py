@@ -1,4 +1,4 @@
-"""``eval events``: PLOVER event coding scored on PLOVER gold-standard records."""
+"""``eval events``: PLOVER event coding scored on PLOVER gold-standard records and on labelled stories."""
 
 from __future__ import annotations
 
@@ -14,30 +14,49 @@ from newsgraph.cli.common import eval_group, model_option, out, run_scorer
 @click.option(
     "--plover",
     "plover",
-    required=True,
     type=click.Path(),
     help="PLOVER GSR JSON file (or a folder holding dev.json).",
 )
-@click.option("--limit", type=click.IntRange(1), help="Only the first N sentences.")
+@click.option(
+    "--stories",
+    "stories",
+    type=click.Path(),
+    help="Stories JSONL labelled with their main event's PLOVER type (ngec-synthetic/stories.jsonl).",
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N sentences or stories.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="Also list the sentences whose type or source country is wrong.")
 @model_option
-def eval_events(plover: str, limit: int | None, as_json: bool, errors: bool, model: str) -> None:
-    """Top-1 event-type accuracy, macro-F1, and source and target country accuracy on PLOVER gold records.
+def eval_events(
+    plover: str | None, stories: str | None, limit: int | None, as_json: bool, errors: bool, model: str
+) -> None:
+    """Event coding scored on PLOVER gold records (--plover) or on labelled stories (--stories).
 
-    Each gold sentence is coded and its main event compared with the gold event. Gold labels follow
-    PLOVER 0.5b1 and are mapped to the current ontology first (DEMAND → REQUEST, DISAPPROVE and
-    INVESTIGATE → ACCUSE, FIGHT → ASSAULT; see docs/events.md).
+    With --plover: top-1 event-type accuracy, macro-F1, and source and target country accuracy. Each
+    gold sentence is coded and its main event compared with the gold event. Gold labels follow PLOVER
+    0.5b1 and are mapped to the current ontology first (DEMAND → REQUEST, DISAPPROVE and INVESTIGATE →
+    ACCUSE, FIGHT → ASSAULT; see docs/events.md).
+
+    With --stories: the share of stories where an event of the label's type is found, the share whose
+    main event has that type, both per type, and the distinct types coded per story.
 
     \b
     Examples:
       newsgraph eval events --plover ../shared/eval/plover-gsr/dev.json
       newsgraph eval events --plover ../shared/eval/plover-gsr/dev.json --json
+      newsgraph eval events --stories ../shared/eval/ngec-synthetic/stories.jsonl
     """
-    from newsgraph.evaluation.plover import evaluate_events
     from newsgraph.pipeline import Pipeline
 
+    if (plover is None) == (stories is None):
+        raise click.UsageError("give one of --plover FILE or --stories FILE")
     pipeline = Pipeline(model)
+    if stories is not None:
+        _eval_stories(stories, pipeline, limit, as_json)
+        return
+    assert plover is not None
+    from newsgraph.evaluation.plover import evaluate_events
+
     report = run_scorer(
         "coding",
         lambda progress: evaluate_events(
@@ -75,3 +94,25 @@ def eval_events(plover: str, limit: int | None, as_json: bool, errors: bool, mod
                 item.gold.text[:90],
             )
         out.print(wrong)
+
+
+def _eval_stories(path: str, pipeline: object, limit: int | None, as_json: bool) -> None:
+    from newsgraph.evaluation.stories import evaluate_stories
+
+    nlp = pipeline.nlp  # type: ignore[attr-defined]
+    report = run_scorer(
+        "coding", lambda progress: evaluate_stories(path, nlp, limit=limit, progress=progress)
+    )
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+        return
+    summary = Table("measure", "value", title=f"labelled stories: {report.n}")
+    summary.add_row("label's type found", f"{report.found:.1%}")
+    summary.add_row("main event has the label's type", f"{report.main_accuracy:.1%}")
+    summary.add_row("distinct types per story", f"{report.distinct_types:.2f}")
+    summary.add_row("stories with no event coded", str(report.no_event))
+    out.print(summary)
+    per_type = Table("type", "found", "main", "stories", title="per label")
+    for name, (found, main, n) in report.per_type().items():
+        per_type.add_row(name, f"{found:.1%}", f"{main:.1%}", str(n))
+    out.print(per_type)

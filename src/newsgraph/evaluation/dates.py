@@ -4,13 +4,20 @@ The evaluation folder holds ``gold.json`` (``{url: {"file": "<name>.html", "date
 pages as ``html/<name>.html.gz``. The metric is day-level accuracy over *all* pages: a page counts as right
 when the system's date, cut to its day, equals the gold day; a page without a date found counts as wrong.
 
-Systems are given the same decoded page and nothing else (no URL), as htmldate's comparison runs them:
+Systems are given the same page and nothing else (no URL), as htmldate's comparison runs them:
 
-- ``newsgraph``: :func:`newsgraph.sources.published.find_published`, the step that gives
-  :attr:`Article.published` for HTML pages. A date-time is cut to the day written in its own offset
-  (``2019-01-29T23:30:00-05:00`` is the 29th), which is the day the page shows its readers.
+- ``newsgraph``: the page read as a user's HTML file is read (:func:`newsgraph.sources.html.read_html`),
+  and the day of the record's :attr:`Article.published`. A page that gives no record ("no article text
+  found") counts as a page without a date, as it does for a user. A date-time is cut to the day written
+  in its own offset (``2019-01-29T23:30:00-05:00`` is the 29th), which is the day the page shows its
+  readers.
 - ``htmldate extensive`` and ``htmldate fast``: ``htmldate.find_date(page, original_date=True,
-  extensive_search=True|False)``, the two modes htmldate publishes figures for.
+  extensive_search=True|False)`` on the page decoded as newsgraph decodes it, the two modes htmldate
+  publishes figures for.
+
+Rules are decided on one half of the pages and checked on the other: the pages sorted by file name are
+numbered from 0, and the report gives each system's accuracy on the *even* and *odd* halves beside the
+whole.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import gzip
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +42,29 @@ class DatedPage:
     url: str
     path: Path
     gold: str
+    half: str = "even"
+
+    @property
+    def name(self) -> str:
+        """The page's file name, without the ``.gz``."""
+        return self.path.name.removesuffix(".gz")
+
+    def data(self) -> bytes:
+        """Return the page's bytes."""
+        try:
+            return gzip.decompress(self.path.read_bytes())
+        except (OSError, EOFError) as exc:
+            raise EvalError(f"{self.path}: cannot read the page ({exc})") from exc
 
     def markup(self) -> str:
         """Return the page decoded as newsgraph decodes any page (``sources.files.decode_html``)."""
         from newsgraph.sources.files import decode_html
 
-        try:
-            data = gzip.decompress(self.path.read_bytes())
-        except (OSError, EOFError) as exc:
-            raise EvalError(f"{self.path}: cannot read the page ({exc})") from exc
-        return decode_html(data)[0]
+        return decode_html(self.data())[0]
 
 
 def load_htmldate_set(directory: str | Path) -> list[DatedPage]:
-    """Read ``gold.json`` and locate the pages, in the file's order.
+    """Read ``gold.json`` and locate the pages, in the file's order, each marked with its half.
 
     Raises:
         EvalError: The folder, ``gold.json`` or a page is missing, or the JSON is malformed.
@@ -75,19 +91,31 @@ def load_htmldate_set(directory: str | Path) -> list[DatedPage]:
         if not path.is_file():
             raise EvalError(f"{path}: page named in gold.json is missing")
         pages.append(DatedPage(url, path, day))
-    return pages
+    by_name = sorted(range(len(pages)), key=lambda i: pages[i].path.name)
+    halves = {index: HALVES[rank % 2] for rank, index in enumerate(by_name)}
+    return [replace(page, half=halves[i]) for i, page in enumerate(pages)]
 
 
-def date_with_newsgraph(markup: str) -> str | None:
-    """newsgraph's publication date of a page, as a day."""
-    from newsgraph.sources.published import find_published
-
-    found = find_published(markup)
-    return None if found is None else found.day
+HALVES = ("even", "odd")
 
 
-def _htmldate(extensive: bool) -> Callable[[str], str | None]:
-    def run(markup: str) -> str | None:
+def date_with_newsgraph(page: DatedPage, markup: str) -> str | None:
+    """The day of the record newsgraph makes of the page, or None when it makes none or has no date.
+
+    The page's bytes are read as any HTML file is (``markup`` is not used: decoding is part of the work).
+    """
+    from newsgraph.errors import InputError
+    from newsgraph.sources.html import read_html
+
+    try:
+        article = read_html(Path(page.name), page.data())
+    except InputError:
+        return None
+    return article.published[:10] if article.published else None
+
+
+def _htmldate(extensive: bool) -> Callable[[DatedPage, str], str | None]:
+    def run(page: DatedPage, markup: str) -> str | None:
         from htmldate import find_date
 
         return find_date(markup, original_date=True, extensive_search=extensive)
@@ -95,7 +123,8 @@ def _htmldate(extensive: bool) -> Callable[[str], str | None]:
     return run
 
 
-DATERS: dict[str, Callable[[str], str | None]] = {
+# Each system is given the page and its markup decoded as newsgraph decodes pages.
+DATERS: dict[str, Callable[[DatedPage, str], str | None]] = {
     "newsgraph": date_with_newsgraph,
     "htmldate extensive": _htmldate(True),
     "htmldate fast": _htmldate(False),
@@ -104,7 +133,7 @@ DATERS: dict[str, Callable[[str], str | None]] = {
 
 @dataclass
 class DaterResult:
-    """One system's outcome: pages right, wrong (a different day) and without a date."""
+    """One system's outcome: pages right, wrong (a different day) and without a date, overall and by half."""
 
     name: str
     version: str
@@ -113,6 +142,8 @@ class DaterResult:
     missing: int = 0
     seconds: float = 0.0
     answers: dict[str, str | None] = field(default_factory=dict)
+    # half -> [right, pages]
+    halves: dict[str, list[int]] = field(default_factory=lambda: {half: [0, 0] for half in HALVES})
 
     @property
     def pages(self) -> int:
@@ -122,6 +153,23 @@ class DaterResult:
     def accuracy(self) -> float:
         return self.correct / self.pages if self.pages else 0.0
 
+    def half_accuracy(self, half: str) -> float:
+        """Accuracy on the ``even`` or ``odd`` half of the pages scored."""
+        right, pages = self.halves[half]
+        return right / pages if pages else 0.0
+
+    def add(self, page: DatedPage, day: str | None) -> None:
+        """Score one page's answer."""
+        self.answers[page.url] = day
+        self.halves[page.half][1] += 1
+        if day is None:
+            self.missing += 1
+        elif day == page.gold:
+            self.correct += 1
+            self.halves[page.half][0] += 1
+        else:
+            self.wrong += 1
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -130,6 +178,10 @@ class DaterResult:
             "correct": self.correct,
             "wrong": self.wrong,
             "missing": self.missing,
+            "halves": {
+                half: {"accuracy": self.half_accuracy(half), "correct": right, "pages": pages}
+                for half, (right, pages) in self.halves.items()
+            },
             "seconds": self.seconds,
             "answers": self.answers,
         }
@@ -139,16 +191,24 @@ class DaterResult:
 class DatesReport:
     """Every system's result on the same pages."""
 
-    pages: int
+    pages: list[DatedPage]
     systems: list[DaterResult]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"benchmark": "htmldate", "pages": self.pages, "systems": [s.to_dict() for s in self.systems]}
+        return {
+            "benchmark": "htmldate",
+            "pages": len(self.pages),
+            "systems": [s.to_dict() for s in self.systems],
+            "gold": {
+                page.url: {"file": page.name, "date": page.gold, "half": page.half} for page in self.pages
+            },
+        }
 
     def table(self) -> Table:
         """Return the systems side by side as a rich table."""
-        table = Table(title=f"Publication dates, day-level accuracy over all {self.pages} pages")
-        for name in ("system", "version", "accuracy", "right", "wrong day", "no date", "pages/s"):
+        table = Table(title=f"Publication dates, day-level accuracy over all {len(self.pages)} pages")
+        columns = ("system", "version", "accuracy", "even half", "odd half", "right", "wrong day", "no date")
+        for name in (*columns, "pages/s"):
             table.add_column(name, justify="left" if name in ("system", "version") else "right")
         for system in self.systems:
             rate = f"{system.pages / system.seconds:.1f}" if system.seconds else ""
@@ -156,12 +216,37 @@ class DatesReport:
                 system.name,
                 system.version,
                 f"{system.accuracy:.3f}",
+                f"{system.half_accuracy('even'):.3f}",
+                f"{system.half_accuracy('odd'):.3f}",
                 str(system.correct),
                 str(system.wrong),
                 str(system.missing),
                 rate,
             )
         return table
+
+    def page_table(self, only_differences: bool = False) -> Table:
+        """Return every page's gold day beside each system's answer (✓ right, ✗ wrong, – none).
+
+        Args:
+            only_differences: Only the pages where the systems do not all give the same answer.
+        """
+        table = Table(title="Publication dates, page by page")
+        for name in ("page", "half", "gold", *(s.name for s in self.systems)):
+            table.add_column(name)
+        for page in self.pages:
+            answers = [system.answers.get(page.url) for system in self.systems]
+            if only_differences and len(set(answers)) < 2:
+                continue
+            cells = [_mark(answer, page.gold) for answer in answers]
+            table.add_row(page.name, page.half, page.gold, *cells)
+        return table
+
+
+def _mark(answer: str | None, gold: str) -> str:
+    if answer is None:
+        return "– none"
+    return f"{'✓' if answer == gold else '✗'} {answer}"
 
 
 def _versions() -> dict[str, str]:
@@ -181,6 +266,7 @@ def evaluate_dates(
     systems: Sequence[str] = ("newsgraph", "htmldate extensive", "htmldate fast"),
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    half: str | None = None,
 ) -> DatesReport:
     """Score publication-date finding of each system on htmldate's evaluation pages.
 
@@ -189,6 +275,7 @@ def evaluate_dates(
         systems: Names from :data:`DATERS`, printed in this order.
         limit: Only the first N pages (for quick iterations; published figures use all).
         progress: Called with (pages done, total) after each page.
+        half: Only the ``even`` or the ``odd`` half of the pages (by sorted file name), before ``limit``.
 
     Raises:
         EvalError: The folder is incomplete or a system name is unknown.
@@ -196,7 +283,9 @@ def evaluate_dates(
     unknown = [name for name in systems if name not in DATERS]
     if unknown:
         raise EvalError(f"unknown system {', '.join(unknown)}; choose from {', '.join(DATERS)}")
-    pages = load_htmldate_set(directory)[:limit]
+    if half is not None and half not in HALVES:
+        raise EvalError(f"unknown half {half!r}; choose even or odd")
+    pages = [page for page in load_htmldate_set(directory) if half in (None, page.half)][:limit]
     versions = _versions()
     results = [DaterResult(name, versions[name]) for name in systems]
     for done, page in enumerate(pages, start=1):
@@ -204,18 +293,11 @@ def evaluate_dates(
         for result in results:
             start = time.perf_counter()
             try:
-                day = DATERS[result.name](markup)
+                day = DATERS[result.name](page, markup)
             except Exception:  # a dater that crashes on a page has found no date there; the run goes on
                 day = None
             result.seconds += time.perf_counter() - start
-            day = day[:10] if day else None
-            result.answers[page.url] = day
-            if day is None:
-                result.missing += 1
-            elif day == page.gold:
-                result.correct += 1
-            else:
-                result.wrong += 1
+            result.add(page, day[:10] if day else None)
         if progress is not None:
             progress(done, len(pages))
-    return DatesReport(len(pages), results)
+    return DatesReport(pages, results)

@@ -2,7 +2,8 @@
 
 Three figures, each over the gold toponyms that carry coordinates (the ones a geoparser should place):
 
-- **detection**: predicted place spans against gold spans, exact and overlapping, P/R/F1. A prediction
+- **detection**: predicted place spans (the places and the demonyms, which GeoWebNews annotates as
+  adjectival toponyms) against gold spans, exact and overlapping, P/R/F1. A prediction
   counts as a false positive only when it overlaps no gold toponym at all: GeoWebNews also marks
   non-locational names (organisations named after places, demonyms, languages) whose coordinates are empty,
   and a prediction on one of those is neither rewarded nor punished.
@@ -29,7 +30,7 @@ from newsgraph.errors import EvalError
 from newsgraph.extract.countries import by_demonym
 from newsgraph.geo.build import distance_km
 from newsgraph.geo.gazetteer import Gazetteer
-from newsgraph.geo.outlets import country_of_url
+from newsgraph.geo.outlets import country_of_url, home_of_url
 from newsgraph.geo.resolve import Mention, candidates_for, resolve
 
 ACC_KM = 161.0
@@ -224,6 +225,23 @@ class PlacesReport:
         return Group(table, res)
 
 
+ARTICLE_PARTS = ("all", "even", "odd")
+
+
+def select_articles(count: int, part: str) -> list[int]:
+    """Indices of the articles of one part of GeoWebNews: ``all``, or those with an ``even`` or ``odd``
+    index in ``GWN.xml`` (the toponym scorer is fitted on the even ones; the odd ones are held out).
+
+    Raises:
+        EvalError: ``part`` is not one of :data:`ARTICLE_PARTS`.
+    """
+    if part not in ARTICLE_PARTS:
+        raise EvalError(f"unknown part of GeoWebNews {part!r}; use one of {', '.join(ARTICLE_PARTS)}")
+    if part == "all":
+        return list(range(count))
+    return list(range(0 if part == "even" else 1, count, 2))
+
+
 def _adjectival(gold: GoldToponym, text: str) -> bool:
     from newsgraph.extract.places import is_demonym
 
@@ -236,6 +254,7 @@ def evaluate_places(
     *,
     gazetteer: Gazetteer | None = None,
     limit: int | None = None,
+    part: str = "all",
     processes: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> PlacesReport:
@@ -245,63 +264,72 @@ def evaluate_places(
         path: The GeoWebNews folder (or ``GWN.xml``).
         nlp: A spaCy pipeline with NER (newsgraph's own components are not needed and are skipped).
         gazetteer: Default the process-wide one.
-        limit: Only the first N articles.
+        limit: Only the first N articles (of the part).
+        part: ``all`` articles, or only those with an ``even`` or ``odd`` index (see
+            :func:`select_articles`).
         processes: spaCy worker processes.
         progress: Called with (done, total) after each article.
 
     Raises:
         EvalError: The data cannot be read.
     """
-    from newsgraph.extract.places import find_demonyms, find_places
-
     gaz = gazetteer if gazetteer is not None else Gazetteer.default()
-    articles = read_gwn(path)[:limit] if limit else read_gwn(path)
+    every = read_gwn(path)
+    articles = [every[i] for i in select_articles(len(every), part)]
+    articles = articles[:limit] if limit else articles
     report = PlacesReport()
     skip = [name for name in nlp.pipe_names if name.startswith("newsgraph_")]
     texts = ((a.text, a) for a in articles)
     for done, (doc, article) in enumerate(
         nlp.pipe(texts, as_tuples=True, disable=skip, n_process=processes, batch_size=8), start=1
     ):
-        outlet = country_of_url(article.url)
-        gold = [g for g in article.toponyms if g.located]
-        report.articles += 1
-        report.gold += len(gold)
-        places = find_places(doc, gaz, outlet_country=outlet)
-        demonyms = find_demonyms(doc)
-        _score_detection(report, gold, article.toponyms, [p.span for p in places])
-        # End to end: places first, then demonyms for the adjectival toponyms GeoWebNews marks.
-        answers: list[tuple[tuple[int, int], tuple[int | None, float, float] | None]] = []
-        for p in places:
-            answers.append(
-                (p.span, (p.geonameid, p.lat, p.lon) if p.resolved and p.lat is not None else None)
-            )
-        for span, iso in demonyms:
-            country = gaz.country(iso)
-            answers.append((span, (country.geonameid, country.lat, country.lon) if country else None))
-        for g in gold:
-            answer = _answer_for(g, answers)
-            report.end_to_end.add(g, answer)
-            if not _adjectival(g, article.text):
-                report.end_to_end_nouns.add(g, answer)
-        # Resolution given the gold spans.
-        countries = [iso for _, iso in demonyms]
-        mentions = [Mention(g.text, g.span) for g in gold]
-        resolutions = resolve(mentions, gaz, countries=countries, outlet_country=outlet)
-        for g, r in zip(gold, resolutions, strict=True):
-            c = r.candidate
-            if _adjectival(g, article.text):
-                # The pipeline reads a demonym as its country, never as a town named "Canadian".
-                hit = by_demonym(g.text)
-                c = gaz.country(hit.alpha2) if hit is not None else None
-            answer = (c.geonameid, c.lat, c.lon) if c is not None else None
-            report.given_spans.add(g, answer)
-            if g.geonameid is not None and any(
-                o.geonameid == g.geonameid for o in candidates_for(g.text, gaz)
-            ):
-                report.gold_in_candidates.add(g, answer)
+        score_article(report, article, doc, gaz)
         if progress:
             progress(done, len(articles))
     return report
+
+
+def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer: Gazetteer) -> None:
+    """Add one parsed article's detection and resolution figures to ``report``."""
+    from newsgraph.extract.places import find_demonyms, find_places
+
+    gaz = gazetteer
+    outlet = country_of_url(article.url)
+    home = home_of_url(article.url, gaz)
+    gold = [g for g in article.toponyms if g.located]
+    report.articles += 1
+    report.gold += len(gold)
+    places = find_places(doc, gaz, outlet_country=outlet, home=home)
+    demonyms = find_demonyms(doc)
+    # A demonym is the pipeline's reference to a country, and GeoWebNews marks it as a toponym.
+    found = [p.span for p in places] + [span for span, _ in demonyms]
+    _score_detection(report, gold, article.toponyms, found)
+    # End to end: places first, then demonyms for the adjectival toponyms GeoWebNews marks.
+    answers: list[tuple[tuple[int, int], tuple[int | None, float, float] | None]] = []
+    for p in places:
+        answers.append((p.span, (p.geonameid, p.lat, p.lon) if p.resolved and p.lat is not None else None))
+    for span, iso in demonyms:
+        country = gaz.country(iso)
+        answers.append((span, (country.geonameid, country.lat, country.lon) if country else None))
+    for g in gold:
+        answer = _answer_for(g, answers)
+        report.end_to_end.add(g, answer)
+        if not _adjectival(g, article.text):
+            report.end_to_end_nouns.add(g, answer)
+    # Resolution given the gold spans.
+    countries = [iso for _, iso in demonyms]
+    mentions = [Mention(g.text, g.span) for g in gold]
+    resolutions = resolve(mentions, gaz, countries=countries, outlet_country=outlet, home=home)
+    for g, r in zip(gold, resolutions, strict=True):
+        c = r.candidate
+        if _adjectival(g, article.text):
+            # The pipeline reads a demonym as its country, never as a town named "Canadian".
+            hit = by_demonym(g.text)
+            c = gaz.country(hit.alpha2) if hit is not None else None
+        answer = (c.geonameid, c.lat, c.lon) if c is not None else None
+        report.given_spans.add(g, answer)
+        if g.geonameid is not None and any(o.geonameid == g.geonameid for o in candidates_for(g.text, gaz)):
+            report.gold_in_candidates.add(g, answer)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -1,8 +1,8 @@
 """Event coding scored against PLOVER gold-standard records (the PLOVER GSR, CAMEO-manual sentences).
 
 Each gold record is one sentence with one event type and its source and target actors (country code
-and sector). newsgraph codes the sentence and its main event (:func:`newsgraph.extract.events.main_event`)
-is compared with the gold:
+and sector). newsgraph codes the sentence and its main event (the event marked ``main``, see
+:mod:`newsgraph.extract.events.main`) is compared with the gold:
 
 - **top-1 event-type accuracy**: the main event's type equals the gold type (no event counts as wrong);
 - **macro-F1** over the event types of the gold and the predictions (per type: a sentence is a true
@@ -229,8 +229,8 @@ def evaluate_events(
 
     report = PloverReport()
     for i, (record, doc) in enumerate(zip(gold, nlp.pipe(docs()), strict=True), 1):
-        events = record_from_doc(doc).events
-        event = main_event(doc, [e for e in events if e.type])
+        events = [e for e in record_from_doc(doc).events if e.type]
+        event = next((e for e in events if e.main), None) or main_event(doc, events)
         report.items.append(
             Scored(
                 gold=record,

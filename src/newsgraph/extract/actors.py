@@ -4,17 +4,20 @@ Event coding needs to know, for "Portuguese Foreign Minister Helena Marques", th
 (PRT) as government (GOV); for "Turkish police", Turkey and police (COP); for "the U.N. Security
 Council", an intergovernmental organisation (IGO, no country). Three sources of evidence, first hit wins:
 
-1. a known name (``data/actors.json``: news agencies, well-known armed groups, seats such as "Kremlin")
-   or an international organisation ("United Nations" → IGO, "Amnesty International" → NGO);
+1. a named organisation whose words do not say its country (``data/actors.json``: news agencies,
+   armed groups, seats such as "Kremlin") or an international organisation ("United Nations" → IGO,
+   "Amnesty International" → NGO); no people are listed: a person's country comes from the article;
 2. country words in or around the mention: the name itself ("Japan", "Sudanese government",
    "Bank of Portugal"), a demonym or country before it ("Portuguese Foreign Minister …",
    "Japan's Kyodo News"), an appositive ("her Japanese counterpart, Daisuke Hayama") or an
    "of"/"in"/"from" phrase ("the president of Armenia", "rebels in Darfur");
 3. sector words: titles and head nouns ("Foreign Minister" → GOV, "rebels" → REB, "police" → COP),
    with generic heads ("officials", "leaders", "forces", "group") deferring to their modifiers
-   ("rebel leaders" → REB, "security forces" → COP).
+   ("rebel leaders" → REB, "security forces" → COP): the role-noun table ``data/sectors.json``.
 
-Sector codes are PLOVER's (see ``data/actors.json``); a country is an ISO 3166-1 alpha-3 code.
+An entity's country is looked for in every one of its mentions, so "Iranian President Hassan Rouhani" early
+in an article gives "Rouhani" its country later. Sector codes are PLOVER's (see ``data/sectors.json``); a
+country is an ISO 3166-1 alpha-3 code.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -39,9 +43,9 @@ __all__ = [
     "describe_entity",
     "describe_phrase",
     "infer_country",
+    "infer_target_country",
     "international_code",
     "known_actor",
-    "known_person",
     "sector_of_words",
 ]
 
@@ -119,20 +123,23 @@ class _Lexicon:
     generic: frozenset[str]
     international: dict[str, str]
     known: dict[str, tuple[str | None, str | None]]
-    persons: dict[str, str]
+
+
+def _data(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((files("newsgraph") / "data" / name).read_text(encoding="utf-8"))
+    return data
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = json.loads((files("newsgraph") / "data" / "actors.json").read_text(encoding="utf-8"))
+    data, sectors = _data("actors.json"), _data("sectors.json")
     sector_words: dict[str, str] = {}
-    for sector, words in data["words"].items():
+    for sector, words in sectors["words"].items():
         for word in words:
             sector_words.setdefault(word, sector)
     international = {_fold(n): code for code, names in data["international"].items() for n in names}
     known = {_fold(n): (v[0], v[1]) for n, v in data["known"].items()}
-    persons = {_fold(n): code for code, names in data["persons"].items() for n in names}
-    return _Lexicon(sector_words, frozenset(data["generic"]), international, known, persons)
+    return _Lexicon(sector_words, frozenset(sectors["generic"]), international, known)
 
 
 def _fold(name: str) -> str:
@@ -162,16 +169,6 @@ def international_code(name: str) -> str | None:
 def known_actor(name: str) -> tuple[str | None, str | None] | None:
     """(country, sector) for a well-known actor name ("Hamas" → PSE, REB; "Kyodo" → JPN, JRN), or None."""
     return _lexicon().known.get(_fold(name))
-
-
-def known_person(name: str) -> str | None:
-    """The country (alpha-3, or IGO) of a well-known political figure, by full name or listed surname."""
-    persons = _lexicon().persons
-    key = _fold(name)
-    if key in persons:
-        return persons[key]
-    words = key.split()
-    return persons.get(words[-1]) if len(words) > 1 else None
 
 
 def sector_of_words(words: Sequence[str]) -> str | None:
@@ -333,13 +330,6 @@ def _entity_country(entity: Entity) -> tuple[str | None, str | None]:
         if country is None and any(w.lower() in _INTERNATIONAL_WORDS for w in entity.name.split()):
             sector = "NGO"
         return country, sector
-    if entity.type == "PERSON":
-        for name in [entity.name, *entity.aliases]:
-            code = known_person(name)
-            if code in ("IGO", "NGO"):
-                return None, code
-            if code is not None:
-                return code, None
     return None, None
 
 
@@ -511,6 +501,41 @@ def infer_country(actor: Actor | None, target: Actor | None, place_country: str 
     else:
         country = None
     return replace(actor, country=country) if country else actor
+
+
+# Sectors of the state: a president, a general or a court that a domestic actor acts against or upon, with
+# no country of its own in the text, is that actor's own country's ("Zimbabwe's opposition demanded that
+# President Mugabe …", "an Argentine judge ordered former president Carlos Menem …").
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "ELI", "SPY"})
+
+
+def infer_target_country(
+    actor: Actor | None, target: Actor | None, place_country: str | None = None
+) -> Actor | None:
+    """Fill a missing target country of a state target from the event itself.
+
+    The state a home-bound actor confronts is its own ("Zimbabwe's opposition demanded that President
+    Mugabe …"); otherwise a state target met or acted upon at a place in another country than the actor's
+    is of that place's country ("the minister met Prime Minister Kishida in Tokyo").
+
+    Args:
+        actor: The event's actor, or None.
+        target: The target, or None.
+        place_country: ISO alpha-3 code of the event's place, or None.
+
+    Returns:
+        The target, with ``country`` filled when a rule applies.
+    """
+    if target is None or target.country is not None or target.group is not None:
+        return target
+    if target.sector not in STATE_SECTORS:
+        return target
+    domestic = actor is not None and actor.group is None and actor.sector in DOMESTIC_SECTORS
+    if domestic and actor is not None and actor.country is not None:
+        return replace(target, country=actor.country)
+    if place_country is not None and (actor is None or actor.country != place_country):
+        return replace(target, country=place_country)
+    return target
 
 
 def actor_of_entity(entity: Entity) -> Actor:

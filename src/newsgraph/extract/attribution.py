@@ -26,16 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from spacy.attrs import LEMMA, LOWER, SENT_START
-from spacy.strings import get_string_id
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.discourse import Hedges, match_dateline
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import gender_of, is_news_organisation
 from newsgraph.extract.lexicon import (
     COLON_LABELS,
-    HEDGE_ADVERBS,
-    HEDGE_VERBS,
     NON_SPEAKERS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
@@ -75,11 +73,6 @@ _SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 _NAME_EDGES = " \t\u00a0."
 # A middle initial ("Julie A. Diaz"), which the tagger may not take for part of a name.
 _INITIAL = re.compile(r"[A-Z]\.?")
-# A wire dateline at the head of a story ("KYIV (AFP) - ", "Tokyo, 17 May 2024 (Lusa) – ") is not content.
-_DATELINE = re.compile(r"[^.\n]{0,60}\([A-Za-z][\w .&-]{0,30}\)\s*[-–—]{1,2}\s*")
-# Hedge words as string hashes, to find the few tokens worth a look without building every Token.
-_HEDGE_VERB_KEYS = frozenset(get_string_id(word) for word in HEDGE_VERBS)
-_HEDGE_ADVERB_KEYS = frozenset(get_string_id(word) for word in HEDGE_ADVERBS)
 
 
 def _char_span(tokens: Iterable[Token]) -> tuple[int, int]:
@@ -552,9 +545,9 @@ class _Assembler:
         """Character span of a content: a whole quote keeps its marks; otherwise edge punctuation goes, and
         so does a closing mark whose opening mark is inside the content ('Portugal will "work … peoples')."""
         start, end = _char_span(span)
-        dateline = _DATELINE.match(self.text, start, end)
-        if dateline:
-            start = dateline.end()
+        dateline = match_dateline(self.text, start, end)
+        if dateline is not None:
+            start = dateline.next
         if self.kind_of((start, end)) == "direct":
             return start, end
         text = self.text
@@ -845,35 +838,13 @@ class _Assembler:
         "reportedly seized".
 
         A passive report verb with an infinitive and no agent ("is believed to", "are said to"), or a hedging
-        adverb, marks its clause as a claim with no source; the clause is the content, the hedge the cue.
-        Its subject is part of what is claimed, not a source: "the North reportedly fired" names nobody who
-        said so.
+        adverb, marks its clause as a claim with no source (:meth:`Hedges.claims`); the clause is the
+        content, the hedge the cue. Its subject is part of what is claimed, not a source: "the North
+        reportedly fired" names nobody who said so.
         """
         out = []
-        words = self.doc.to_array([LEMMA, LOWER]).tolist()
-        candidates = [
-            i
-            for i, (lemma, lower) in enumerate(words)
-            if lemma in _HEDGE_VERB_KEYS or lower in _HEDGE_ADVERB_KEYS
-        ]
-        for i in candidates:
-            tok = self.doc[i]
-            cue: list[Token] | None = None
-            clause: Token | None = None
-            if tok.lemma_ in HEDGE_VERBS and tok.pos_ == "VERB":
-                children = list(tok.children)
-                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children)
-                if (
-                    passive
-                    and any(c.dep_ == "xcomp" for c in children)
-                    and not any(c.dep_ == "agent" for c in children)
-                ):
-                    cue = [c for c in children if c.dep_ in ("auxpass", "aux", "neg") and c.i < tok.i] + [tok]
-                    clause = tok
-            elif tok.lower_ in HEDGE_ADVERBS and tok.dep_ == "advmod":
-                cue, clause = [tok], tok.head
-            if cue is None or clause is None:
-                continue
+        for hedge in Hedges(self.doc).claims():
+            clause = self.doc[hedge.clause]
             first, last = self.sent_start[clause.i], self.sent_end[clause.i]
             tokens = [t for t in clause.subtree if not t.is_space and first <= t.i < last]
             while tokens and tokens[0].is_punct:
@@ -881,7 +852,7 @@ class _Assembler:
             while tokens and tokens[-1].is_punct:
                 tokens.pop()
             if tokens:
-                out.append((_char_span(sorted(cue, key=lambda t: t.i)), _char_span(tokens)))
+                out.append((_char_span([self.doc[i] for i in hedge.cue]), _char_span(tokens)))
         return out
 
     # -- nested attributions ----------------------------------------------------------------------------

@@ -11,26 +11,16 @@ from collections.abc import Iterable, Sequence
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract.actors import Actor, EntityIndex, actor_of_entity, describe_phrase
+from newsgraph.extract.discourse import dateline_token, is_complement
 from newsgraph.extract.lexicon import SPEECH_VERBS
-from newsgraph.extract.plover import Lexicon
+from newsgraph.extract.plover import Lexicon, load_lexicon
 from newsgraph.schema import Attribution, Entity
 
-# Heads that only count or select: "part of a military aid program", "two of its nationals".
-PARTITIVES = frozenset(
-    {"part", "some", "most", "all", "rest", "half", "one", "two", "three", "dozens", "hundreds", "thousands",
-     "many", "several", "number", "majority", "portion", "share", "scores", "tens", "members", "group",
-     "series", "wave", "set", "third", "quarter", "fifth"}
-)  # fmt: skip
-
-# Adjectival passives that keep their subject as the actor: "Serb forces were engaged in …",
-# "Vietnam is committed to …", "the army is prepared to …".
-STATIVE_PASSIVES = frozenset({"engage", "involve", "commit", "prepare", "determine", "dedicate", "resolve"})
-
-# Nouns for what an actor issues; a participle on one is the issuer's act ("a statement condemning …").
-MESSAGES = frozenset(
-    {"statement", "statements", "declaration", "letter", "report", "communique", "resolution", "message",
-     "note", "decree", "release", "post", "speech", "editorial", "appeal", "petition", "bill", "motion"}
-)  # fmt: skip
+# Closed word lists from the event lexicon (data/plover_lexicon.json, "words"; see docs/events.md).
+_WORDS = load_lexicon().words
+PARTITIVES = _WORDS["partitives"]
+STATIVE_PASSIVES = _WORDS["stative_passives"]
+MESSAGES = _WORDS["messages"]
 
 # Pronouns look back this many sentences for an antecedent entity: wire copy rarely reaches further.
 PRONOUN_SENTENCES = 2
@@ -129,15 +119,6 @@ def explicit_subject(verb: Token) -> Token | None:
     return None
 
 
-def is_infinitive(verb: Token) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-
-
-def is_complement(verb: Token) -> bool:
-    """An open complement: xcomp, or an infinitival advcl the parser gave instead ("sworn to fight")."""
-    return verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and is_infinitive(verb))
-
-
 def clause_verb(tok: Token) -> Token | None:
     """The nearest verb above ``tok``, climbing through prepositions and predicative adjectives."""
     for _ in range(6):
@@ -223,29 +204,6 @@ def same_actor(a: Actor | None, b: Actor | None) -> bool:
     return a.span is not None and a.span == b.span
 
 
-# Dash tokens that end a wire dateline, and how far into the text one may end.
-_DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
-_DATELINE_TOKENS = 20
-
-
-def dateline_end(doc: Doc) -> int:
-    """Index of the dash that ends a wire dateline ("TOKYO, May 16 (Reuters) -"), or -1 when there is none.
-
-    A dateline is recognised by a dash within the first tokens that follows a place, date or a
-    parenthesised agency name.
-    """
-    for tok in doc[:_DATELINE_TOKENS]:
-        # A spaced dash ("(Reuters) - Japan"), not a hyphen ("free-trade", "18-year").
-        spaced = tok.i > 0 and bool(doc[tok.i - 1].whitespace_) and bool(tok.whitespace_)
-        if tok.text in _DATELINE_DASHES and spaced:
-            before = doc[: tok.i]
-            if any(t.text == ")" for t in before) or any(t.ent_type_ == "DATE" for t in before):
-                return tok.i
-        if tok.is_sent_end:
-            break
-    return -1
-
-
 class RoleFinder:
     """Turns role tokens into actors for one article, resolving pronouns.
 
@@ -265,7 +223,7 @@ class RoleFinder:
         self.lex = lex
         self.mentions = sorted((start, end, e) for e in self.entities for start, end in e.mentions)
         self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        self.dateline = dateline_end(doc)
+        self.dateline = dateline_token(doc)
 
     def past_dateline(self, tok: Token | None) -> Token | None:
         """A subject the parser took from the dateline ("TOKYO, May 16 (Reuters) - Japan and …") is

@@ -383,3 +383,7 @@ HEDGE_VERBS = frozenset(
 # Adverbs that report what others say. "Apparently" and "seemingly" are the writer's own inference, not a
 # report: PolNeAR marks none of them as a cue.
 HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+# Modals of possibility: "may have fired" does not assert the firing.
+HEDGE_MODALS = frozenset({"may", "might", "could"})
+# Verbs of appearance, hedging the infinitive they take: "appears to have fired", "seems to be planning".
+APPEARANCE_VERBS = frozenset({"appear", "seem"})

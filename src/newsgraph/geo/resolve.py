@@ -53,6 +53,9 @@ ADMIN1_MENTIONED = 2.5  # the candidate's admin-1 region is named, or other plac
 NEAR_100_KM = 1.5  # another resolved place lies within 100 km
 NEAR_400_KM = 0.75
 OUTLET_COUNTRY = 1.0  # the outlet publishes from the candidate's country
+DOMINANT_NAMESAKE = 1.0  # a town far larger than its namesakes (see _dominant)
+DOMINANCE = 20
+HOME_REGION = 1.5  # the candidate lies in the admin-1 region of the town a local outlet is named after
 ROUNDS = 3
 # A small town that nothing else in the article points to is left unresolved rather than guessed: such
 # names are mostly streets, buildings or common words that happen to name a village somewhere ("Broadway",
@@ -105,6 +108,7 @@ class Evidence:
     admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
     outlet_country: str | None = None
+    home_region: tuple[str, str] | None = None
 
 
 def _variants(text: str) -> list[str]:
@@ -120,8 +124,15 @@ def _variants(text: str) -> list[str]:
     words = text.split()
     if len(words) > 1:
         head, last = words[0].lower(), words[-1].lower()
-        if head in ("greater", "metro", "metropolitan", "downtown", "central", "city", "state", "province"):
+        if head in ("city", "state", "province") and words[1].lower() == "of":
+            out.append(" ".join(words[2:]))  # "City of London", but "City Hall" is no "Hall"
+        elif head in ("greater", "metro", "metropolitan", "downtown", "central"):
             out.append(" ".join(words[2:] if words[1].lower() == "of" else words[1:]))
+        if words[0] in DIRECTIONS:  # "north west London"; written in lower case ("North Carolina" is a name)
+            lead = 0
+            while lead < len(words) - 1 and words[lead] in DIRECTIONS:
+                lead += 1
+            out.append(" ".join(words[lead:]))
         if last in ("city", "province", "state", "region", "governorate", "prefecture", "district", "area"):
             out.append(" ".join(words[:-1]))
     return out
@@ -183,6 +194,7 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65_536)  # detection and every resolution round ask about the same candidates
 def prior(candidate: Candidate) -> float:
     """Log-scale prior: population and kind of place, less a penalty for alternate-name-only matches."""
     score = math.log10(max(candidate.population, 1) + 10) + _FEATURE_PRIOR.get(candidate.feature, 0.0)
@@ -224,6 +236,8 @@ def score(candidate: Candidate, index: int, evidence: Evidence, qualifiers: Sequ
         total += COUNTRY_MENTIONED / 2
     if country and evidence.outlet_country == country:
         total += OUTLET_COUNTRY
+    if evidence.home_region is not None and (country, candidate.admin1) == evidence.home_region:
+        total += HOME_REGION
     if evidence.points and candidate.feature in _DISTANCE_FEATURES:
         nearest = _nearest(candidate, evidence.points, index)
         if nearest <= 100:
@@ -247,6 +261,17 @@ def _nearest(candidate: Candidate, points: Sequence[tuple[int, float, float]], i
             continue
         nearest = min(nearest, distance_km(lat0, lon0, lat, lon))
     return nearest
+
+
+def _dominant(options: Sequence[Candidate]) -> list[bool]:
+    """For each candidate, whether it is a town that outnumbers every namesake town
+    :data:`DOMINANCE` times over (Boston, Massachusetts against Boston, New York)."""
+    towns = sorted((c.population for c in options if c.feature in _POINT_FEATURES), reverse=True)
+    if len(towns) < 2:
+        return [False] * len(options)
+    return [
+        c.feature in _POINT_FEATURES and c.population == towns[0] >= DOMINANCE * towns[1] for c in options
+    ]
 
 
 def supported(candidate: Candidate, index: int, evidence: Evidence, qualifiers: Sequence[Candidate]) -> bool:
@@ -298,7 +323,7 @@ def _without(evidence: Evidence, pick: Candidate | None, weight: int = 1) -> Evi
         admin1[key] -= weight * (2 if pick.feature == "ADM1" else 1)
         if admin1[key] <= 0:
             del admin1[key]
-    return Evidence(countries, admin1, evidence.points, evidence.outlet_country)
+    return Evidence(countries, admin1, evidence.points, evidence.outlet_country, evidence.home_region)
 
 
 def resolve(
@@ -307,6 +332,7 @@ def resolve(
     *,
     countries: Iterable[str] = (),
     outlet_country: str | None = None,
+    home: Candidate | None = None,
 ) -> list[Resolution]:
     """Resolve every mention of one article together.
 
@@ -316,6 +342,8 @@ def resolve(
         countries: ISO alpha-2 codes the article refers to by other means (demonyms: "Portuguese"), once
             per reference.
         outlet_country: ISO alpha-2 code of the outlet's country, when known.
+        home: The place a local outlet is named after (:func:`newsgraph.geo.outlets.home_of_url`): it
+            counts as one more mention of that place.
 
     Returns:
         One :class:`Resolution` per mention, in the same order.
@@ -333,6 +361,7 @@ def resolve(
         found = candidates_for(qualifier, gazetteer) if qualifier else []
         quals.append([q for q in found if q.feature in ("PCLI", "ADM1")])
     weights = [len(groups[k]) for k in keys]
+    dominant = [_dominant(options) for options in cands]
 
     def pick_all(evidence: Evidence | None) -> tuple[list[Candidate | None], list[float]]:
         picks: list[Candidate | None] = []
@@ -350,6 +379,7 @@ def resolve(
             else:
                 own = _without(evidence, previous[g], weights[g]) if previous else evidence
                 scores = [score(c, g, own, quals[g]) for c in options]
+                scores = [s + DOMINANT_NAMESAKE * d for s, d in zip(scores, dominant[g], strict=True)]
             best = max(range(len(options)), key=scores.__getitem__)
             top = scores[best]
             confidences.append(1.0 / sum(math.exp(s - top) for s in scores))
@@ -367,13 +397,20 @@ def resolve(
             for _ in range(weights[g]):
                 expanded_picks.append(pick)
                 expanded_sure.append(confidences[g] >= 0.5)
+        if home is not None:
+            expanded_picks.append(home)
+            expanded_sure.append(True)
         evidence = _evidence(expanded_picks, expanded_sure, extra, outlet_country)
-        # Points are indexed by group so that a group's own point is skipped.
+        # Points are indexed by group so that a group's own point is skipped (the home place's is -1).
         evidence.points = [
             (g, p.lat, p.lon)
             for g, p in enumerate(picks)
             if p is not None and confidences[g] >= 0.5 and p.feature in _POINT_FEATURES
         ]
+        if home is not None and home.feature in _POINT_FEATURES:
+            evidence.points.append((-1, home.lat, home.lon))
+        if home is not None and home.country and home.admin1:
+            evidence.home_region = (home.country, home.admin1)
         picks, confidences = pick_all(evidence)
 
     out: list[Resolution] = [Resolution(None)] * len(mentions)

@@ -20,7 +20,9 @@ from importlib import resources
 
 from lxml.html import HtmlElement
 
+from newsgraph.extract.discourse import match_dateline
 from newsgraph.schema import normalise_text
+from newsgraph.scripts import count_words
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
@@ -302,12 +304,10 @@ def split_dateline(paragraph: str, rules: FurnitureRules | None = None) -> tuple
     Portugal ...")``. A paragraph without one comes back whole, with None.
     """
     rules = rules or load_rules()
-    for pattern in rules.dateline:
-        match = pattern.match(paragraph)
-        if match and match.end() <= rules.dateline_max_chars and match.end() < len(paragraph):
-            dateline = match.group("dateline").strip()
-            return dateline, paragraph[match.end() :]
-    return None, paragraph
+    found = match_dateline(paragraph, patterns=rules.dateline, max_chars=rules.dateline_max_chars)
+    if found is None:
+        return None, paragraph
+    return paragraph[found.start : found.end].strip(), paragraph[found.next :]
 
 
 def _repeats_title(key: str, title_key: str | None) -> bool:
@@ -319,11 +319,11 @@ def _repeats_title(key: str, title_key: str | None) -> bool:
 
 
 def _is_linked_headline(line: str, rules: FurnitureRules) -> bool:
-    return len(line.split()) >= rules.linked_headline_min_words and _reads_as_headline(line, rules)
+    return count_words(line) >= rules.linked_headline_min_words and _reads_as_headline(line, rules)
 
 
 def _reads_as_headline(line: str, rules: FurnitureRules) -> bool:
-    return len(line.split()) <= rules.follow_max_words and not rules.sentence_end.search(line)
+    return count_words(line) <= rules.follow_max_words and not rules.sentence_end.search(line)
 
 
 def clean_authors(raw: str | list[str] | None) -> list[str]:

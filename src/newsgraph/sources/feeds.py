@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 
 from newsgraph.errors import InputError
 from newsgraph.schema import Article
+from newsgraph.scripts import count_words
 from newsgraph.sources.dates import normalise_published
 from newsgraph.sources.fetch import HTML_ACCEPT, Fetcher, is_url
 from newsgraph.sources.pages import HTML_TYPES, page_article, with_fallback_date
@@ -303,7 +304,7 @@ def _plain(value: Any) -> str | None:
 
 
 def _word_count(markup: str) -> int:
-    return len(html.unescape(_TAG.sub(" ", markup)).split())
+    return count_words(html.unescape(_TAG.sub(" ", markup)))
 
 
 def _wrap(entry: FeedEntry, body: str) -> bytes:

@@ -29,6 +29,7 @@ from trafilatura.settings import Extractor
 
 from newsgraph.errors import InputError
 from newsgraph.schema import Article, normalise_text
+from newsgraph.scripts import count_words
 from newsgraph.sources.cleanup import (
     clean_authors,
     furniture_rule,
@@ -40,7 +41,7 @@ from newsgraph.sources.cleanup import (
 )
 from newsgraph.sources.files import article_stem, check_not_binary, decode_html, human_size
 from newsgraph.sources.language import declared_language, detect_language
-from newsgraph.sources.pagemeta import read_page_meta
+from newsgraph.sources.pagemeta import PageMeta, read_page_meta
 from newsgraph.sources.published import find_published
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
@@ -81,10 +82,11 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         as an ISO 8601 date-time with offset when the page has one, else ``YYYY-MM-DD``; ``outlet`` the
         site name; ``url`` the canonical URL; ``id`` the file stem; ``language`` the ISO 639-1 code of
         the language detected in the text. ``metadata`` holds ``source``, ``extractor``, ``encoding``,
-        ``published_from`` (``url``, ``itemprop``, ``headline``, ``htmldate``, ``meta``, ``json-ld``,
-        ``time`` or ``reference``), and when the page has them ``hostname``, ``description``,
-        ``categories``, ``tags``, ``declared_language``, ``dateline``, ``furniture`` (lines dropped) and
-        ``furniture_elements`` (elements removed, by rule name).
+        ``published_from`` (``url``, ``itemprop``, ``headline``, ``label``, ``htmldate``, ``meta``,
+        ``json-ld``, ``time`` or ``reference``), and when the page has them ``hostname``, ``description``,
+        ``categories``, ``tags``, ``declared_language``, ``dateline``, ``furniture`` (lines dropped),
+        ``furniture_elements`` (elements removed, by rule name) and ``text_from`` (``json-ld`` or
+        ``description`` when the body showed no article text and the page's metadata gave it).
 
     Raises:
         InputError: The file is binary, over :data:`MAX_HTML_BYTES`, cannot be parsed, or has no
@@ -118,8 +120,11 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         raise InputError(source, f"could not be parsed as HTML ({type(exc).__name__}: {exc})") from None
     sections = {normalise_text(name) for name in meta.sections}
     kept, dropped = remove_furniture(body, link_texts, meta.title, sections)
+    text_from = None
     if not _is_article(kept, link_texts):
-        raise InputError(source, "no article text found", _NO_TEXT_HINT)
+        kept, text_from = _declared_text(meta)
+        if not kept:
+            raise InputError(source, "no article text found", _NO_TEXT_HINT)
     dateline, kept[0] = split_dateline(kept[0])
     text = "\n\n".join(kept)
 
@@ -141,6 +146,8 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
         metadata["furniture"] = dropped
     if pruned:
         metadata["furniture_elements"] = pruned
+    if text_from:
+        metadata["text_from"] = text_from
     authors = meta.authors or clean_authors(
         [line for line in dropped if furniture_rule(line) == "byline"][:1]
     )
@@ -157,6 +164,24 @@ def read_html(path: Path, data: bytes, published: str | None = None, *, url: str
     )
 
 
+def _declared_text(meta: PageMeta) -> tuple[list[str], str | None]:
+    """The article text a page states in its metadata, for a page whose body shows none without JavaScript.
+
+    Only a page that declares itself an article (``og:type``, JSON-LD) is read this way, so that index
+    pages stay errors: its JSON-LD ``articleBody``, else its description when that is at least a sentence
+    long (:data:`_MIN_WORDS`). A user gets the headline, the date and the gist rather than nothing.
+
+    Returns:
+        The text's paragraphs, or an empty list, and ``"json-ld"`` or ``"description"``.
+    """
+    if not meta.declares_article:
+        return [], None
+    for text, origin in ((meta.article_body, "json-ld"), (meta.description, "description")):
+        if text and count_words(text) >= _MIN_WORDS:
+            return [line.strip() for line in text.splitlines() if line.strip()], origin
+    return [], None
+
+
 def _extract_body(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """Return the article body as text lines (empty when none is found) and the furniture elements pruned.
 
@@ -164,12 +189,12 @@ def _extract_body(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """
     pruned = prune_furniture(tree)
     lines = _extract_lines(tree, favor_precision=True)  # trafilatura works on a copy
-    words = sum(len(line.split()) for line in lines)
+    words = sum(count_words(line) for line in lines)
     body = tree.find(".//body")
-    page_words = len(body.text_content().split()) if body is not None else 0
+    page_words = count_words(body.text_content()) if body is not None else 0
     if words < FALLBACK_TRIGGER_SHARE * page_words:
         fuller = _extract_lines(tree, favor_precision=False)
-        if words < PRECISION_FALLBACK_SHARE * sum(len(line.split()) for line in fuller):
+        if words < PRECISION_FALLBACK_SHARE * sum(count_words(line) for line in fuller):
             lines = fuller
     return lines, pruned
 
@@ -201,10 +226,12 @@ def _extract_lines(tree: HtmlElement, favor_precision: bool) -> list[str]:
 
 # Fewer words than this is a menu or a teaser, not an article: the shortest wire briefs run to one
 # sentence of 15 or more words, and trafilatura falls back to any text it can find on pages without a body.
+# Words are counted whatever the script (:func:`~newsgraph.scripts.count_words`): in Chinese or Japanese
+# 10 words are about 20 characters, one short sentence.
 _MIN_WORDS = 10
 
 
 def _is_article(lines: list[str], link_texts: set[str]) -> bool:
-    if sum(len(line.split()) for line in lines) < _MIN_WORDS:
+    if sum(count_words(line) for line in lines) < _MIN_WORDS:
         return False
     return not all(line_key(line) in link_texts for line in lines)

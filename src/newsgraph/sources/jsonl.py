@@ -16,6 +16,7 @@ from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.dates import normalise_published
 from newsgraph.sources.files import SNIFF_BYTES, article_stem, check_not_binary, human_size, open_lines
+from newsgraph.sources.language import declared_language, detect_language
 
 _FIELDS = ("text", "id", "title", "url", "outlet", "published", "authors", "language", "metadata")
 
@@ -24,18 +25,29 @@ _CHUNK = 1 << 20
 
 
 def read_jsonl(
-    path: Path, published: str | None = None, max_bytes: int = 20_000_000
+    path: Path,
+    published: str | None = None,
+    max_bytes: int = 20_000_000,
+    *,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[Article | InputError]:
     """Yield an Article per line of a JSON Lines file, and an InputError per bad line.
 
     Blank lines are skipped. A bad line (not JSON, not an object, no ``text``, a field of the wrong
     type) yields an error naming ``file:line``; the lines after it are still read.
 
+    With ``start`` and ``stop`` (uncompressed files only) just the lines that begin in
+    ``[start, stop)`` are read, numbered as in the whole file, so that several readers (the tasks of a
+    Spark job) can share one large file and produce the same articles as one reader.
+
     Args:
         path: The file; gzip-compressed files are read through.
         published: Reference date for lines without ``published`` (or with one that is not a date;
             the unparsed value is then kept as ``metadata["published_raw"]``).
         max_bytes: Limit on each line, not on the file: a corpus is streamed, one article at a time.
+        start: Byte offset of the range (0 for the whole file).
+        stop: Byte offset where the range ends; None reads to the end of the file.
 
     Yields:
         Articles, with ``id`` the line's ``id``, else its ``url``, else ``<file stem>:<line number>``,
@@ -48,11 +60,21 @@ def read_jsonl(
         yield error
         return
     found = False
+    whole = start == 0 and stop is None
     with handle:
         try:
             first = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
-            check_not_binary(source, first)
-            for number, line in _numbered_lines(handle, max_bytes):
+            if not whole:
+                first = handle.read(SNIFF_BYTES)
+                whole = stop is not None and start == 0 and stop >= handle.seek(0, 2)
+            try:
+                check_not_binary(source, first)
+            except InputError:
+                if start == 0:  # one range reports it
+                    raise
+                return
+            lines = _numbered_lines(handle, max_bytes, *_range_start(handle, start), stop)
+            for number, line in lines:
                 where = f"{source}:{number}"
                 if line is None:
                     found = True
@@ -74,21 +96,44 @@ def read_jsonl(
         except (OSError, EOFError) as exc:  # truncated or corrupt gzip, a disk error mid-file
             yield InputError(source, f"cannot be read to the end: {exc}")
             return
-    if not found:
+    if not found and whole:
         yield InputError(source, "empty file")
 
 
-def _numbered_lines(handle: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """Yield (line number, bytes), or (line number, None) for a line longer than ``max_bytes``."""
-    number = 0
-    while True:
+def _range_start(handle: Any, start: int) -> tuple[int, int]:
+    """Position ``handle`` at the first line beginning at or after ``start``; return the number of the
+    line before it and its byte offset."""
+    if start <= 0:
+        handle.seek(0)
+        return 0, 0
+    handle.seek(0)
+    newlines = 0
+    remaining = start - 1
+    while remaining > 0:  # lines that begin before start - 1
+        chunk = handle.read(min(_CHUNK, remaining))
+        if not chunk:
+            break
+        newlines += chunk.count(b"\n")
+        remaining -= len(chunk)
+    handle.readline()  # to the end of the line that byte start - 1 belongs to
+    return newlines + 1, handle.tell()
+
+
+def _numbered_lines(
+    handle: Any, max_bytes: int, number: int = 0, position: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, bytes), or (line number, None) for a line longer than ``max_bytes``, for
+    the lines beginning before ``stop``."""
+    while stop is None or position < stop:
         line = handle.readline(max_bytes + 1)
         if not line:
             return
         number += 1
+        position += len(line)
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the over-long line
                 line = handle.readline(_CHUNK)
+                position += len(line)
             yield number, None
         else:
             yield number, line
@@ -131,7 +176,8 @@ def _article(path: Path, number: int, line: bytes, published: str | None) -> Art
         outlet=data.get("outlet"),
         authors=_authors(where, data.get("authors")),
         published=date,
-        language=data.get("language") or "en",
+        # The line's own language is trusted ("en-GB" → "en"); otherwise the text says it.
+        language=declared_language(data.get("language")) or detect_language(text),
         metadata=metadata,
     )
 

@@ -36,6 +36,7 @@ ARTICLE_TYPES = frozenset(
         "webpage",
     }
 )
+_NEWS_TYPES = ARTICLE_TYPES - {"webpage"}
 _SITE_TYPES = frozenset({"website", "newsmediaorganization", "organization"})
 _TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
@@ -57,7 +58,12 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•-]\s+|\s*:\s+")
 
 @dataclass
 class PageMeta:
-    """What the page says about its article (every field None or empty when the page does not say)."""
+    """What the page says about its article (every field None or empty when the page does not say).
+
+    ``declares_article`` is True when the page calls itself an article (``og:type`` ``article``, or a
+    JSON-LD object of an article type other than ``WebPage``); ``article_body`` is the JSON-LD
+    ``articleBody`` of such an object, when it has one.
+    """
 
     title: str | None = None
     url: str | None = None
@@ -67,6 +73,8 @@ class PageMeta:
     sections: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
+    declares_article: bool = False
+    article_body: str | None = None
 
 
 def read_page_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
@@ -95,6 +103,16 @@ def read_page_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
         sections=_listed(metas, _SECTION_META, articles, "articleSection"),
         tags=_listed(metas, _TAG_META, articles, "keywords"),
         authors=_authors(tree, articles, metas),
+        declares_article=metas.get("og:type", "").lower() == "article"
+        or any(_has_type(item, _NEWS_TYPES) for item in articles),
+        article_body=next(
+            (
+                body.strip()
+                for item in articles
+                if isinstance(body := item.get("articleBody"), str) and body.strip()
+            ),
+            None,
+        ),
     )
 
 

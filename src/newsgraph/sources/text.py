@@ -7,6 +7,7 @@ from pathlib import Path
 from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.files import article_stem, check_not_binary, decode_text
+from newsgraph.sources.language import detect_language
 
 
 def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
@@ -22,8 +23,9 @@ def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
         published: Reference date for relative times; text files carry none of their own.
 
     Returns:
-        The article, with ``id`` the file stem and ``metadata["source"]`` the path. When the file is
-        not UTF-8 but clean cp1252, ``metadata["encoding"]`` says so.
+        The article, with ``id`` the file stem, ``language`` the language detected in the text and
+        ``metadata["source"]`` the path. When the file is not UTF-8 but clean cp1252,
+        ``metadata["encoding"]`` says so.
 
     Raises:
         InputError: The file is binary, not decodable, or holds no text (only blanks or a byte-order mark).
@@ -36,4 +38,10 @@ def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
     metadata: dict[str, object] = {"source": source}
     if encoding != "utf-8":
         metadata["encoding"] = encoding
-    return Article(text=text, id=article_stem(path), published=published, metadata=metadata)
+    return Article(
+        text=text,
+        id=article_stem(path),
+        published=published,
+        language=detect_language(text),
+        metadata=metadata,
+    )

@@ -17,6 +17,7 @@ resumes at the next record boundary found after it (the next gzip member in a ``
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,42 @@ class _BrokenRecord(Exception):
     """A record whose headers are unusable; reading skips to the next record."""
 
 
+# Bytes a gzip member may hold beyond its record's Content-Length: the WARC headers (a few kB) and the
+# read-ahead of warcio's reader (16 kB), with room to spare. Deflate never grows data by more than a
+# fraction of a percent, so a member read further than this is corrupt.
+_MEMBER_SLACK = 64 * 1024
+_DEFLATE_GROWTH = 1.01
+
+
+class _Guard:
+    """The file as warcio reads it, refusing to read past where the current gzip member must end.
+
+    When the compressed bytes of a record are damaged, warcio reports the zlib error on stderr and goes
+    on reading (and failing to decompress) block after block to the end of the file, losing every record
+    after it. The guard stops that read once it passes what the record's Content-Length allows, so the
+    reader can resume at the next gzip member.
+    """
+
+    def __init__(self, handle: IO[bytes], start: int) -> None:
+        self.handle = handle
+        self.limit = start + _MEMBER_SLACK
+
+    def allow_record(self, offset: int, length: str | None) -> None:
+        declared = int(length) if length and length.strip().isdigit() else 0
+        self.limit = offset + int(declared * _DEFLATE_GROWTH) + _MEMBER_SLACK
+
+    def allow_headers(self) -> None:
+        self.limit = self.handle.tell() + _MEMBER_SLACK
+
+    def read(self, size: int = -1) -> bytes:
+        if self.handle.tell() > self.limit:
+            raise _BrokenRecord("its compressed data is corrupt")
+        return self.handle.read(size)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+
 # What reading a damaged record raises: warcio's own errors, compression and I/O errors, and the
 # AttributeError/TypeError/IndexError warcio lets escape on headers cut short (a missing URI is None).
 _PARSE_ERRORS = (
@@ -61,14 +98,27 @@ _PARSE_ERRORS = (
 
 
 def read_warc(
-    path: Path, published: str | None = None, max_bytes: int = 20_000_000
+    path: Path,
+    published: str | None = None,
+    max_bytes: int = 20_000_000,
+    *,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[Article | InputError]:
     """Yield an Article per HTML response record of a WARC file, and an InputError per bad record.
+
+    With ``start`` and ``stop`` only the records that begin in ``[start, stop)`` are read, so that
+    several readers (the tasks of a Spark job) can share one large file by byte ranges: a range that
+    starts inside a record begins at the next record boundary, and the record that straddles ``stop``
+    is read to its end by the range it begins in. Every record belongs to exactly one range.
 
     Args:
         path: A ``.warc`` or ``.warc.gz`` file (each record its own gzip member, as WARC writers do).
         published: Reference date for pages that give none and records without a ``WARC-Date``.
         max_bytes: Largest payload read from one record; a larger one is reported and skipped.
+        start: Byte offset from which records are read.
+        stop: Byte offset at which reading stops (records beginning at or after it are left to the
+            next range); None reads to the end of the file.
 
     Yields:
         Articles with ``metadata["source"]`` the file, ``metadata["warc_offset"]`` the record's byte
@@ -90,40 +140,53 @@ def read_warc(
         if size == 0:
             yield InputError(source, "empty file")
             return
-        start = 0
+        end_of_range = size if stop is None else min(stop, size)
+        first: int | None = start
+        if start > 0:
+            first = _first_record_from(handle, start, compressed)
         records = 0
-        while start is not None:
+        while first is not None and first < end_of_range:
+            start = first
+            first = None
             handle.seek(start)
-            iterator = ArchiveIterator(handle)
+            guard = _Guard(handle, start) if compressed else None
+            iterator = ArchiveIterator(guard or handle)
             offset = start
             try:
                 for record in iterator:
                     offset = iterator.offset
+                    if offset >= end_of_range:
+                        break
                     records += 1
+                    if guard is not None:
+                        guard.allow_record(offset, record.rec_headers.get_header("Content-Length"))
                     item = _read_record(record, source, offset, published, max_bytes)
+                    if guard is not None:
+                        guard.allow_headers()
                     if item is not None:
                         yield item
-                end = iterator.offset
+                else:
+                    end = iterator.offset
+                    if end < size and not _left_to_next_range(handle, end_of_range, end, size, compressed):
+                        yield InputError(
+                            f"{source}@{end}",
+                            f"the last {human_size(size - end)} are not a complete WARC record",
+                            "the file may be truncated",
+                        )
             except _PARSE_ERRORS as exc:
                 offset = iterator.offset if iterator.offset >= offset else offset
+                if _left_to_next_range(handle, end_of_range, offset, size, compressed):
+                    return
                 if records == 0 and offset == 0 and not _starts_like_warc(handle, compressed):
                     yield InputError(source, "is not a WARC file", "it does not start with a WARC/1.x record")
                     return
-                start = _next_record(handle, offset + 1, compressed)
-                skipped = (start if start is not None else size) - offset
+                first = _next_record(handle, offset + 1, compressed)
+                skipped = (first if first is not None else size) - offset
                 yield InputError(
                     f"{source}@{offset}",
                     f"broken WARC record ({_describe(exc)}); skipped {human_size(skipped)}",
-                    "the file may be truncated" if start is None else None,
+                    "the file may be truncated" if first is None else None,
                 )
-                continue
-            if end < size:
-                yield InputError(
-                    f"{source}@{end}",
-                    f"the last {human_size(size - end)} are not a complete WARC record",
-                    "the file may be truncated",
-                )
-            start = None
 
 
 def _read_record(
@@ -204,6 +267,42 @@ def _starts_like_warc(handle: IO[bytes], compressed: bool) -> bool:
         except zlib.error:
             return False
     return head.startswith(b"WARC/")
+
+
+def _left_to_next_range(
+    handle: IO[bytes], end_of_range: int, offset: int, size: int, compressed: bool
+) -> bool:
+    """Whether the damage found at ``offset`` is reported by the range after this one: it is when that
+    range's first record begins at or before it, so that its reader runs into it."""
+    if offset < end_of_range or end_of_range >= size:
+        return False
+    first = _first_record_from(handle, end_of_range, compressed)
+    return first is not None and first <= offset
+
+
+def _first_record_from(handle: IO[bytes], start: int, compressed: bool) -> int | None:
+    """Return the offset of the first record beginning at or after ``start``, or None.
+
+    A candidate boundary is checked before it is taken: a gzip member must inflate to ``WARC/``, a
+    line must read ``WARC/1.0`` or ``WARC/1.1``. Compressed payloads contain the gzip magic bytes by
+    chance (about once in 16 MB), and a page may quote a WARC header; neither starts a range.
+    """
+    position: int | None = start - 1 if not compressed else start  # a WARC line follows a newline
+    while position is not None:
+        candidate = _next_record(handle, position, compressed)
+        if candidate is None:
+            return None
+        handle.seek(candidate)
+        head = handle.read(4096)
+        if compressed:
+            try:
+                head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16)
+            except zlib.error:
+                head = b""
+        if re.match(rb"WARC/1\.[01]\r?\n", head):
+            return candidate
+        position = candidate + 1
+    return None
 
 
 def _next_record(handle: IO[bytes], start: int, compressed: bool) -> int | None:

@@ -115,7 +115,8 @@ def decode_cursor(cursor: str, kind: str, size: int) -> list[Any]:
         data = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
         data = None
-    if not isinstance(data, list) or len(data) != size + 1 or data[0] != kind:
+    scalars = isinstance(data, list) and all(v is None or isinstance(v, str | int) for v in data)
+    if not scalars or len(data) != size + 1 or data[0] != kind:
         raise QueryError(
             "cursor",
             f"cursor {cursor[:40]!r} is not a cursor of this list; pass the 'next' value it returned",
@@ -189,3 +190,27 @@ def until_clause(column: str, until: str) -> tuple[str, list[Any]]:
     """SQL and parameters for ``column`` on or before ``until`` (``2024-03`` includes all of March)."""
     value = check_date(until, "until")
     return f"substr({column}, 1, ?) <= ?", [len(value), value]
+
+
+def newest_first(after: Sequence[Any] | None, tie: str | None) -> list[tuple[str, list[Any]]]:
+    """The phases of a newest-first keyset scan of articles (alias ``ar``), each a (clause, params) pair.
+
+    Rows are ordered ``ar.published DESC, ar.key DESC`` (then ``tie`` ascending, for several rows per
+    article): dated articles first, through the ``(published, key)`` index, then undated ones. Each phase
+    is a range of that index, so a page costs about the same at any depth; run them in order until the
+    page is full.
+
+    Args:
+        after: The sort key of the last row of the previous page: ``(published, key)``, plus the ``tie``
+            value; None for the first page.
+        tie: The column that orders rows of one article (``a.idx``), or None for one row per article.
+    """
+    undated = "ar.published IS NULL"
+    if after is None:
+        return [("ar.published IS NOT NULL", []), (undated, [])]
+    published, key, *rest = after
+    same = ("ar.key <> ?", [key]) if tie is None else (f"(ar.key <> ? OR {tie} > ?)", [key, *rest])
+    if published is None:
+        return [(f"{undated} AND ar.key <= ? AND {same[0]}", [key, *same[1]])]
+    dated = f"ar.published IS NOT NULL AND (ar.published, ar.key) <= (?, ?) AND {same[0]}"
+    return [(dated, [published, key, *same[1]]), (undated, [])]

@@ -1,0 +1,539 @@
+"""Toponym detection: candidate spans from NER and the gazetteer, kept or dropped by a small learned scorer.
+
+Candidates come from four places:
+
+- spaCy's GPE, LOC and FAC entities ("Paris, Texas" split into the town and its qualifier);
+- other entities whose whole text is a gazetteer name ("Dewsbury" tagged ORG, "Nelson" tagged PERSON);
+- the place that opens or closes an organisation's name ("Knox County" in "Knox County Sheriff's Office",
+  "California" in "University of California");
+- capitalised proper nouns outside every entity that are gazetteer names (up to four words).
+
+Each candidate is described by features that say nothing about any particular name: its NER label, what
+kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
+around it (a locative preposition, "-based", a state after a comma), whether the article uses it as a
+person's name, and whether the article tags the same words as a place elsewhere. A logistic model over
+those features (:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
+``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
+with the weights.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.tokens import Doc
+
+from newsgraph.errors import NewsgraphError
+from newsgraph.extract.countries import by_demonym, by_name
+from newsgraph.extract.doctext import doc_text
+from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
+from newsgraph.geo.resolve import candidates_for, prior
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
+_SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "MONEY"})
+# Longest run of tokens tried as a name outside entities ("Rio de Janeiro", "Bosnia and Herzegovina").
+MAX_NAME_TOKENS = 4
+_PROPN = POS_IDS["PROPN"]
+_NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
+_QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
+_HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
+)
+# Prepositions after which a capitalised name is usually a place ("in Knoxville", "near Oak Ridge").
+_LOCATIVE = frozenset(
+    {
+        "in", "near", "from", "at", "to", "into", "across", "outside", "throughout", "around", "toward",
+        "towards", "via", "between", "through", "inside", "within", "along", "north", "south",
+        "east", "west", "nearby", "downtown", "suburban", "rural",
+    }
+)  # fmt: skip
+# Words that are towns somewhere but in capitals mostly start sentences or name other things.
+COMMON_WORDS = frozenset(
+    {
+        "of", "most", "best", "hope", "mobile", "reading", "bath", "nice", "march", "may", "june", "july",
+        "independence", "liberty", "union", "unity", "victoria", "university", "central", "north", "south",
+        "east", "west", "eastern", "western", "northern", "southern", "media", "police", "man", "god",
+        "mission", "enterprise", "commerce", "industry", "sale", "split", "bar", "van", "lead", "ware",
+    }
+)  # fmt: skip
+# Words for kinds of place: a name that is only one of these ("Island", "Delta", "Republic") is a word of a
+# longer name, not the village or region of that name; and a river, lake or range is not the place it is
+# named after ("Mississippi River" is not the state).
+GENERIC_WORDS = frozenset(
+    {
+        "island", "islands", "lake", "river", "bay", "valley", "delta", "point", "republic", "city",
+        "state", "county", "coast", "mountain", "mountains", "hills", "falls", "beach", "creek", "port",
+        "gulf", "sea", "ocean", "strait", "canyon", "peninsula", "forest", "desert", "springs", "heights",
+    }
+)  # fmt: skip
+_NATURAL_WORDS = frozenset(
+    {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
+)
+# A name whose last word is one of these is a street, building or site: most of the ones local news names
+# are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
+# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
+# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
+STREET_WORDS = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "place",
+        "highway",
+        "parkway",
+    }
+)
+FACILITY_WORDS = frozenset(
+    {
+        "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
+        "square", "bridge", "highway", "parkway", "church", "cathedral", "chapel", "basilica", "mosque",
+        "temple", "hospital", "hall", "centre", "center", "estate", "prison", "campus", "plantation", "canal",
+        "park", "stadium", "arena", "airport", "school", "academy", "college", "library", "museum",
+        "courthouse", "castle", "palace", "tower", "market", "mall", "hotel", "inn", "racecourse", "station",
+        "harbour", "harbor", "cemetery", "zoo", "gardens", "fields",
+    }
+)  # fmt: skip
+# A place inside a building's or site's name is taken from this size on (see Detector._embedded).
+EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
+# A name whose last word is one of these is an administrative area by its own words.
+_AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
+
+FEATURES: tuple[str, ...] = (
+    "bias",
+    "ner_gpe", "ner_loc", "ner_fac", "ner_org", "ner_person", "ner_norp", "ner_other", "ner_none",
+    "embedded", "gaz_none", "facility",
+    "kind_cont", "kind_country", "kind_adm1", "kind_adm2", "kind_city", "kind_region", "kind_landmark",
+    "log_population", "alternate_only", "code", "ambiguity",
+    "in_article_region", "in_article_country", "in_outlet_country",
+    "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
+    "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
+    "common_word", "lowercase_elsewhere",
+)  # fmt: skip
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+_KIND = {
+    "CONT": "kind_cont", "PCLI": "kind_country", "ADM1": "kind_adm1", "ADM2": "kind_adm2",
+    "PPLC": "kind_city", "PPL": "kind_city", "RGN": "kind_region", "SEA": "kind_region",
+    "LDMK": "kind_landmark",
+}  # fmt: skip
+_NER = {
+    "GPE": "ner_gpe", "LOC": "ner_loc", "FAC": "ner_fac", "ORG": "ner_org", "PERSON": "ner_person",
+    "NORP": "ner_norp", "": "ner_none",
+}  # fmt: skip
+SCORER_FILE = "places_scorer.json"
+
+
+@dataclass
+class Found:
+    """A candidate toponym: tokens ``start:end``, the NER label it came from and its features."""
+
+    start: int
+    end: int
+    label: str
+    qualifier: str | None = None
+    embedded: bool = False
+    dateline: bool = False
+    features: list[float] = field(default_factory=list)
+    probability: float = 1.0
+    text: str = ""
+
+
+def is_demonym(text: str) -> bool:
+    """True when ``text`` is a nationality word rather than a place name ("Portuguese", "Iraqis").
+
+    Country names that double as adjectives ("U.S. troops") are names, not demonyms.
+    """
+    return by_demonym(text) is not None and by_name(text) is None
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+        if doc[end - 1].text.endswith(".") and len(doc[end - 1].text) > 1:
+            break  # "Va." keeps its dot
+        end -= 1
+    return start, end
+
+
+def _top(votes: Counter[Any], own: Any) -> Any:
+    """The key with the most votes once ``own`` loses one (None when no key keeps a vote)."""
+    best, most = None, 0
+    for key, count in votes.items():
+        count -= key == own
+        if count > most:
+            best, most = key, count
+    return best
+
+
+def is_facility(text: str) -> bool:
+    """True when the name's last word is a street, building or site word ("Royal Street", "St Mary's
+    Church")."""
+    words = text.split()
+    return len(words) >= 2 and words[-1].lower().rstrip(".") in FACILITY_WORDS
+
+
+class PlaceScorer:
+    """Logistic model over :data:`FEATURES`: ``weights`` by feature name, and the keeping ``threshold``."""
+
+    def __init__(self, weights: dict[str, float], threshold: float = 0.5):
+        unknown = set(weights) - set(FEATURES)
+        if unknown:
+            raise NewsgraphError(f"place scorer: unknown features {sorted(unknown)}; retrain it")
+        self.vector = [weights.get(name, 0.0) for name in FEATURES]
+        self.threshold = threshold
+
+    @classmethod
+    @cache
+    def default(cls) -> PlaceScorer:
+        """The scorer shipped in ``newsgraph/data``."""
+        data = json.loads(files("newsgraph.data").joinpath(SCORER_FILE).read_text(encoding="utf-8"))
+        return cls(data["weights"], data["threshold"])
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = sum(w * x for w, x in zip(self.vector, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class Detector:
+    """Candidate toponyms of one Doc with their features (see the module docstring)."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, outlet_country: str | None = None):
+        self.doc = doc
+        self.gaz = gazetteer
+        self.outlet_country = outlet_country
+        # Where the places spaCy tags lie (see _anchor_regions), by (country, admin-1) and by country.
+        self._regions: Counter[tuple[str | None, str | None]] = Counter()
+        self._countries: Counter[str | None] = Counter()
+        self.ents = doc.ents  # built anew on every access
+        self.persons = [e for e in self.ents if e.label_ == "PERSON" and len(e) > 1]
+        self._persons = [(e.start, e.end, e.text.split(), e) for e in self.persons]
+        self._pos = doc.to_array(POS).tolist()
+        self._starts = doc.to_array(IDX).tolist()
+        self._lengths = doc.to_array(LENGTH).tolist()
+        self._text = doc_text(doc)
+        # What the article calls a place or a person elsewhere, by text.
+        self._place_texts = {e.text for e in self.ents if e.label_ in PLACE_LABELS}
+        self._person_words = {w for e in self.ents if e.label_ == "PERSON" for w in e.text.split()}
+        self._lower_words: set[str] | None = None
+
+    # --- candidates -------------------------------------------------------------------------------
+
+    def candidates(self) -> list[Found]:
+        """Every candidate span, in text order, with its features filled in."""
+        doc = self.doc
+        found: list[Found] = []
+        taken: set[int] = set()
+        dateline = self._dateline()
+        if dateline is not None:
+            found.append(dateline)
+            taken.update(range(dateline.start, dateline.end))
+        for ent in self.ents:
+            if ent.label_ in _SKIP_LABELS:
+                continue
+            start, end = _trim(doc, max(ent.start, dateline.end if dateline else 0), ent.end)
+            if start >= end:
+                continue
+            text = self._span_text(start, end)
+            if is_demonym(text):
+                continue
+            if candidates_for(text, self.gaz):
+                found.extend(self._split(start, end, ent.label_))
+            elif ent.label_ in PLACE_LABELS:
+                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
+                embedded = self._embedded(start, end, ent.label_)
+                found.extend([embedded] if embedded else self._split(start, end, ent.label_))
+            elif ent.label_ != "PERSON":
+                embedded = self._embedded(start, end, ent.label_)
+                found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
+            elif doc[end - 1].lower_.rstrip(".") in STREET_WORDS:
+                found.extend(self._facility(start, end, ent.label_))
+            taken.update(range(ent.start, ent.end))
+        found.extend(self._untagged(taken))
+        found.sort(key=lambda f: f.start)
+        self._qualify(found)
+        self._anchor_regions(found)
+        for f in found:
+            f.text = self._span_text(f.start, f.end)
+            f.features = self.features(f)
+        return found
+
+    def _dateline(self) -> Found | None:
+        """The place in capitals that opens a wire story ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO")."""
+        doc = self.doc
+        end = 0
+        while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end == 0 or len(self._span_text(0, end)) < 3:
+            return None
+        text = self._span_text(0, end)
+        if is_demonym(text) or not candidates_for(text, self.gaz):
+            return None
+        return Found(0, end, doc[0].ent_type_, dateline=True)
+
+    def _span_text(self, start: int, end: int) -> str:
+        return self._text[self._starts[start] : self._starts[end - 1] + self._lengths[end - 1]]
+
+    def _split(self, start: int, end: int, label: str) -> list[Found]:
+        """One entity or two: "Paris, Texas" is a town and the region that qualifies it."""
+        doc = self.doc
+        for i in range(start + 1, end - 1):
+            if doc[i].text == ",":
+                head, tail = self._span_text(start, i), self._span_text(i + 1, end)
+                if self._qualifier(tail) is not None and candidates_for(head, self.gaz):
+                    return [Found(start, i, label, qualifier=tail), Found(i + 1, end, label)]
+        return [Found(start, end, label)]
+
+    def _embedded(self, start: int, end: int, label: str) -> Found | None:
+        """The place inside an organisation's or title's name: after "of" ("Bank of England"), at its
+        start ("Knox County Sheriff's Office") or at its end ("Air Zimbabwe").
+
+        Of each kind the longest name is taken ("Beverly Hills", not "Beverly"), then of the kinds the
+        most populous place. In the name of a building or site ("Marigny Plantation", "Liverpool
+        Academy") only a large place counts: a small one is more likely a word of the building's name.
+        """
+        doc = self.doc
+        words = self._span_text(start, end).lower().split()
+        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
+            return None
+        facility = is_facility(self._span_text(start, end))
+        if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
+            # "Derry's Altnagelvin Hospital": the town the building is in, whatever its size.
+            text = doc[start].text
+            if not text.lower().startswith("st") and any(
+                c.flags & MAIN for c in candidates_for(text, self.gaz)
+            ):
+                return Found(start, start + 1, label, embedded=True)
+        options: list[tuple[int, int]] = []
+        for i in range(start + 1, end - 1):
+            if doc[i].lower_ == "of":
+                options.append((i + 1, end))
+                break
+        for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
+            if (doc[start + n - 1].is_title or doc[start + n - 1].is_upper) and self._place_words(
+                start, start + n
+            ):
+                options.append((start, start + n))
+                break
+        for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
+            capital = doc[end - n].is_title or doc[end - n].is_upper
+            if not facility and capital and self._place_words(end - n, end):
+                options.append((end - n, end))
+                break
+        if not options:
+            # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
+            for i in range(start + 1, end - 1):
+                for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
+                    if doc[i].is_title and self._place_words(i, j):
+                        kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                        if kinds & _QUALIFIER_FEATURES:
+                            options.append((i, j))
+                            break
+        best: tuple[int, int, int] | None = None
+        for a, b in options:
+            population = max(
+                (c.population for c in candidates_for(self._span_text(a, b), self.gaz)), default=-1
+            )
+            if facility and population < EMBEDDED_IN_FACILITY_MIN_POPULATION:
+                continue
+            if population >= 0 and (best is None or population > best[2]):
+                best = (a, b, population)
+        return None if best is None else Found(best[0], best[1], label, embedded=True)
+
+    def _place_words(self, start: int, end: int) -> bool:
+        text = self._span_text(start, end)
+        if text.lower() in GENERIC_WORDS or text.lower() in COMMON_WORDS or is_demonym(text):
+            return False
+        return bool(candidates_for(text, self.gaz))
+
+    def _facility(self, start: int, end: int, label: str) -> list[Found]:
+        """The whole name when it ends with a street, building or site word ("Royal Street")."""
+        doc = self.doc
+        last = doc[end - 1].lower_.rstrip(".")
+        if end - start >= 2 and last in FACILITY_WORDS and doc[start].is_title:
+            return [Found(start, end, label)]
+        return []
+
+    def _untagged(self, taken: set[int]) -> list[Found]:
+        """Capitalised proper nouns outside every entity whose text is a gazetteer name."""
+        pos, starts, lengths, full = self._pos, self._starts, self._lengths, self._text
+        n_tokens = len(self.doc)
+        out: list[Found] = []
+        i = 0
+        while i < n_tokens:
+            if i in taken or pos[i] != _PROPN or not full[starts[i]].isupper():
+                i += 1
+                continue
+            matched = 0
+            for n in range(min(MAX_NAME_TOKENS, n_tokens - i), 0, -1):
+                if any(j in taken for j in range(i, i + n)) or pos[i + n - 1] not in _NAME_POS:
+                    continue
+                text = full[starts[i] : starts[i + n - 1] + lengths[i + n - 1]]
+                if is_demonym(text) or not candidates_for(text, self.gaz):
+                    continue
+                out.append(Found(i, i + n, ""))
+                matched = n
+                break
+            if not matched:
+                matched = self._untagged_facility(i, taken, out)
+            i += max(matched, 1)
+        return out
+
+    def _untagged_facility(self, i: int, taken: set[int], out: list[Found]) -> int:
+        """A run of capitalised words from token ``i`` that ends with a facility word ("Press Street")."""
+        doc = self.doc
+        j = i
+        while j < len(doc) and j - i < MAX_NAME_TOKENS + 1 and j not in taken and doc[j].is_title:
+            j += 1
+            ends = j >= len(doc) or not doc[j].is_title
+            if ends and j - i >= 2 and doc[j - 1].lower_.rstrip(".") in FACILITY_WORDS:
+                out.append(Found(i, j, ""))
+                return j - i
+        return 0
+
+    def _qualifier(self, text: str) -> Candidate | None:
+        for c in candidates_for(text, self.gaz):
+            if c.feature in _QUALIFIER_FEATURES:
+                return c
+        return None
+
+    def _qualify(self, found: list[Found]) -> None:
+        """Mark "X, Y" pairs where Y is a region or country: Y qualifies X ("Springfield, Ill.")."""
+        doc = self.doc
+        for a, b in itertools.pairwise(found):
+            if a.qualifier is None and b.start == a.end + 1 and doc[a.end].text == ",":
+                tail = self._span_text(b.start, b.end)
+                if self._qualifier(tail) is not None:
+                    a.qualifier = tail
+
+    def _anchor_regions(self, found: list[Found]) -> None:
+        """Count the regions and countries of the places the model tags GPE or LOC, each read as its
+        likeliest namesake: the article's own region, before any resolution."""
+        for f in found:
+            if f.label in ("GPE", "LOC"):
+                best = self._likeliest(self._span_text(f.start, f.end))
+                if best is not None and best.country:
+                    self._countries[best.country] += 1
+                    if best.feature != "PCLI":
+                        self._regions[(best.country, best.admin1)] += 1
+
+    def _likeliest(self, text: str) -> Candidate | None:
+        return max(candidates_for(text, self.gaz), key=prior, default=None)
+
+    def _in_article_region(self, f: Found, options: list[Candidate]) -> tuple[bool, bool]:
+        """Whether a namesake lies in the article's most named admin-1 region, and in its most named
+        country (not counting this mention's own vote)."""
+        own = self._likeliest(f.text) if f.label in ("GPE", "LOC") else None
+        own_country = own.country if own is not None else None
+        own_region = (own.country, own.admin1) if own is not None and own.feature != "PCLI" else None
+        regions = {(c.country, c.admin1) for c in options}
+        countries = {c.country for c in options}
+        return (
+            _top(self._regions, own_region) in regions,
+            _top(self._countries, own_country) in countries,
+        )
+
+    # --- features ---------------------------------------------------------------------------------
+
+    def person_name(self, start: int, end: int, text: str, label: str) -> bool:
+        """True when tokens ``start:end`` are (part of) a person's name here ("Jordan" after "Michael
+        Jordan", "Mr Hope")."""
+        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in _HONORIFICS:
+            return True
+        words = text.split()
+        for p_start, p_end, p_words, _ in self._persons:
+            if p_start <= start and end <= p_end and (label != "PERSON" or (p_start, p_end) != (start, end)):
+                return True
+            if p_words[-len(words) :] == words and p_end - p_start > end - start:
+                return True
+        return False
+
+    def _lowercase_elsewhere(self, text: str) -> bool:
+        if self._lower_words is None:
+            # From the Doc's arrays: making a Token of every word cost more than the rest of the stage.
+            lower = self.doc.to_array(IS_LOWER).tolist()
+            full, starts, lengths = self._text, self._starts, self._lengths
+            self._lower_words = {
+                full[s : s + n] for s, n, low in zip(starts, lengths, lower, strict=True) if low
+            }
+        return text.lower() in self._lower_words
+
+    def features(self, f: Found) -> list[float]:
+        doc = self.doc
+        x = [0.0] * len(FEATURES)
+        x[_INDEX["bias"]] = 1.0
+        x[_INDEX[_NER.get(f.label, "ner_other")]] = 1.0
+        text = self._span_text(f.start, f.end)
+        options = [c for c in candidates_for(text, self.gaz)]
+        if not options:
+            x[_INDEX["gaz_none"]] = 1.0
+        else:
+            best = max(options, key=prior)
+            x[_INDEX[_KIND.get(best.feature, "kind_city")]] = 1.0
+            x[_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
+            x[_INDEX["alternate_only"]] = float(
+                all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
+            )
+            x[_INDEX["code"]] = float(any(c.flags & CODE for c in options))
+            x[_INDEX["ambiguity"]] = math.log(len(options)) / 3
+            in_region, in_country = self._in_article_region(f, options)
+            x[_INDEX["in_article_region"]] = float(in_region)
+            x[_INDEX["in_article_country"]] = float(in_country)
+            x[_INDEX["in_outlet_country"]] = float(any(c.country == self.outlet_country for c in options))
+        x[_INDEX["embedded"]] = float(f.embedded)
+        x[_INDEX["dateline"]] = float(f.dateline)
+        x[_INDEX["facility"]] = float(is_facility(text))
+        before = doc[f.start - 1] if f.start > 0 else None
+        after = doc[f.end] if f.end < len(doc) else None
+        if before is not None:
+            x[_INDEX["cue_locative"]] = float(before.lower_ in _LOCATIVE)
+            x[_INDEX["cue_the"]] = float(before.lower_ == "the")
+        qualified = f.qualifier is not None or (
+            before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
+        )
+        x[_INDEX["cue_qualified"]] = float(qualified)
+        if after is not None:
+            nxt = after.lower_
+            if nxt in ("-", "–") and f.end + 1 < len(doc):
+                nxt = doc[f.end + 1].lower_
+            x[_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
+            x[_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
+        x[_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in _AREA_WORDS)
+        x[_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
+        x[_INDEX["place_elsewhere"]] = float(text in self._place_texts)
+        x[_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
+        x[_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
+        x[_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
+        x[_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
+        x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
+        x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
+        return x
+
+
+def detect(
+    doc: Doc, gazetteer: Gazetteer, scorer: PlaceScorer | None = None, outlet_country: str | None = None
+) -> list[Found]:
+    """The toponyms of ``doc`` the scorer keeps, in text order, each with its probability."""
+    scorer = scorer if scorer is not None else PlaceScorer.default()
+    kept = []
+    for f in Detector(doc, gazetteer, outlet_country).candidates():
+        f.probability = scorer.probability(f.features)
+        if f.probability >= scorer.threshold:
+            kept.append(f)
+    return kept

@@ -1,0 +1,345 @@
+"""The Spark job: inputs in, the same :class:`~newsgraph.pipeline.Pipeline` per partition, Parquet out.
+
+The driver plans the inputs into splits (:mod:`newsgraph.spark.inputs`) and hands them to
+``mapInArrow``. Each Python worker loads the spaCy model and the gazetteer once (they stay loaded
+while Spark reuses the worker for further tasks), reads its splits with the readers ``ingest`` uses,
+analyses the articles in batches and returns Arrow record batches: one row per article with its facts
+in list columns, or one row per failure. Spark then keeps the first copy of each article id and writes
+each table (:mod:`newsgraph.spark.tables`), partitioned by publication date.
+
+A bad input never fails a task: a record that cannot be read, and an article whose analysis raises,
+become rows of ``errors``. Spark's own retries cover lost executors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import pyarrow as pa
+
+from newsgraph.errors import NewsgraphError
+from newsgraph.schema import Article, Record
+from newsgraph.sources import DEFAULT_MAX_BYTES
+from newsgraph.spark.inputs import DEFAULT_SPLIT_BYTES, Split, plan_splits, read_split
+from newsgraph.spark.tables import (
+    ARTICLE_ID,
+    ARTICLES,
+    ERRORS,
+    INDEX,
+    PARTITION,
+    InputFailure,
+    child_tables,
+    failure_row,
+    stage_row,
+    stage_schema,
+    table_names,
+)
+
+# Articles analysed together by nlp.pipe in a task, and the rows in each Arrow batch it returns. 32 is
+# where spaCy's small English pipeline stops getting faster on news articles (bench/throughput.py),
+# and 32 articles' rows are a few MB.
+DEFAULT_BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What every task needs to know, sent to the workers with the function."""
+
+    model: str
+    published: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+
+@dataclass
+class JobResult:
+    """What a run wrote: rows per table, splits read, seconds taken."""
+
+    out: str
+    rows: dict[str, int] = field(default_factory=dict)
+    splits: int = 0
+    partitions: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+
+
+# --- in the Python workers ----------------------------------------------------------------------------
+
+# The pipeline of this Python worker, by model name: loaded by the first task, kept by the next ones.
+_PIPELINES: dict[str, Any] = {}
+
+
+def worker_pipeline(model: str) -> Any:
+    """The worker's :class:`~newsgraph.pipeline.Pipeline` for ``model``, loaded on first use."""
+    if model not in _PIPELINES:
+        from newsgraph.pipeline import Pipeline
+
+        _PIPELINES[model] = Pipeline(model)
+    return _PIPELINES[model]
+
+
+def analyze_partition(batches: Iterable[pa.RecordBatch], options: JobOptions) -> Iterator[pa.RecordBatch]:
+    """The function Spark runs on each partition (through ``mapInArrow``): splits in, stage rows out."""
+    schema = stage_schema()
+    rows: list[dict[str, Any]] = []
+    for batch in batches:
+        for values in batch.to_pylist():
+            for row in analyze_split(Split(**values), options):
+                rows.append(row)
+                if len(rows) >= options.batch_size:
+                    yield pa.RecordBatch.from_pylist(rows, schema=schema)
+                    rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
+
+
+def analyze_split(split: Split, options: JobOptions) -> Iterator[dict[str, Any]]:
+    """Read one split and analyse its articles, a batch at a time; yield stage rows."""
+    pending: list[tuple[Article, int]] = []
+    for item, position in read_split(split, options.published, options.max_bytes):
+        if isinstance(item, InputFailure):
+            yield failure_row(item, split.order)
+            continue
+        pending.append((item, position))
+        if len(pending) >= options.batch_size:
+            yield from _analyze(pending, split, options)
+            pending = []
+    if pending:
+        yield from _analyze(pending, split, options)
+
+
+def _analyze(
+    pending: list[tuple[Article, int]], split: Split, options: JobOptions
+) -> Iterator[dict[str, Any]]:
+    pipeline = worker_pipeline(options.model)
+    articles = [article for article, _ in pending]
+    try:
+        records: list[Record | BaseException] = list(
+            pipeline.analyze(articles, processes=1, batch_size=len(articles))
+        )
+    except Exception:
+        records = [_analyze_one(pipeline, article) for article in articles]  # find the one that fails
+    for (article, position), record in zip(pending, records, strict=True):
+        if isinstance(record, Record):
+            yield stage_row(record, split.order, position)
+        else:
+            name = article.url or article.id or article.key
+            failure = InputFailure(
+                input=split.path,
+                reason=f"analysis failed: {type(record).__name__}: {record}",
+                offset=position if split.kind == "warc" else None,
+                line=position if split.kind == "jsonl" else article.metadata.get("line"),
+                item=name,
+            )
+            yield failure_row(failure, split.order)
+
+
+def _analyze_one(pipeline: Any, article: Article) -> Record | BaseException:
+    try:
+        return pipeline.analyze_one(article)
+    except Exception as exc:
+        return exc
+
+
+# --- on the driver ------------------------------------------------------------------------------------
+
+
+def spark_session(master: str | None = None, app_name: str = "newsgraph") -> Any:
+    """Get or create the SparkSession: ``master`` as given, or what ``spark-submit`` set, or ``local[*]``.
+
+    On a local master the workers run this Python (``PYSPARK_PYTHON`` unless set), Spark's web UI is
+    off and its log quiet.
+
+    Raises:
+        NewsgraphError: pyspark is not installed, or Java could not be started.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise NewsgraphError(
+            "pyspark is not installed: pip install 'newsgraph[spark]' (it also needs Java 17)"
+        ) from exc
+    builder = SparkSession.builder.appName(app_name)
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    # Under spark-submit the JVM is already running, with the master and the rest of its configuration.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    local = (master is None and not submitted) or (master or "").startswith("local")
+    if local:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.master(master or "local[*]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile={_log_config()}")
+        )
+    elif master:
+        builder = builder.master(master)
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # pyspark raises its own runtime error when the JVM does not start
+        raise NewsgraphError(
+            f"Spark could not start ({type(exc).__name__}: {exc}); it needs Java 17 "
+            "(apt-get install openjdk-17-jre-headless, or `make setup`) and JAVA_HOME or java on the PATH"
+        ) from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _log_config() -> str:
+    from importlib.resources import files
+
+    return str(files("newsgraph") / "data" / "spark-log4j2.properties")
+
+
+def run_job(
+    inputs: Iterable[str],
+    out: str,
+    *,
+    master: str | None = None,
+    partitions: int | None = None,
+    model: str | None = None,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    split_bytes: int = DEFAULT_SPLIT_BYTES,
+    spark: Any = None,
+) -> JobResult:
+    """Analyse ``inputs`` with Spark and write the Parquet tables under ``out``.
+
+    Each table is replaced as a whole (``out/articles``, ``out/entities``…): a re-run over the same
+    inputs writes the same article ids and the same rows, never duplicates. An article read twice
+    (the same canonical URL, or the same text without one) is written once, from the first input.
+
+    Args:
+        inputs: Files, folders, glob patterns, or URIs that Spark's file systems can read.
+        out: The output folder (local path or URI).
+        master: Spark master URL; by default what ``spark-submit`` set, else ``local[*]``.
+        partitions: Tasks to spread the splits over; by default four per core, at most one per split.
+        model: spaCy pipeline name or path, installed on every worker.
+        published: Reference date (``YYYY-MM-DD``) for inputs that carry none.
+        max_bytes: Largest file, JSON line or WARC record read.
+        batch_size: Articles per ``nlp.pipe`` batch and per Arrow batch.
+        split_bytes: Large WARC and JSON Lines files are read in ranges of this size.
+        spark: A SparkSession to use instead of making one.
+
+    Returns:
+        Rows written per table.
+
+    Raises:
+        InputError: A bad option (``published`` not a date) or an input that cannot be planned.
+        NewsgraphError: Spark could not start.
+    """
+    from newsgraph.pipeline import DEFAULT_MODEL
+    from newsgraph.sources import check_reference_date
+
+    started = time.perf_counter()
+    options = JobOptions(
+        model=model or DEFAULT_MODEL,
+        published=check_reference_date(published),
+        max_bytes=max_bytes,
+        batch_size=max(1, batch_size),
+    )
+    splits = plan_splits(inputs, split_bytes)
+    if not splits:
+        raise NewsgraphError("no inputs: give at least one file, folder, pattern or URI")
+    spark = spark or spark_session(master)
+    n = partitions or max(1, min(len(splits), 4 * spark.sparkContext.defaultParallelism))
+    result = JobResult(out=out, splits=len(splits), partitions=n)
+    # Analysed once, kept (in memory, spilling to the executors' disks) while the tables are written.
+    staged = _stage(spark, splits, options, n).persist()
+    try:
+        kept, result.duplicates = _first_copies(spark, staged)
+        result.rows = _write_tables(kept, out)
+    finally:
+        staged.unpersist()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _stage(spark: Any, splits: list[Split], options: JobOptions, n: int) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    # Split i goes to task i mod n, so that the large ranges of one crawl and a folder of small files
+    # are dealt out evenly rather than in runs.
+    dealt = sorted(range(len(splits)), key=lambda i: (i % n, i))
+    split_schema = StructType(
+        [
+            StructField("path", StringType(), False),
+            StructField("order", LongType(), False),
+            StructField("kind", StringType(), False),
+            StructField("start", LongType(), False),
+            StructField("stop", LongType(), False),
+        ]
+    )
+    rows = [tuple(splits[i].to_dict().values()) for i in dealt]
+    frame = spark.createDataFrame(spark.sparkContext.parallelize(rows, n), split_schema)
+    return frame.mapInArrow(partial(analyze_partition, options=options), from_arrow_schema(stage_schema()))
+
+
+def _first_copies(spark: Any, staged: Any) -> tuple[Any, int]:
+    """The stage rows without the later copies of an article id (in input order), and how many there were.
+
+    Only the ids and positions of the copies are gathered (on the driver: a copy costs a few dozen
+    bytes there), and the rows themselves are filtered where they lie, so analysed rows never move
+    between executors. Without copies, the rows are used as they are.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keys = ["input_order", "position"]
+    first = Window.partitionBy(ARTICLE_ID).orderBy(*keys)
+    later = (
+        staged.where(F.col(ARTICLE_ID).isNotNull())
+        .select(ARTICLE_ID, *keys)
+        .withColumn("_copy", F.row_number().over(first))
+        .where(F.col("_copy") > 1)
+        .drop("_copy")
+        .collect()
+    )
+    if not later:
+        return staged, 0
+    copies = spark.createDataFrame(later, staged.select(ARTICLE_ID, *keys).schema)
+    return staged.join(F.broadcast(copies), on=[ARTICLE_ID, *keys], how="left_anti"), len(later)
+
+
+def _write_tables(kept: Any, out: str) -> dict[str, int]:
+    from pyspark.sql import functions as F
+
+    counts = kept.agg(
+        F.count(F.col(ARTICLES)).alias(ARTICLES),
+        F.count(F.col(ERRORS)).alias(ERRORS),
+        *(F.sum(F.size(name)).alias(name) for name in child_tables()),
+    ).first()
+    rows = {name: int(counts[name] or 0) for name in table_names()}
+    root = out.rstrip("/")
+    articles = kept.where(F.col(ARTICLES).isNotNull()).select(ARTICLE_ID, f"{ARTICLES}.*", PARTITION)
+    _write(articles, f"{root}/{ARTICLES}", partitioned=True)
+    for name in child_tables():
+        exploded = kept.select(ARTICLE_ID, PARTITION, F.posexplode(name).alias(INDEX, "_item"))
+        exploded = exploded.withColumn(INDEX, F.col(INDEX).cast("long"))
+        _write(exploded.select(ARTICLE_ID, INDEX, "_item.*", PARTITION), f"{root}/{name}", partitioned=True)
+    errors = kept.where(F.col(ERRORS).isNotNull()).select(f"{ERRORS}.*")
+    _write(
+        errors.coalesce(1).sortWithinPartitions("input", "offset", "line"),
+        f"{root}/{ERRORS}",
+        partitioned=False,
+    )
+    return rows
+
+
+def _write(frame: Any, path: str, *, partitioned: bool) -> None:
+    writer = frame.write.mode("overwrite").option("compression", "zstd")
+    if partitioned:
+        frame = frame.sortWithinPartitions(PARTITION)
+        writer = frame.write.mode("overwrite").option("compression", "zstd").partitionBy(PARTITION)
+    writer.parquet(path)

