@@ -199,19 +199,29 @@ def damage_crawl(path: Path, count: int) -> list[int]:
     its last record; return the offsets of the records damaged."""
     data = bytearray(path.read_bytes())
     size = len(data)
+
+    def is_page(at: int) -> bool:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(bytes(data[at : at + 4096]), 600)
+        except zlib.error:
+            return False
+        return head.startswith(b"WARC/1.") and b"WARC-Type: response" in head and b"text/html" in head
+
     damaged = []
     for k in range(count):
         at = size * (k + 1) // (count + 2)
-        while True:
-            at = data.find(b"\x1f\x8b\x08", at + 1)
-            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(bytes(data[at : at + 4096]), 600)
-            if head.startswith(b"WARC/1.") and b"WARC-Type: response" in head and b"text/html" in head:
-                break
-        for i in range(at + 300, at + 340):
+        while not is_page(at := data.find(b"\x1f\x8b\x08", at + 1)):
+            pass
+        middle = at + 300 + (data.find(b"\x1f\x8b\x08", at + 1) - at) // 2
+        for i in range(middle, middle + 40):  # deep in the compressed page
             data[i] ^= 0x5A
         damaged.append(at)
-    last = data.rfind(b"\x1f\x8b\x08")
-    del data[last + (size - last) // 2 :]
+    last = len(data)
+    while not is_page(last := data.rfind(b"\x1f\x8b\x08", 0, last)):
+        pass
+    end = data.find(b"\x1f\x8b\x08", last + 1)
+    end = len(data) if end < 0 else end
+    del data[last + (end - last) // 2 :]  # the file ends halfway through its last page
     path.write_bytes(bytes(data))
     return [*damaged, last]
 
