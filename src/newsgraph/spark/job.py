@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsgraph.errors import NewsgraphError
+from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.schema import Article, Record
 from newsgraph.sources import DEFAULT_MAX_BYTES
 from newsgraph.spark.inputs import DEFAULT_SPLIT_BYTES, Split, plan_splits, read_split
@@ -240,6 +240,8 @@ def run_job(
     from newsgraph.sources import check_reference_date
 
     started = time.perf_counter()
+    if max_bytes <= 0:
+        raise InputError("--max-bytes", f"must be a positive number of bytes, not {max_bytes}")
     options = JobOptions(
         model=model or DEFAULT_MODEL,
         published=check_reference_date(published),
