@@ -28,12 +28,14 @@ class Reply:
 class Request:
     path: str
     headers: dict[str, str]
+    client_port: int = 0  # the client's end of the connection: equal for requests on one connection
 
 
 class LocalServer:
     """A threaded HTTP server; use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_alive: bool = False) -> None:
+        self.keep_alive = keep_alive  # keep connections open after a reply with a Content-Length
         self.routes: dict[str, list[Reply] | Callable[[Request], Reply]] = {}
         self.requests: list[Request] = []
         self.sent: dict[str, int] = {}
@@ -45,7 +47,8 @@ class LocalServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                request = Request(self.path, headers, self.client_address[1])
                 with server._lock:
                     server.requests.append(request)
                 reply = server._reply(request)
@@ -58,9 +61,14 @@ class LocalServer:
                 if isinstance(body, bytes):
                     if "Content-Length" not in reply.headers:
                         self.send_header("Content-Length", str(len(body)))
-                    self.send_header("Connection", "close")
+                    if not server.keep_alive:
+                        self.send_header("Connection", "close")
                     self.end_headers()
                     self._write(body)
+                    if server.keep_alive:
+                        with server._lock:
+                            server.finished += 1
+                        return
                 else:
                     self.send_header("Connection", "close")
                     self.end_headers()
@@ -156,3 +164,61 @@ def add_site(server: LocalServer) -> None:
             headers={"Content-Type": "application/atom+xml"},
         ),
     )
+
+
+def drip(total: int = 10_000, every: float = 0.2, piece: bytes = b"<p>drip ") -> Iterator[bytes]:
+    """Yield a few bytes every ``every`` seconds: a server slow enough to dodge any per-read timeout."""
+    import time
+
+    sent = 0
+    while sent < total:
+        time.sleep(every)
+        sent += len(piece)
+        yield piece
+
+
+class DripHeaders:
+    """A raw TCP server on 127.0.0.1 that answers every connection with a status line and then one
+    header byte every ``every`` seconds, never finishing the headers. Use as a context manager."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import socket
+
+        self.every = every
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._sock.settimeout(0.1)
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: Any) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not self._stop.wait(self.every):
+                    conn.sendall(b"X")
+            except OSError:
+                pass
+
+    def __enter__(self) -> DripHeaders:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()

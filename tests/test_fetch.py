@@ -62,6 +62,7 @@ def quick(**options: object) -> Fetcher:
 def test_private_loopback_and_link_local_addresses_are_refused(host: str) -> None:
     with pytest.raises(FetchError) as caught:
         quick().fetch(f"http://{host}:9/")
+    assert caught.value.source == f"http://{host}:9/"
     assert "refused" in caught.value.problem
     assert "--allow-private" in (caught.value.hint or "")
     assert not caught.value.transient
@@ -82,7 +83,8 @@ def test_a_host_name_resolving_to_loopback_is_refused(server: LocalServer) -> No
 def test_allow_private_fetches_from_loopback_with_a_clear_user_agent(server: LocalServer) -> None:
     response = quick(allow_private=True).fetch(server.url("/page"))
     assert response.status == 200 and response.body == served(server)
-    (request,) = server.requests
+    robots, request = server.requests  # robots.txt first, under the same name
+    assert robots.path == "/robots.txt" and robots.headers["user-agent"] == USER_AGENT
     assert request.headers["user-agent"] == USER_AGENT
     assert USER_AGENT.startswith("newsgraph/") and "(+http" in USER_AGENT
 
@@ -260,7 +262,9 @@ def test_rate_limiter_spaces_requests_to_one_host_only() -> None:
 def test_fetcher_waits_between_requests_to_the_same_host(server: LocalServer) -> None:
     sleeps: list[float] = []
     # A clock that stands still: every wait the limiter asks for shows up in `sleeps`.
-    fetcher = Fetcher(allow_private=True, host_interval=1.5, sleep=sleeps.append, clock=lambda: 100.0)
+    fetcher = Fetcher(
+        allow_private=True, host_interval=1.5, sleep=sleeps.append, clock=lambda: 100.0, respect_robots=False
+    )
     fetcher.fetch(server.url("/page"))
     fetcher.fetch(server.url("/page"))
     fetcher.fetch(f"http://localhost:{server.port}/page")  # another host name
@@ -285,6 +289,7 @@ def test_non_ascii_links_are_percent_encoded(server: LocalServer) -> None:
 def test_control_characters_in_a_url_cannot_inject_headers(server: LocalServer) -> None:
     with pytest.raises(FetchError, match="HTTP 404"):
         quick(allow_private=True).fetch(server.url("/news/a\r\nX-Injected: yes"))
-    (request,) = server.requests
+    (request,) = server.requests_for(server.requests[-1].path)
+    assert request.path != "/robots.txt"
     assert "\n" not in request.path and "\r" not in request.path
     assert "x-injected" not in request.headers

@@ -11,7 +11,18 @@ import pyarrow as pa
 import pytest
 
 from newsgraph.errors import InputError
-from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef, Via
+from newsgraph.schema import (
+    AlignedSentence,
+    Article,
+    Attribution,
+    Entity,
+    Event,
+    Place,
+    Record,
+    TimeRef,
+    Translation,
+    Via,
+)
 from newsgraph.spark.inputs import failure_of, plan_splits
 from newsgraph.spark.tables import (
     ARTICLE_ID,
@@ -42,6 +53,10 @@ def full_record() -> Record:
         language="en",
         metadata={"source": "x.html", "nested": {"a": [1, 2.5, None, True]}, "line": 3},
     )
+    article.translation = Translation(
+        "es", "apertium", "apertium 3.8.3, spa-eng", "La ministra Ana Ribeiro dijo …", 2,
+        [AlignedSentence((0, 30), (0, 91))],
+    )  # fmt: skip
     entity = Entity(
         "e1", "Ana Ribeiro", "PERSON", ["Ribeiro"], [(17, 28), (40, 47)], "Foreign Minister", "PRT", "GOV"
     )
@@ -100,7 +115,8 @@ def test_a_record_survives_the_trip_through_table_rows() -> None:
     }
     ((key, rebuilt),) = records_from_rows(articles, children)
     assert key == record.article.key
-    assert rebuilt == record
+    assert rebuilt == record and rebuilt.to_dict() == record.to_dict()
+    assert rebuilt.article.translation is not None and "original" in rebuilt.to_dict()["attributions"][0]
     assert back[PARTITION] == "2024-03-14"
 
 

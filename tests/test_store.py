@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from newsgraph.errors import StoreError
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef, Via
-from newsgraph.store import EntityRow, SaveResult, Store, entity_key, text_hash
+from newsgraph.store import EntityRow, QueryError, SaveResult, Store, entity_key, text_hash
 from newsgraph.store.migrations import MIGRATIONS, apply_migrations, create_tables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -589,9 +589,24 @@ def test_search_ranks_articles_and_marks_the_match(quote_store: Store) -> None:
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR", "*", "foo:bar", "(", "fisheries NOT", "it's", ""])
-def test_hostile_search_queries_do_not_raise(quote_store: Store, query: str) -> None:
-    assert isinstance(quote_store.search(query), list)
-    assert isinstance(quote_store.quotes(search=query), list)
+def test_hostile_search_queries_give_rows_or_an_error_naming_the_parameter(
+    quote_store: Store, query: str
+) -> None:
+    for run, param in ((quote_store.search, "query"), (lambda q: quote_store.quotes(search=q), "search")):
+        try:
+            assert isinstance(run(query), list)
+        except QueryError as error:  # issue 15: no longer a silent phrase search with 0 rows
+            assert error.param == param and "FTS5 syntax" in str(error)
+
+
+@pytest.mark.issue(15)
+def test_a_query_fts5_cannot_parse_and_that_finds_nothing_is_an_error(quote_store: Store) -> None:
+    with pytest.raises(QueryError, match=r"query: FTS5 cannot parse the search 'minister AND \('") as caught:
+        quote_store.search("minister AND (")
+    assert 'FTS5 syntax: plain words, "a phrase", AND / OR / NOT' in str(caught.value)
+    with pytest.raises(QueryError) as caught:
+        quote_store.quotes(search="said NEAR(")
+    assert caught.value.param == "search"
 
 
 def test_unparseable_query_falls_back_to_a_phrase(quote_store: Store) -> None:

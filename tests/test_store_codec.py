@@ -169,7 +169,13 @@ def test_an_old_store_upgrades_in_place(tmp_path: Path) -> None:
         assert got.places == full_record().places
         assert got.times[0].mod == "START"
         # The new columns are filterable: entities by country, quotes by speaker key.
-        assert [row.name for row in store.entity_page(country="prt").items] == ["Ana Ribeiro"]
+        (row,) = store.entity_page(country="prt").items
+        assert (row.name, row.articles, row.attributions, row.aliases) == (
+            "Ana Ribeiro",
+            1,
+            1,
+            ["Ms Ribeiro"],
+        )
         key = entity_key("Ana Ribeiro", "PERSON")
         assert [row.article_id for row in store.quote_page(speaker=key).items] == ["lisbon"]
     with closing(sqlite3.connect(path)) as conn:

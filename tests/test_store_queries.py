@@ -3,6 +3,7 @@ the parameter."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, Via
 from newsgraph.store import QueryError, Store, entity_key, places_geojson
-from newsgraph.store.params import Page
+from newsgraph.store.params import Page, encode_cursor
 
 TOKYO = (1850147, 35.6895, 139.69171, "JP")
 LISBON = (2267057, 38.71667, -9.13333, "PT")
@@ -39,7 +40,21 @@ def article(
     if place is not None:
         geonameid, lat, lon, country = place
         name = "Tokyo" if geonameid == TOKYO[0] else "Lisbon"
-        places.append(Place("p1", (start, start + 4), name, geonameid, lat, lon, country, True, admin1=name))
+        confidence = 0.9 if name == "Tokyo" else 0.4
+        places.append(
+            Place(
+                "p1",
+                (start, start + 4),
+                name,
+                geonameid,
+                lat,
+                lon,
+                country,
+                True,
+                admin1=name,
+                confidence=confidence,
+            )
+        )
     if event is not None:
         type, actor, target, hedged = event
         events.append(
@@ -173,6 +188,7 @@ def test_quote_pages_cover_the_list_once_even_while_articles_arrive(store: Store
         ({"q": "AND OR"}, "q"),
         ({"kind": "rumour"}, "kind"),
         ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": encode_cursor("quotes", [["2024"], {}, 1])}, "cursor"),
         ({"limit": 0}, "limit"),
         ({"limit": 5000}, "limit"),
     ],
@@ -242,6 +258,11 @@ def test_entity_list_pages_and_detail(store: Store) -> None:
     pages = all_pages(lambda cursor, limit: store.entity_page(cursor=cursor, limit=limit), 1)
     assert [r.name for page in pages for r in page.items] == ["Ana Ribeiro", "Kenji Ota"]
     assert [r.name for r in store.entity_page(name="ota").items] == ["Kenji Ota"]
+    # Counts kept at write time: a record seen again changes nothing, a new one counts once.
+    store.save(RECORDS)
+    store.save([article("apr", "2024-04-02", "NHK", "Kenji Ota", "the storm had passed.")])
+    counts = [(r.name, r.articles, r.attributions) for r in store.entity_page().items]
+    assert counts == [("Ana Ribeiro", 3, 3), ("Kenji Ota", 3, 3)]
 
     detail = store.entity(rows[0].key)
     assert detail is not None
@@ -273,8 +294,60 @@ def test_places_are_counted_for_a_map(store: Store) -> None:
     assert [(r.name, r.articles, r.mentions) for r in rows] == [("Tokyo", 2, 2), ("Lisbon", 1, 1)]
     assert [r.name for r in store.places(event_type="AGREE")] == ["Tokyo"]
     assert [r.name for r in store.places(since="2024-02-10")] == ["Lisbon"]
+    assert [r.name for r in store.places(admin1="lisbon")] == ["Lisbon"]
+    assert [r.name for r in store.places(min_confidence=0.5)] == ["Tokyo"]
+    with pytest.raises(QueryError, match="min_confidence"):
+        store.places(min_confidence="high")  # type: ignore[arg-type]
     collection = places_geojson(rows)
     assert collection["type"] == "FeatureCollection"
     tokyo = collection["features"][0]
     assert tokyo["geometry"] == {"type": "Point", "coordinates": [TOKYO[2], TOKYO[1]]}
     assert tokyo["properties"]["articles"] == 2 and tokyo["properties"]["admin1"] == "Tokyo"
+
+
+def test_event_pages_group_across_their_edges_like_the_whole_list(tmp_path: Path) -> None:
+    # Reports dated only by publication join an event of the day before; pages of one event each must
+    # still list the same events, with the same reports, as the whole list does.
+    def report(id: str, published: str | None, type: str, speaker: str, actor: str) -> Record:
+        said = f"the two sides met ({id})."
+        return article(id, published, "NHK", speaker, said, event=(type, actor, "JPN", False))
+
+    records = [
+        report(f"c{day}", f"2024-01-{day}", "CONSULT", "Ana Ribeiro", "PRT") for day in (10, 11, 12, 20)
+    ]
+    records += [
+        report("c11b", "2024-01-11", "CONSULT", "Ana Ribeiro", "PRT"),
+        report("agree", "2024-01-11", "AGREE", "Ana Ribeiro", "PRT"),
+        report("accuse", "2024-01-20", "ACCUSE", "Li Wei", "CHN"),
+        report("undated", None, "ACCUSE", "Li Wei", "CHN"),
+    ]
+    with Store(tmp_path / "news.db") as store:
+        store.save(records)
+        whole = [(g.type, g.date, sorted(r.article_id for r in g.reports)) for g in store.events(limit=None)]
+        for size in (1, 2, 3):
+            pages = all_pages(lambda cursor, limit: store.event_page(cursor=cursor, limit=limit), size)
+            paged = [
+                (g.type, g.date, sorted(r.article_id for r in g.reports)) for p in pages for g in p.items
+            ]
+            assert paged == whole, size
+    # Newest first; two events of one day with as many reports come in a fixed, arbitrary order.
+    assert sorted(whole[:2]) == [("ACCUSE", "2024-01-20", ["accuse"]), ("CONSULT", "2024-01-20", ["c20"])]
+    assert whole[2:] == [
+        ("AGREE", "2024-01-11", ["agree"]),
+        ("CONSULT", "2024-01-10", ["c10", "c11", "c11b", "c12"]),
+        ("ACCUSE", None, ["undated"]),
+    ]
+
+
+def test_quotes_command_filters_by_outlet_and_kind(store: Store) -> None:
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    args = ["quotes", "--db", str(store.path), "--outlet", "nhk", "--kind", "mixed", "--format", "jsonl"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["article"] for line in lines] == ["feb2"]
+    bad = CliRunner().invoke(main, ["quotes", "--db", str(store.path), "--since", "2024-02-30"])
+    assert bad.exit_code == 1 and "since must be an ISO date" in bad.output

@@ -10,12 +10,25 @@ class NewsgraphError(Exception):
 
 
 class InputError(NewsgraphError):
-    """An input (file, line, page, URL) could not be read or parsed."""
+    """An input (file, line, page, URL) could not be read or parsed (or, ``stage`` says, analysed).
 
-    def __init__(self, source: str, problem: str, hint: str | None = None) -> None:
+    Args:
+        source: The input: a file, ``file:line``, URL or feed entry.
+        problem: What went wrong.
+        hint: What to do about it.
+        stage: Where it failed: ``read`` (the default), ``analyse`` or ``store``.
+    """
+
+    stage = "read"
+
+    def __init__(
+        self, source: str, problem: str, hint: str | None = None, *, stage: str | None = None
+    ) -> None:
         self.source = source
         self.problem = problem
         self.hint = hint
+        if stage is not None:
+            self.stage = stage
         message = f"{source}: {problem}"
         if hint:
             message += f" ({hint})"

@@ -24,7 +24,10 @@ def write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
 def write_parquet(records: Iterable[Record], path: str | Path, chunk: int = 500) -> int:
     """Write records to a Parquet file, one row per article with nested lists for what was extracted.
 
-    ``metadata`` is stored as a JSON string because its keys differ between sources.
+    ``metadata`` is stored as a JSON string because its keys differ between sources, and ``translation``
+    as a JSON string too (``"null"`` for an article analysed as written), so every row has one column
+    type. The ``original`` sentence spans of a translated record's items are left out: they follow from
+    the alignment in ``translation``.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -47,6 +50,10 @@ def write_parquet(records: Iterable[Record], path: str | Path, chunk: int = 500)
         for record in records:
             row = record.to_dict()
             row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False)
+            row["translation"] = json.dumps(row["translation"], ensure_ascii=False)
+            for key in ("attributions", "claims", "events", "places", "times"):
+                for item in row[key]:
+                    item.pop("original", None)
             rows.append(row)
             n += 1
             if len(rows) >= chunk:

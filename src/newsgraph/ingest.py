@@ -2,7 +2,8 @@
 
 :func:`ingest` reads files, folders, globs, URLs and feeds (or takes :class:`~newsgraph.schema.Article`
 objects), skips articles the store already holds before analysing them, analyses the rest and saves them
-one transaction per batch. A bad input is reported (``on_error``) and skipped; the rest of the batch is
+one transaction per batch. A bad input (one that cannot be read, or that the analysis fails on) is
+reported (``on_error``), recorded in the store's ``errors`` table and skipped; the rest of the batch is
 stored. Running the same ingest twice stores nothing the second time.
 
 Example:
@@ -15,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -64,12 +66,14 @@ class IngestSummary:
         duplicates: Articles not stored because the store already held them (skipped before analysis,
             or found to be copies when saved).
         failed: The inputs that could not be read, each naming the file, line or URL.
+        stopped: True when ``stop`` ended the run before every input was read.
     """
 
     read: int = 0
     stored: int = 0
     duplicates: int = 0
     failed: list[InputError] = field(default_factory=list)
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -86,9 +90,12 @@ def ingest(
     processes: int = 1,
     published: str | None = None,
     allow_private: bool = False,
+    max_bytes: int | None = None,
+    deadline: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Callable[[IngestProgress], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> IngestSummary:
     """Read inputs, analyse the articles the store does not hold yet, and store the records.
 
@@ -101,9 +108,15 @@ def ingest(
         processes: Worker processes for the analysis.
         published: Reference date (``YYYY-MM-DD``) for inputs that carry none.
         allow_private: Let URLs reach private, loopback and link-local addresses.
+        max_bytes: Largest file, JSON line, WARC record or download read (default 20 MB).
+        deadline: Seconds each URL may take in all (default 30).
         batch_size: Records per store transaction.
         on_progress: Called with the running totals after each article analysed and each batch stored.
-        on_error: Called with each input that could not be read, as it is found.
+        on_error: Called with each input that could not be read or analysed, as it is found. Each is
+            also recorded in the store's ``errors`` table (input, stage, reason, time).
+        stop: Once set (by a signal handler, say), no further article is read: the articles already
+            read are analysed and stored, the last transaction is committed, and ingest returns with
+            ``summary.stopped`` True.
 
     Returns:
         Counts of what was read, stored and skipped, and the inputs that failed.
@@ -113,7 +126,8 @@ def ingest(
         ModelError: The model cannot be loaded.
         StoreError: The store cannot be written; batches committed before stay committed.
     """
-    from newsgraph.sources import check_reference_date, read_articles
+    from newsgraph.sources import DEFAULT_MAX_BYTES, check_reference_date, read_articles
+    from newsgraph.sources.fetch import DEFAULT_DEADLINE, Fetcher
 
     published = check_reference_date(published)
     items = list(inputs)
@@ -122,21 +136,41 @@ def ingest(
     summary = IngestSummary()
 
     def articles() -> Iterator[Article]:
-        yield from given
+        for article in given:
+            if stop is not None and stop.is_set():
+                summary.stopped = True
+                return
+            yield article
         if paths:
-            for item in read_articles(paths, published=published, allow_private=allow_private):
+            size = max_bytes or DEFAULT_MAX_BYTES
+            fetcher = Fetcher(
+                allow_private=allow_private, max_bytes=size, deadline=deadline or DEFAULT_DEADLINE
+            )
+            for item in read_articles(paths, published=published, max_bytes=size, fetcher=fetcher):
+                if stop is not None and stop.is_set():
+                    summary.stopped = True
+                    return
                 if isinstance(item, InputError):
-                    summary.failed.append(item)
-                    if on_error is not None:
-                        on_error(item)
+                    fail(item)
                     continue
                 yield item
+
+    def fail(error: InputError) -> None:
+        summary.failed.append(error)
+        store.record_errors([(error.source, error.stage, error.problem, error.hint)])
+        if on_error is not None:
+            on_error(error)
+
+    def analysis_failed(article: Article, reason: str) -> None:
+        source = str(article.metadata.get("source") or article.url or article.id or "an article")
+        problem = f"analysis failed ({reason}); the rest of the batch is stored"
+        fail(InputError(source, problem, "please report it, with this input", stage="analyse"))
 
     if pipeline is None:
         from newsgraph.pipeline import DEFAULT_MODEL, Pipeline
 
         pipeline = Pipeline(model or DEFAULT_MODEL)
-    analyze = partial(pipeline.analyze, processes=processes)
+    analyze = partial(pipeline.analyze, processes=processes, on_failure=analysis_failed)
     done = ingest_articles(
         store, articles(), analyze, batch_size=batch_size, on_progress=_counting(summary, on_progress)
     )

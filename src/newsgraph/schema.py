@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 Span = tuple[int, int]
@@ -53,6 +54,85 @@ def stored(codec: str = "value", *, sql: str = "TEXT", column: str | None = None
     return {COLUMN: column, CODEC: codec, SQL_TYPE: sql}
 
 
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    """The names of a dataclass's fields (``fields()`` is slow enough to matter when reading many rows)."""
+    return frozenset(f.name for f in fields(cls))
+
+
+@dataclass
+class AlignedSentence:
+    """One sentence of a translated article: its span in the original text and in the translation."""
+
+    original: Span
+    translation: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"original": _span_list(self.original), "translation": _span_list(self.translation)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AlignedSentence:
+        original, translation = _span(data["original"]), _span(data["translation"])
+        assert original is not None and translation is not None
+        return cls(original=original, translation=translation)
+
+
+@dataclass
+class Translation:
+    """How an article's English text was made from the text it was written in (GDELT's TranslationInfo,
+    with the original and a sentence alignment).
+
+    Args:
+        source_language: ISO 639 code of the original (also :attr:`Article.language`).
+        engine: The translator (``apertium``, ``argos``).
+        engine_version: The engine's version and language data (``apertium 3.8.3, spa-eng``).
+        unknown_words: Words of the original the engine could not translate (left as written).
+        original_text: The article as it was read, before translation.
+        sentences: Each sentence of the original with its translation, in text order; every span of the
+            record lies in the translation and finds its original sentence here.
+    """
+
+    source_language: str
+    engine: str
+    engine_version: str
+    original_text: str
+    unknown_words: int = 0
+    sentences: list[AlignedSentence] = field(default_factory=list)
+
+    def original_span(self, span: Span) -> Span | None:
+        """Return the span of the original sentence(s) that ``span`` of the translation was made from."""
+        start, end = span
+        covering = [
+            s.original
+            for s in self.sentences
+            if s.translation[0] < max(end, start + 1) and start < s.translation[1]
+        ]
+        if not covering:
+            return None
+        return (min(s for s, _ in covering), max(e for _, e in covering))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source_language": self.source_language,
+            "engine": self.engine,
+            "engine_version": self.engine_version,
+            "unknown_words": self.unknown_words,
+            "original_text": self.original_text,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Translation:
+        return cls(
+            source_language=data["source_language"],
+            engine=data["engine"],
+            engine_version=data.get("engine_version") or "",
+            original_text=data.get("original_text") or "",
+            unknown_words=int(data.get("unknown_words") or 0),
+            sentences=[AlignedSentence.from_dict(s) for s in data.get("sentences") or []],
+        )
+
+
 def normalise_text(text: str) -> str:
     """Return ``text`` folded for duplicate detection: NFKC, lower case, whitespace collapsed."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
@@ -61,6 +141,9 @@ def normalise_text(text: str) -> str:
 @dataclass
 class Article:
     """A news article as read from a source, before analysis.
+
+    ``text`` is what the stages analyse. An article written in another language and translated keeps
+    what it was read as in ``translation.original_text``, and ``text`` is the English translation.
 
     Args:
         text: The article body. Every span in a record points into this exact string.
@@ -71,8 +154,10 @@ class Article:
         authors: Byline names.
         published: Publication date or date-time in ISO 8601 (``2024-03-14`` or
             ``2024-03-14T09:30:00+09:00``); the reference date for relative times.
-        language: ISO 639-1 code of ``text``.
+        language: ISO 639-1 code of the language the article was written in.
         metadata: Anything else a source knows (source path, feed, extraction notes).
+        translation: How ``text`` was translated into English, or None for an article analysed as
+            written.
     """
 
     text: str = field(metadata=stored())
@@ -84,11 +169,24 @@ class Article:
     published: str | None = field(default=None, metadata=stored())
     language: str = field(default="en", metadata=stored())
     metadata: dict[str, Any] = field(default_factory=dict, metadata=stored("json"))
+    translation: Translation | None = field(default=None, metadata=stored("json"))
+
+    @property
+    def original_text(self) -> str:
+        """The text as it was read: the original of a translated article, else :attr:`text`."""
+        return self.translation.original_text if self.translation else self.text
+
+    @property
+    def analysed(self) -> bool:
+        """True when the English stages could read the article: it is English or was translated."""
+        return self.language == "en" or self.translation is not None
 
     @property
     def key(self) -> str:
-        """The storage key: a hash of the canonical URL when there is one, else of the normalised text."""
-        basis = f"url:{self.url.strip()}" if self.url else f"text:{normalise_text(self.text)}"
+        """The storage key: a hash of the canonical URL when there is one, else of the normalised text
+        (the original's, for a translated article, so translating does not change it)."""
+        text = self.original_text
+        basis = f"url:{self.url.strip()}" if self.url else f"text:{normalise_text(text)}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +200,7 @@ class Article:
             "language": self.language,
             "metadata": dict(self.metadata),
             "text": self.text,
+            "translation": self.translation.to_dict() if self.translation else None,
         }
 
     @classmethod
@@ -116,6 +215,7 @@ class Article:
             published=data.get("published"),
             language=data.get("language") or "en",
             metadata=dict(data.get("metadata") or {}),
+            translation=Translation.from_dict(data["translation"]) if data.get("translation") else None,
         )
 
 
@@ -305,7 +405,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["trigger"] = _span(data["trigger"])
         return cls(**values)
@@ -354,7 +454,7 @@ class Place:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Place:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)
@@ -391,7 +491,7 @@ class TimeRef:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TimeRef:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["span"] = _span(data["span"])
         return cls(**values)
@@ -433,6 +533,8 @@ class Record:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form. On a translated record every attribution, claim, event, place and time also
+        gives ``original``: the span of the sentence of the original text it was read in."""
         data = self.article.to_dict()
         data["entities"] = [e.to_dict() for e in self.entities]
         data["attributions"] = [a.to_dict() for a in self.attributions]
@@ -440,6 +542,11 @@ class Record:
         data["places"] = [p.to_dict() for p in self.places]
         data["times"] = [t.to_dict() for t in self.times]
         data["claims"] = [c.to_dict() for c in self.claims]
+        translation = self.article.translation
+        if translation is not None:
+            for key, span_of in _SPAN_OF.items():
+                for item, out in zip(getattr(self, key), data[key], strict=True):
+                    out["original"] = _span_list(translation.original_span(span_of(item)))
         return data
 
     @classmethod
@@ -453,3 +560,15 @@ class Record:
             times=[TimeRef.from_dict(t) for t in data.get("times") or []],
             claims=[Attribution.from_dict(c) for c in data.get("claims") or []],
         )
+
+
+# The span by which each kind of reported item points back to the original of a translated article.
+_SPAN_OF: dict[str, Any] = {
+    "attributions": lambda a: (
+        a.content if a.source is None else (min(a.content[0], a.source[0]), max(a.content[1], a.source[1]))
+    ),
+    "claims": lambda c: c.content,
+    "events": lambda e: e.trigger,
+    "places": lambda p: p.span,
+    "times": lambda t: t.span,
+}

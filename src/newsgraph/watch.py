@@ -22,16 +22,20 @@ after each failure in a row (see :func:`next_delay`); the other feeds go on.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.ingest import ingest_articles
 from newsgraph.schema import Article, Record
+from newsgraph.sources import screen_item
 from newsgraph.sources.feeds import entry_article, parse_feed
 from newsgraph.sources.fetch import DEFAULT_MAX_BYTES, FEED_ACCEPT, Fetcher, FetchError, is_url
 from newsgraph.sources.files import read_limited
@@ -154,6 +158,8 @@ class Watcher:
         self.batch_size = batch_size
         self.stop = stop or threading.Event()
         self.now = now
+        # Pipeline.analyze can leave out the one article it fails on (on_failure) instead of failing the poll.
+        self._isolates = "on_failure" in inspect.signature(analyze).parameters
 
     def poll_all(self) -> list[PollResult]:
         """Poll every feed once, in order (stopping early when :attr:`stop` is set)."""
@@ -213,6 +219,8 @@ class Watcher:
             self.store.save_feed_state(state)
         except NewsgraphError as error:
             result.errors.append(InputError(feed, str(error)))
+        with contextlib.suppress(NewsgraphError):  # if the store cannot take them, stderr still has them
+            self.store.record_errors((e.source, e.stage, e.problem, e.hint) for e in result.errors)
         return result
 
     def _poll(self, feed: str, state: FeedState) -> tuple[PollResult, tuple[str | None, str | None] | None]:
@@ -255,6 +263,12 @@ class Watcher:
                 result.errors.append(error)
                 done.append((entry.key, None))
                 continue
+            screened = screen_item(article)  # the same limits as for files: too long, not UTF-8
+            if isinstance(screened, InputError):
+                result.errors.append(screened)
+                done.append((entry.key, None))
+                continue
+            article = screened
             if self.store.has(article):
                 result.duplicates += 1
                 done.append((entry.key, article.key))
@@ -262,7 +276,15 @@ class Watcher:
                 wanted.append((entry.key, article))
         if wanted:
             articles = (article for _, article in wanted)
-            saved = ingest_articles(self.store, articles, self.analyze, batch_size=self.batch_size)
+
+            def failed(article: Article, reason: str) -> None:
+                source = str(article.metadata.get("source") or article.url or article.id)
+                problem = f"analysis failed ({reason}); the rest of the feed is stored"
+                hint = "please report it, with this entry"
+                result.errors.append(InputError(source, problem, hint, stage="analyse"))
+
+            analyze = partial(self.analyze, on_failure=failed) if self._isolates else self.analyze
+            saved = ingest_articles(self.store, articles, analyze, batch_size=self.batch_size)
             result.stored = saved.stored
             result.duplicates += saved.duplicates
             done.extend((key, article.key) for key, article in wanted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 import click
@@ -15,6 +16,7 @@ from newsgraph.cli.common import (
     db_option,
     err,
     input_paths,
+    limits_options,
     main,
     model_option,
     open_store,
@@ -23,6 +25,8 @@ from newsgraph.cli.common import (
     processes_option,
     progress_bar,
     published_option,
+    stopping_on_signals,
+    translation_options,
 )
 from newsgraph.schema import Record
 
@@ -42,6 +46,8 @@ from newsgraph.schema import Record
     help="Articles per transaction.",
 )
 @allow_private_option
+@translation_options
+@limits_options
 def ingest(
     paths: tuple[str, ...],
     sample: bool,
@@ -51,6 +57,11 @@ def ingest(
     published: str | None,
     batch_size: int,
     allow_private: bool,
+    language: str | None,
+    translate: bool,
+    engines: tuple[str, ...],
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and store the results.
 
@@ -65,32 +76,45 @@ def ingest(
       newsgraph ingest 'feeds/*.jsonl' --processes 2
       newsgraph ingest notes.txt --published 2024-03-14
       newsgraph ingest crawl.warc.gz https://example.com/news/rss.xml urls.txt
+      newsgraph ingest noticias/ --language es        # translated with Apertium, then analysed
     """
     from newsgraph.ingest import ingest as run_ingest
+    from newsgraph.pipeline import Pipeline
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
     chosen = input_paths(paths, sample)
-    with open_store(db, create=True) as store, progress_bar("ingesting") as progress:
+    stop = threading.Event()
+    with (
+        stopping_on_signals(stop, "the current batch"),
+        open_store(db, create=True) as store,
+        progress_bar("ingesting") as progress,
+    ):
         task = progress.add_task("ingest", total=None)
         summary = run_ingest(
             store,
             chosen,
-            model=model,
+            pipeline=Pipeline(model, translate=translate, language=language, engines=engines),
             processes=processes,
             published=published,
             allow_private=allow_private,
+            max_bytes=max_bytes,
+            deadline=deadline,
             batch_size=batch_size,
             on_progress=lambda done: progress.update(task, completed=done.analysed),
             on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
+            stop=stop,
         )
         stats = store.stats()
     err.print(
-        f"{summary.stored} stored, {summary.duplicates} already in the store, "
+        ("stopped: " if summary.stopped else "")
+        + f"{summary.stored} stored, {summary.duplicates} already in the store, "
         f"{len(summary.failed)} failed; {db} now holds {stats['articles']} articles and "
         f"{stats['attributions']} attributions.",
         highlight=False,
     )
+    if summary.stopped:
+        err.print("run the same command again to ingest the rest", highlight=False)
     if summary.failed:
         raise click.exceptions.Exit(1)
 
@@ -113,6 +137,8 @@ def ingest(
 @processes_option
 @published_option
 @allow_private_option
+@translation_options
+@limits_options
 def analyze(
     paths: tuple[str, ...],
     sample: bool,
@@ -122,24 +148,38 @@ def analyze(
     processes: int,
     published: str | None,
     allow_private: bool,
+    language: str | None,
+    translate: bool,
+    engines: tuple[str, ...],
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Analyse articles and print the records, without a store.
 
     For a plain-text file the record's `text` is the file's text exactly and `id` is the file stem, so
-    offsets line up with annotations made on the file.
+    offsets line up with annotations made on the file. An article in another language is translated
+    first: `text` is then the English every span points into, and `translation` holds the original, the
+    engine and the sentence alignment.
 
     \b
     Examples:
       newsgraph analyze story.txt --published 2024-03-14
       newsgraph analyze pages/ --format table
       newsgraph analyze dump.jsonl -o records.jsonl --processes 2
+      newsgraph analyze nota.txt --language es --format table
     """
     from newsgraph.pipeline import Pipeline
     from newsgraph.sources import check_reference_date
 
     published = check_reference_date(published)
-    reader = Reader(input_paths(paths, sample), published, allow_private=allow_private)
-    pipeline = Pipeline(model)
+    reader = Reader(
+        input_paths(paths, sample),
+        published,
+        allow_private=allow_private,
+        max_bytes=max_bytes,
+        deadline=deadline,
+    )
+    pipeline = Pipeline(model, translate=translate, language=language, engines=engines)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")
     task = progress.add_task("analyze", total=None)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -38,15 +42,29 @@ def sample_dir() -> Path:
 
 
 class _Command(click.Command):
-    """Turns library errors into one ``Error:`` line and exit code 1."""
+    """Turns library errors into one ``Error:`` line and exit code 1.
+
+    Also the errors of the system around a command: output to a closed pipe (``| head``) ends the
+    command quietly; a full disk, a missing folder or a read-only place is one line naming the file.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            _check_text_options(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, so that a full disk or a closed pipe is caught below, not at exit
+            return result
         except NewsgraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_named_for_the_command_line(exc, ctx)) from exc
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise click.exceptions.Exit(1) from None
+        except OSError as exc:
+            if os.environ.get("NEWSGRAPH_DEBUG"):
+                raise
+            raise click.ClickException(_os_error_message(exc, ctx.params.get("output"))) from exc
         except Exception as exc:
             if os.environ.get("NEWSGRAPH_DEBUG"):
                 raise
@@ -54,6 +72,93 @@ class _Command(click.Command):
                 f"unexpected {type(exc).__name__}: {exc} "
                 "(set NEWSGRAPH_DEBUG=1 for the traceback, and please report it)"
             ) from exc
+
+
+def _check_text_options(ctx: click.Context) -> None:
+    """Refuse option values that are not text: bytes a terminal could not decode (``--speaker $'\\xff'``)
+    reach Python as lone surrogates, which no filter can match and no database can hold. Paths may be
+    any bytes, so they are left alone."""
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path) or param.name == "paths":
+            continue
+        value = ctx.params.get(param.name or "")
+        for text in value if isinstance(value, tuple | list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= c <= "\udfff" for c in text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                name = param.opts[0] if param.opts else param.name
+                raise click.BadParameter(
+                    f"'{shown}' is not valid UTF-8 text; check the terminal's encoding", param_hint=name
+                )
+
+
+def _named_for_the_command_line(exc: NewsgraphError, ctx: click.Context) -> str:
+    """The error's message, naming a bad query parameter as the option the user typed (``--since``)."""
+    message = str(exc)
+    param = getattr(exc, "param", None)
+    if not isinstance(param, str):
+        return message
+    for option in ctx.command.params:
+        if option.name == param and option.opts and option.opts[0].startswith("--"):
+            name = option.opts[0]
+            return name + message[len(param) :] if message.startswith(param) else f"{name}: {message}"
+    return message
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's last flush at exit does not fail again on the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+# What an OSError met while writing output means for the user, by errno.
+_WRITE_PROBLEMS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "no such file or directory",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "a part of the path is not a directory",
+}
+
+
+def _os_error_message(exc: OSError, output: str | None) -> str:
+    """One line for an OSError: what went wrong, naming the file (``output`` when the error names none)."""
+    problem = _WRITE_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename or output
+    if where is None:
+        return f"cannot write to the standard output: {problem}"
+    if exc.errno == errno.ENOENT and not Path(where).parent.exists():
+        return f"{where}: the folder {Path(where).parent} does not exist; create it first"
+    return f"{where}: {problem}"
+
+
+@contextlib.contextmanager
+def stopping_on_signals(stop: threading.Event, what: str) -> Iterator[None]:
+    """Set ``stop`` on the first SIGTERM or Ctrl-C, saying so; a second Ctrl-C interrupts at once.
+
+    Args:
+        stop: The event the running job checks.
+        what: What finishes first, for the message ("the current batch").
+    """
+
+    def handle(signum: int, frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        err.print(f"stopping after {what} (Ctrl-C again to stop now)…", highlight=False)
+
+    saved: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # handlers can only be set from there
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            saved[signum] = signal.signal(signum, handle)
+    try:
+        yield
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
 
 
 class _Group(click.Group):
@@ -93,11 +198,71 @@ def processes_option(f: Any) -> Any:
     )(f)
 
 
+def translation_options(f: Any) -> Any:
+    """``--language``, ``--translate/--no-translate`` and ``--engine``, passed on to the Pipeline."""
+    f = click.option(
+        "--engine",
+        "engines",
+        multiple=True,
+        type=click.Choice(["apertium", "argos"]),
+        help="Translation engine, in order of preference when repeated (default: apertium, then argos).",
+    )(f)
+    f = click.option(
+        "--translate/--no-translate",
+        default=True,
+        show_default=True,
+        help="Translate articles not in English before analysis; with --no-translate they are stored "
+        "with their language and metadata, not analysed.",
+    )(f)
+    return click.option(
+        "--language",
+        metavar="CODE",
+        callback=_check_language,
+        help="ISO 639-1 code of the inputs' language (es, fr, ca…), instead of detecting it per article.",
+    )(f)
+
+
+def _check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if not (code.isascii() and code.isalpha() and len(code) in (2, 3)):
+        raise click.BadParameter(f"{value!r} is not an ISO 639 language code such as 'es' or 'fr'")
+    return code
+
+
 def allow_private_option(f: Any) -> Any:
     return click.option(
         "--allow-private",
         is_flag=True,
         help="Let URLs reach private, loopback and link-local addresses (refused by default).",
+    )(f)
+
+
+# The library's defaults (sources.DEFAULT_MAX_BYTES, sources.fetch.DEFAULT_DEADLINE), restated so that
+# building the command line does not import the readers; tests/test_cli_messages.py checks they agree.
+DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_DEADLINE = 30.0
+
+
+def limits_options(f: Any) -> Any:
+    """``--max-bytes`` and ``--deadline``: how much of an input is read, and how long a URL may take."""
+    f = click.option(
+        "--deadline",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_DEADLINE,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time each URL may take in all (connecting, the headers, the body, redirects and retries); "
+        "a slower server is given up on and the next input read.",
+    )(f)
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        metavar="BYTES",
+        help="Largest file, JSON line, WARC record or download read (after decompression).",
     )(f)
 
 
@@ -117,6 +282,43 @@ def open_store(db: str, create: bool = False) -> Any:
     return Store(db)
 
 
+def limited(fetch: Callable[[int | None], list[T]], limit: int) -> tuple[list[T], int]:
+    """The first ``limit`` rows from ``fetch(limit)``, and how many there are in all.
+
+    One more row than asked for says whether the list was cut; only then is it counted in full.
+    """
+    rows = fetch(limit + 1)
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], len(fetch(None))
+
+
+def listing_title(shown: int, total: int, what: str) -> str:
+    """A table's title: "12 attributions", or "50 of 120 attributions" when the list was cut."""
+    return f"{shown} of {total} {what}" if total > shown else f"{total} {what}"
+
+
+def note_truncated(shown: int, total: int, what: str, jsonl: bool = True) -> None:
+    """Say on stderr, under a cut listing, how many more there are and how to see them."""
+    if total > shown:
+        err.print(truncated(shown, total, what, jsonl), highlight=False)
+
+
+def truncated(shown: int, total: int, what: str, jsonl: bool = True) -> str:
+    """The line under a listing cut at ``--limit``: how many more there are and how to see them.
+
+    Args:
+        shown: Rows shown.
+        total: Rows in all.
+        what: What the rows are ("attributions").
+        jsonl: The command has ``--format jsonl``, which the line then suggests for saving them.
+    """
+    also = " (or --format jsonl to save them)" if jsonl else ""
+    return (
+        f"{shown} of {total} {what} shown, {total - shown} more; pass --limit {total} to see them all{also}"
+    )
+
+
 def progress_bar(label: str) -> Progress:
     return Progress(
         SpinnerColumn(),
@@ -134,20 +336,31 @@ class Reader:
     """Reads inputs, reports each bad one on stderr, and counts."""
 
     def __init__(
-        self, paths: Iterable[str], published: str | None, skip: Any = None, allow_private: bool = False
+        self,
+        paths: Iterable[str],
+        published: str | None,
+        skip: Any = None,
+        allow_private: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ):
         self.paths = list(paths)
         self.published = published
         self.skip = skip
         self.allow_private = allow_private
+        self.max_bytes = max_bytes
+        self.deadline = deadline
         self.read = 0
         self.failed: list[InputError] = []
         self.skipped = 0
 
     def __iter__(self) -> Iterator[Article]:
         from newsgraph.sources import read_articles
+        from newsgraph.sources.fetch import Fetcher
 
-        for item in read_articles(self.paths, published=self.published, allow_private=self.allow_private):
+        fetcher = Fetcher(allow_private=self.allow_private, max_bytes=self.max_bytes, deadline=self.deadline)
+        items = read_articles(self.paths, published=self.published, max_bytes=self.max_bytes, fetcher=fetcher)
+        for item in items:
             if isinstance(item, InputError):
                 self.failed.append(item)
                 err.print(f"[red]error:[/red] {item}", highlight=False)
@@ -213,9 +426,18 @@ def print_record(record: Record, console: Console) -> None:
     a = record.article
     console.rule(f"[bold]{a.title or a.id or a.url or 'article'}")
     console.print(
-        f"id: {a.id}  outlet: {a.outlet or '-'}  published: {a.published or '-'}  url: {a.url or '-'}",
+        f"id: {a.id}  outlet: {a.outlet or '-'}  published: {a.published or '-'}  url: {a.url or '-'}  "
+        f"language: {a.language}",
         highlight=False,
     )
+    if a.translation is not None:
+        t = a.translation
+        console.print(
+            f"translated from {t.source_language} by {t.engine_version}; {t.unknown_words} unknown words",
+            highlight=False,
+        )
+    elif not a.analysed:
+        console.print(f"not analysed: no translation from {a.language!r} into English", highlight=False)
     table = Table(
         Column("speaker", max_width=24),
         Column("role", max_width=18),

@@ -7,7 +7,16 @@ import json
 import click
 from rich.table import Column, Table
 
-from newsgraph.cli.common import db_option, main, open_store, out, shorten
+from newsgraph.cli.common import (
+    db_option,
+    limited,
+    listing_title,
+    main,
+    note_truncated,
+    open_store,
+    out,
+    shorten,
+)
 from newsgraph.extract.plover import PLOVER_TYPES
 from newsgraph.store.event_groups import EventGroup
 
@@ -61,12 +70,16 @@ def events(
       newsgraph events --type SANCTION --format jsonl
     """
     with open_store(db) as store:
-        groups = store.events(
-            type=etype, actor=actor, target=target, country=country, since=since, until=until, limit=limit
+        groups, total = limited(
+            lambda n: store.events(
+                type=etype, actor=actor, target=target, country=country, since=since, until=until, limit=n
+            ),
+            limit,
         )
     if fmt == "jsonl":
         for group in groups:
             out.print_json(json.dumps(group.to_dict(), ensure_ascii=False), indent=None)
+        note_truncated(len(groups), total, "events")
         return
     table = Table(
         Column("date", no_wrap=True),
@@ -78,7 +91,7 @@ def events(
         Column("outlets", max_width=28),
         Column("flags", max_width=16),
         Column("trigger", max_width=30),
-        title=f"{len(groups)} events",
+        title=listing_title(len(groups), total, "events"),
     )
     for group in groups:
         place = group.place
@@ -95,3 +108,4 @@ def events(
             shorten(group.reports[0].trigger_text, 40),
         )
     out.print(table)
+    note_truncated(len(groups), total, "events")

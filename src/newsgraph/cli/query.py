@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 from rich.table import Column, Table
+from rich.text import Text
 
-from newsgraph.cli.common import db_option, err, main, open_store, out, print_record, shorten
+from newsgraph.cli.common import (
+    db_option,
+    err,
+    limited,
+    listing_title,
+    main,
+    note_truncated,
+    open_store,
+    out,
+    print_record,
+    shorten,
+)
 from newsgraph.errors import NewsgraphError
+
+# The store marks the matched terms of a search snippet between "[" and "]".
+_MATCH = re.compile(r"\[([^\[\]]+)\]")
+
+
+def highlighted_snippet(snippet: str) -> Text:
+    """A snippet for the terminal: its matched terms in bold, every other character as it is.
+
+    Printed as it was, rich read "[minister]" as a markup tag and dropped the matched word.
+    """
+    text = Text()
+    last = 0
+    for match in _MATCH.finditer(snippet):
+        text.append(snippet[last : match.start()])
+        text.append(match.group(1), style="bold reverse")
+        last = match.end()
+    text.append(snippet[last:])
+    return text
 
 
 @main.command()
 @db_option
 @click.option("--speaker", help="Speaker name or alias (case-insensitive substring).")
 @click.option("--via", help="Relaying outlet or agency (substring), e.g. Kyodo.")
+@click.option("--outlet", help="Publishing outlet (substring).")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]), help="Kind of attribution.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before.")
 @click.option("--search", help="Full-text query over what was said.")
@@ -25,6 +58,8 @@ def quotes(
     db: str,
     speaker: str | None,
     via: str | None,
+    outlet: str | None,
+    kind: str | None,
     since: str | None,
     until: str | None,
     search: str | None,
@@ -37,10 +72,23 @@ def quotes(
     Examples:
       newsgraph quotes --speaker Ribeiro
       newsgraph quotes --via Kyodo --since 2024-03-01
+      newsgraph quotes --outlet 'Japan Times' --kind direct
       newsgraph quotes --search 'trade AND summit' --format jsonl
     """
     with open_store(db) as store:
-        rows = store.quotes(speaker=speaker, via=via, since=since, until=until, search=search, limit=limit)
+        rows, total = limited(
+            lambda n: store.quotes(
+                speaker=speaker,
+                via=via,
+                since=since,
+                until=until,
+                search=search,
+                limit=n,
+                outlet=outlet,
+                kind=kind,
+            ),
+            limit,
+        )
     if fmt == "jsonl":
         for row in rows:
             line = {
@@ -52,6 +100,7 @@ def quotes(
                 **row.attribution.to_dict(),
             }
             out.print_json(json.dumps(line, ensure_ascii=False), indent=None)
+        note_truncated(len(rows), total, "attributions")
         return
     table = Table(
         Column("published", no_wrap=True),
@@ -60,7 +109,7 @@ def quotes(
         "kind",
         Column("said", min_width=50),
         Column("outlet", max_width=20),
-        title=f"{len(rows)} attributions",
+        title=listing_title(len(rows), total, "attributions"),
     )
     for row in rows:
         at = row.attribution
@@ -69,13 +118,14 @@ def quotes(
             who += f" ({at.role})"
         table.add_row(
             (row.published or "")[:10],
-            who,
-            ", ".join(v.name for v in at.via),
+            Text(who),
+            Text(", ".join(v.name for v in at.via)),
             at.kind,
-            shorten(row.content, 120),
-            row.outlet or "",
+            Text(shorten(row.content, 120)),
+            Text(row.outlet or ""),
         )
     out.print(table)
+    note_truncated(len(rows), total, "attributions")
 
 
 @main.command()
@@ -92,13 +142,19 @@ def entities(db: str, etype: str | None, name: str | None, limit: int) -> None:
       newsgraph entities --name Kyodo
     """
     with open_store(db) as store:
-        rows = store.entities(type=etype, name=name, limit=limit)
-    table = Table("name", "type", "articles", "attributions", "aliases", title=f"{len(rows)} entities")
+        rows, total = limited(lambda n: store.entities(type=etype, name=name, limit=n), limit)
+    title = listing_title(len(rows), total, "entities")
+    table = Table("name", "type", "articles", "attributions", "aliases", title=title)
     for row in rows:
         table.add_row(
-            row.name, row.type, str(row.articles), str(row.attributions), shorten(", ".join(row.aliases), 60)
+            Text(row.name),
+            row.type,
+            str(row.articles),
+            str(row.attributions),
+            Text(shorten(", ".join(row.aliases), 60)),
         )
     out.print(table)
+    note_truncated(len(rows), total, "entities", jsonl=False)
 
 
 @main.command()
@@ -114,13 +170,19 @@ def search(query: str, db: str, limit: int) -> None:
       newsgraph search '"trade talks" AND Lisbon'
     """
     with open_store(db) as store:
-        hits = store.search(query, limit=limit)
-    table = Table("article", "published", "title", "snippet", title=f"{len(hits)} articles")
+        hits, total = limited(lambda n: store.search(query, limit=n), limit)
+    table = Table(
+        "article", "published", "title", "snippet", title=listing_title(len(hits), total, "articles")
+    )
     for hit in hits:
         table.add_row(
-            hit.id or hit.key, (hit.published or "")[:10], hit.title or "", shorten(hit.snippet, 100)
+            Text(hit.id or hit.key),
+            (hit.published or "")[:10],
+            Text(hit.title or ""),
+            highlighted_snippet(shorten(hit.snippet, 100)),
         )
     out.print(table)
+    note_truncated(len(hits), total, "articles", jsonl=False)
 
 
 @main.command()

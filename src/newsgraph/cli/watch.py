@@ -13,7 +13,15 @@ from typing import Any
 
 import click
 
-from newsgraph.cli.common import db_option, err, main, model_option, open_store, published_option
+from newsgraph.cli.common import (
+    db_option,
+    err,
+    limits_options,
+    main,
+    model_option,
+    open_store,
+    published_option,
+)
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -67,6 +75,7 @@ class _Interval(click.ParamType):
 @db_option
 @model_option
 @published_option
+@limits_options
 def watch(
     feed_or_list: str,
     every: float,
@@ -75,6 +84,8 @@ def watch(
     db: str,
     model: str,
     published: str | None,
+    max_bytes: int,
+    deadline: float,
 ) -> None:
     """Follow RSS/Atom feeds and ingest new articles as they are published.
 
@@ -113,27 +124,27 @@ def watch(
             for error in result.errors:
                 err.print(f"  [red]error:[/red] {error}", highlight=False)
 
-    pipeline = Pipeline(model)
-    with open_store(db, create=True) as store:
+    # Signals are handled from here on, so a SIGTERM while the model loads also stops cleanly.
+    with _stopping_on_signals(stop), open_store(db, create=True) as store:
+        pipeline = Pipeline(model)
         watcher = Watcher(
             feeds,
             store,
             pipeline.analyze,
-            Fetcher(allow_private=allow_private),
+            Fetcher(allow_private=allow_private, max_bytes=max_bytes, deadline=deadline),
             published=published,
             stop=stop,
         )
-        with _stopping_on_signals(stop):
-            if once:
-                for result in watcher.poll_all():
-                    report(result)
-            else:
-                err.print(
-                    f"watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {_shown(every)}; "
-                    "Ctrl-C to stop",
-                    highlight=False,
-                )
-                watcher.run(every, on_result=report)
+        if once:
+            for result in watcher.poll_all():
+                report(result)
+        else:
+            err.print(
+                f"watching {len(feeds)} feed{'s' if len(feeds) != 1 else ''} every {_shown(every)}; "
+                "Ctrl-C to stop",
+                highlight=False,
+            )
+            watcher.run(every, on_result=report)
         if stop.is_set():
             err.print("stopped.", highlight=False)
         stats = store.stats()

@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
-from spacy.attrs import IDX, LENGTH, POS
+from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 
@@ -81,6 +82,24 @@ _NATURAL_WORDS = frozenset(
 )
 # A name whose last word is one of these is a street, building or site: most of the ones local news names
 # are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
+# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
+# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
+STREET_WORDS = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "place",
+        "highway",
+        "parkway",
+    }
+)
 FACILITY_WORDS = frozenset(
     {
         "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
@@ -153,6 +172,16 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _top(votes: Counter[Any], own: Any) -> Any:
+    """The key with the most votes once ``own`` loses one (None when no key keeps a vote)."""
+    best, most = None, 0
+    for key, count in votes.items():
+        count -= key == own
+        if count > most:
+            best, most = key, count
+    return best
+
+
 def is_facility(text: str) -> bool:
     """True when the name's last word is a street, building or site word ("Royal Street", "St Mary's
     Church")."""
@@ -192,15 +221,16 @@ class Detector:
         # Where the places spaCy tags lie (see _anchor_regions), by (country, admin-1) and by country.
         self._regions: Counter[tuple[str | None, str | None]] = Counter()
         self._countries: Counter[str | None] = Counter()
-        self.persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        self.ents = doc.ents  # built anew on every access
+        self.persons = [e for e in self.ents if e.label_ == "PERSON" and len(e) > 1]
         self._persons = [(e.start, e.end, e.text.split(), e) for e in self.persons]
         self._pos = doc.to_array(POS).tolist()
         self._starts = doc.to_array(IDX).tolist()
         self._lengths = doc.to_array(LENGTH).tolist()
         self._text = doc_text(doc)
         # What the article calls a place or a person elsewhere, by text.
-        self._place_texts = {e.text for e in doc.ents if e.label_ in PLACE_LABELS}
-        self._person_words = {w for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+        self._place_texts = {e.text for e in self.ents if e.label_ in PLACE_LABELS}
+        self._person_words = {w for e in self.ents if e.label_ == "PERSON" for w in e.text.split()}
         self._lower_words: set[str] | None = None
 
     # --- candidates -------------------------------------------------------------------------------
@@ -214,7 +244,7 @@ class Detector:
         if dateline is not None:
             found.append(dateline)
             taken.update(range(dateline.start, dateline.end))
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ in _SKIP_LABELS:
                 continue
             start, end = _trim(doc, max(ent.start, dateline.end if dateline else 0), ent.end)
@@ -232,6 +262,8 @@ class Detector:
             elif ent.label_ != "PERSON":
                 embedded = self._embedded(start, end, ent.label_)
                 found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
+            elif doc[end - 1].lower_.rstrip(".") in STREET_WORDS:
+                found.extend(self._facility(start, end, ent.label_))
             taken.update(range(ent.start, ent.end))
         found.extend(self._untagged(taken))
         found.sort(key=lambda f: f.start)
@@ -278,7 +310,7 @@ class Detector:
         """
         doc = self.doc
         words = self._span_text(start, end).lower().split()
-        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS:
+        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
             return None
         facility = is_facility(self._span_text(start, end))
         if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
@@ -304,6 +336,15 @@ class Detector:
             if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
+        if not options:
+            # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
+            for i in range(start + 1, end - 1):
+                for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
+                    if doc[i].is_title and self._place_words(i, j):
+                        kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                        if kinds & _QUALIFIER_FEATURES:
+                            options.append((i, j))
+                            break
         best: tuple[int, int, int] | None = None
         for a, b in options:
             population = max(
@@ -399,18 +440,14 @@ class Detector:
         """Whether a namesake lies in the article's most named admin-1 region, and in its most named
         country (not counting this mention's own vote)."""
         own = self._likeliest(f.text) if f.label in ("GPE", "LOC") else None
-        regions, countries = self._regions.copy(), self._countries.copy()
-        if own is not None and own.country:
-            countries[own.country] -= 1
-            if own.feature != "PCLI":
-                regions[(own.country, own.admin1)] -= 1
-        top_region = max(regions, key=lambda r: regions[r], default=None)
-        top_country = max(countries, key=lambda c: countries[c], default=None)
-        in_region = top_region is not None and regions[top_region] > 0
-        in_region = in_region and any((c.country, c.admin1) == top_region for c in options)
-        in_country = top_country is not None and countries[top_country] > 0
-        in_country = in_country and any(c.country == top_country for c in options)
-        return in_region, in_country
+        own_country = own.country if own is not None else None
+        own_region = (own.country, own.admin1) if own is not None and own.feature != "PCLI" else None
+        regions = {(c.country, c.admin1) for c in options}
+        countries = {c.country for c in options}
+        return (
+            _top(self._regions, own_region) in regions,
+            _top(self._countries, own_country) in countries,
+        )
 
     # --- features ---------------------------------------------------------------------------------
 
@@ -429,7 +466,12 @@ class Detector:
 
     def _lowercase_elsewhere(self, text: str) -> bool:
         if self._lower_words is None:
-            self._lower_words = {t.text for t in self.doc if t.is_lower}
+            # From the Doc's arrays: making a Token of every word cost more than the rest of the stage.
+            lower = self.doc.to_array(IS_LOWER).tolist()
+            full, starts, lengths = self._text, self._starts, self._lengths
+            self._lower_words = {
+                full[s : s + n] for s, n, low in zip(starts, lengths, lower, strict=True) if low
+            }
         return text.lower() in self._lower_words
 
     def features(self, f: Found) -> list[float]:

@@ -52,16 +52,22 @@ def find_demonyms(doc: Doc) -> list[tuple[tuple[int, int], str]]:
                 continue
         if ent.label_ in _NUMERIC_LABELS:
             continue
-        # A demonym opening a longer name: "the Nigerian Army", "Philippine National Police".
-        start = ent.start + (doc[ent.start].lower_ == "the")
-        for n in (2, 1):
-            if start + n >= ent.end or not doc[start + n - 1].is_title:
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            continue  # "the Indian Ocean" is a place of its own
+        # A demonym inside a longer name: "the Nigerian Army", "Royal Canadian Mounted Police".
+        for i in range(ent.start, ent.end - 1):
+            if doc[i].lower_ == "the":
                 continue
-            words = doc[start : start + n]
-            country = by_demonym(words.text) if is_demonym(words.text) else None
-            if country is not None and len(country.alpha2) == 2:
-                out.append(((words.start_char, words.end_char), country.alpha2))
-                seen.update(range(ent.start, ent.end))
+            for n in (2, 1):
+                if i + n > ent.end or not doc[i + n - 1].is_title:
+                    continue
+                words = doc[i : i + n]
+                country = by_demonym(words.text) if is_demonym(words.text) else None
+                if country is not None and len(country.alpha2) == 2:
+                    out.append(((words.start_char, words.end_char), country.alpha2))
+                    seen.update(range(ent.start, ent.end))
+                    break
+            if ent.start in seen:
                 break
     # The word classes come from the Doc's arrays, so only title-case adjectives and proper nouns outside
     # entities become Tokens.

@@ -53,6 +53,8 @@ ADMIN1_MENTIONED = 2.5  # the candidate's admin-1 region is named, or other plac
 NEAR_100_KM = 1.5  # another resolved place lies within 100 km
 NEAR_400_KM = 0.75
 OUTLET_COUNTRY = 1.0  # the outlet publishes from the candidate's country
+DOMINANT_NAMESAKE = 1.0  # a town far larger than its namesakes (see _dominant)
+DOMINANCE = 20
 HOME_REGION = 1.5  # the candidate lies in the admin-1 region of the town a local outlet is named after
 ROUNDS = 3
 # A small town that nothing else in the article points to is left unresolved rather than guessed: such
@@ -192,6 +194,7 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65_536)  # detection and every resolution round ask about the same candidates
 def prior(candidate: Candidate) -> float:
     """Log-scale prior: population and kind of place, less a penalty for alternate-name-only matches."""
     score = math.log10(max(candidate.population, 1) + 10) + _FEATURE_PRIOR.get(candidate.feature, 0.0)
@@ -258,6 +261,17 @@ def _nearest(candidate: Candidate, points: Sequence[tuple[int, float, float]], i
             continue
         nearest = min(nearest, distance_km(lat0, lon0, lat, lon))
     return nearest
+
+
+def _dominant(options: Sequence[Candidate]) -> list[bool]:
+    """For each candidate, whether it is a town that outnumbers every namesake town
+    :data:`DOMINANCE` times over (Boston, Massachusetts against Boston, New York)."""
+    towns = sorted((c.population for c in options if c.feature in _POINT_FEATURES), reverse=True)
+    if len(towns) < 2:
+        return [False] * len(options)
+    return [
+        c.feature in _POINT_FEATURES and c.population == towns[0] >= DOMINANCE * towns[1] for c in options
+    ]
 
 
 def supported(candidate: Candidate, index: int, evidence: Evidence, qualifiers: Sequence[Candidate]) -> bool:
@@ -347,6 +361,7 @@ def resolve(
         found = candidates_for(qualifier, gazetteer) if qualifier else []
         quals.append([q for q in found if q.feature in ("PCLI", "ADM1")])
     weights = [len(groups[k]) for k in keys]
+    dominant = [_dominant(options) for options in cands]
 
     def pick_all(evidence: Evidence | None) -> tuple[list[Candidate | None], list[float]]:
         picks: list[Candidate | None] = []
@@ -364,6 +379,7 @@ def resolve(
             else:
                 own = _without(evidence, previous[g], weights[g]) if previous else evidence
                 scores = [score(c, g, own, quals[g]) for c in options]
+                scores = [s + DOMINANT_NAMESAKE * d for s, d in zip(scores, dominant[g], strict=True)]
             best = max(range(len(options)), key=scores.__getitem__)
             top = scores[best]
             confidences.append(1.0 / sum(math.exp(s - top) for s in scores))

@@ -22,6 +22,11 @@ anything else             sniffed: ``WARC/`` first is a crawl, an ``rss``/``feed
 A text file of ``http(s)://`` URLs, one per line, is a URL list, and an ``http(s)://`` argument is a
 URL: each is fetched (:mod:`.web`, through :class:`~newsgraph.sources.fetch.Fetcher`, which refuses
 private and loopback addresses unless ``allow_private``) and read as a page or a feed.
+
+In a folder only files that look like articles are taken: the extensions above (plus ``.warc``,
+``.rss``, ``.atom``), not hidden ones, and not the files a folder of data often carries beside its
+articles (``README*``, ``LICENSE*``, ``CHANGES*`` and the like, :data:`NOT_ARTICLES`). A URL list met in a
+folder is skipped too, not fetched: give it by name to fetch its URLs.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from glob import glob
 from pathlib import Path
 
@@ -54,11 +60,17 @@ from newsgraph.sources.text import read_text
 from newsgraph.sources.warc import read_warc
 from newsgraph.sources.web import looks_like_url_list, read_url, read_url_list
 
-__all__ = ["DEFAULT_MAX_BYTES", "expand_paths", "read_articles"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_ARTICLE_CHARS", "expand_paths", "read_articles", "screen_item"]
 
 # 20 MB: ten times the largest news pages seen in the wild (about 2 MB of markup with inline scripts)
 # and far beyond any article text, while small enough that a stray log or dump is refused quickly.
 DEFAULT_MAX_BYTES = 20_000_000
+
+# Characters of text one article may have: about 16,000 words, longer than all but the longest magazine
+# features. Measured on this 2-core machine with the small English pipeline, 100,000 characters of junk
+# text take 8 s and 500 MB to analyse (200,000: 18 s and 750 MB); a 15 MB dump taken for an article
+# would take many minutes and gigabytes. Bench: the junk-page figures in CHANGES.md (issue 15).
+MAX_ARTICLE_CHARS = 100_000
 
 _GLOB_MAGIC = re.compile(r"[*?\[]")
 _FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
@@ -120,12 +132,32 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
+# Names (before the first dot, any case) of the files a folder of data carries beside its articles.
+NOT_ARTICLES = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "changes",
+        "changelog",
+        "history",
+        "notice",
+        "authors",
+        "contributing",
+        "manifest",
+    }
+)
+
+
 def _walk(directory: Path) -> list[Path]:
     files: list[Path] = []
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(root, name)
+            if name.split(".", 1)[0].lower() in NOT_ARTICLES:
+                continue
             if not name.startswith(".") and inner_suffix(path) in _WALK_SUFFIXES and path.is_file():
                 files.append(path)
     return sorted(files, key=lambda p: p.parts)
@@ -174,7 +206,8 @@ def read_articles(
 
 
 def _expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
-    """Expand paths as :func:`expand_paths` does, keeping URLs (as strings) in their place."""
+    """Expand paths as :func:`expand_paths` does, keeping URLs (as strings) in their place. Files found
+    by walking a folder come back as :class:`_Walked` paths."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     out: list[Path | str] = []
@@ -187,8 +220,13 @@ def _expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
             key = os.path.normcase(os.path.abspath(path))
             if key not in seen:
                 seen.add(key)
-                out.append(path)
+                named = os.path.normcase(os.path.abspath(os.path.expanduser(os.fspath(raw)))) == key
+                out.append(path if named or _GLOB_MAGIC.search(os.fspath(raw)) else _Walked(path))
     return out
+
+
+class _Walked(type(Path())):  # type: ignore[misc]
+    """A file found by walking a folder, rather than named (or matched by a pattern) by the user."""
 
 
 def _read_all(
@@ -196,9 +234,35 @@ def _read_all(
 ) -> Iterator[Article | InputError]:
     for item in inputs:
         if isinstance(item, str):
-            yield from read_url(item, fetcher, published)
+            read = read_url(item, fetcher, published)
         else:
-            yield from _read_one(item, published, max_bytes, fetcher)
+            read = _read_one(item, published, max_bytes, fetcher)
+        for found in read:
+            yield screen_item(found)
+
+
+def screen_item(item: Article | InputError) -> Article | InputError:
+    """The article, or an error naming it when its text is too long to be one news article.
+
+    Strings that cannot be written as UTF-8 are mended first (see :func:`_mend`): a file name that is
+    not valid UTF-8 used to make its error line, or its article, impossible to print or store.
+    """
+    if isinstance(item, InputError):
+        if _has_surrogates(str(item)):
+            return InputError(
+                _mend(item.source), _mend(item.problem), _mend(item.hint) if item.hint else None
+            )
+        return item
+    item = _mend_article(item)
+    if len(item.text) <= MAX_ARTICLE_CHARS:
+        return item
+    source = str(item.metadata.get("source") or item.url or item.id)
+    return InputError(
+        source,
+        f"has {len(item.text):,} characters of text, over the {MAX_ARTICLE_CHARS:,} one article may "
+        "have; not analysed",
+        "split it into articles (one per file or JSON line)",
+    )
 
 
 def _read_one(
@@ -234,6 +298,8 @@ def _read_one(
         elif kind == "html":
             yield read_html(path, data, published)
         elif looks_like_url_list(data):
+            if isinstance(path, _Walked):
+                return  # a list of URLs found in a folder is not fetched: named, it is (see the module notes)
             yield from read_url_list(path, fetcher, published)
         else:
             yield read_text(path, data, published)
@@ -268,3 +334,42 @@ def _sniff(path: Path) -> str:
     if looks_like_feed(head):
         return "feed"
     return sniff_format(head)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(value: str) -> bool:
+    return _SURROGATE.search(value) is not None
+
+
+def _mend(value: str) -> str:
+    """Show the undecodable bytes of a name (kept by Python as lone surrogates) as ``\\xNN``."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _mend_value(value: object) -> object:
+    if isinstance(value, str):
+        return _mend(value) if _has_surrogates(value) else value
+    if isinstance(value, list):
+        return [_mend_value(v) for v in value]
+    if isinstance(value, dict):
+        return {_mend_value(k): _mend_value(v) for k, v in value.items()}
+    return value
+
+
+def _mend_article(article: Article) -> Article:
+    """The article with every string UTF-8 can hold (the same object when all could already).
+
+    In the text a lone surrogate (from a JSON ``\\ud800`` escape) becomes U+FFFD, one character for one,
+    so offsets into it stay right; elsewhere undecodable bytes are shown as ``\\xNN``.
+    """
+    fields = ("id", "title", "url", "outlet", "authors", "published", "language", "metadata")
+    changes: dict[str, object] = {
+        name: _mend_value(getattr(article, name))
+        for name in fields
+        if _mend_value(getattr(article, name)) != getattr(article, name)
+    }
+    if _has_surrogates(article.text):
+        changes["text"] = _SURROGATE.sub("\ufffd", article.text)
+    return replace(article, **changes) if changes else article  # type: ignore[arg-type]

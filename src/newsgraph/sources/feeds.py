@@ -281,7 +281,8 @@ def _entry(item: Any, base_url: str | None) -> FeedEntry:
 
 def _entry_date(item: Any) -> str | None:
     for name in ("published", "updated", "created"):
-        value = normalise_published(item.get(name))
+        # dict.get: feedparser's own get maps a missing "updated" to "published" with a DeprecationWarning
+        value = normalise_published(dict.get(item, name))
         if value:
             return value
     return None

@@ -1,18 +1,22 @@
 """Fetching pages and feeds over HTTP, politely and safely.
 
-:class:`Fetcher` is the one way newsgraph reads the web. It
+:class:`Fetcher` is the one way newsgraph reads the web. Built on urllib3, it
 
 - names itself (``User-Agent: newsgraph/<version> (+<project url>)``) so site owners can tell who calls;
-- waits between two requests to the same host (:class:`HostRateLimiter`);
-- gives up on slow servers (a timeout on each network operation and a deadline on the whole download);
+- reads each site's ``robots.txt`` first and does not fetch what it disallows (:mod:`.robots`);
+- waits between two requests to the same host (:class:`HostRateLimiter`), longer when robots.txt asks;
+- keeps connections to a site open and reuses them (one urllib3 connection pool per site);
+- gives up on a URL after a **total deadline** (30 s by default) covering robots.txt, every connect,
+  the headers and the body, redirects, retries and the waits between them: a server that sends a
+  byte every few seconds is cut off, not waited on for minutes;
 - stops reading a body past a size cap instead of downloading it whole, also when it is gzip-compressed;
-- retries connection failures, timeouts and HTTP 429/500/502/503/504 a few times, waiting longer each
-  time (and as long as ``Retry-After`` asks, within reason);
+- retries connection failures, timeouts and HTTP 429/500/502/503/504 a few times (urllib3's
+  :class:`~urllib3.util.Retry` counts them), waiting longer each time and as long as ``Retry-After``
+  asks, within reason;
 - follows redirects itself, so every hop goes through the same checks;
-- refuses private, loopback, link-local and other non-public addresses unless ``allow_private=True``.
-  The host is resolved, **every** address it resolves to is checked, and the connection is then made to
-  one of the checked addresses (not resolved again), so a name cannot point elsewhere between the check
-  and the connection. A redirect to such an address is refused the same way.
+- refuses private, loopback, link-local and other non-public addresses unless ``allow_private=True``
+  (:mod:`.addresses`): every address a host resolves to is checked where the connection is opened,
+  also for redirects.
 
 Errors are :class:`FetchError`, an :class:`~newsgraph.errors.InputError` naming the URL; ``transient``
 says whether trying again later may help (a timeout, a 503) or not (a 404, a refused address).
@@ -23,22 +27,51 @@ from __future__ import annotations
 import email.utils
 import http.client
 import ipaddress
-import socket
 import ssl
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
+
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    LocationValueError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.util import Retry, Timeout
 
 from newsgraph.errors import InputError
 from newsgraph.sources.files import human_size
+from newsgraph.sources.http.addresses import (
+    Deadline,
+    GuardedHTTPConnection,
+    GuardedHTTPSConnection,
+    Refused,
+    address_kind,
+    is_public_address,
+)
+from newsgraph.sources.http.ratelimit import DEFAULT_HOST_INTERVAL, HostRateLimiter
+from newsgraph.sources.http.response import FetchError, Response, check_url, is_url
+from newsgraph.sources.http.robots import (
+    MAX_CRAWL_DELAY,
+    ROBOTS_MAX_BYTES,
+    RobotsCache,
+    RobotsRules,
+    parse_robots,
+)
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "FEED_ACCEPT",
     "HTML_ACCEPT",
     "USER_AGENT",
@@ -61,6 +94,8 @@ def _version() -> str:
 
 PROJECT_URL = "https://pypi.org/project/newsgraph/"
 USER_AGENT = f"newsgraph/{_version()} (+{PROJECT_URL})"
+# The name robots.txt rules are matched against (RFC 9309: the product token of the User-Agent).
+ROBOTS_AGENT = "newsgraph"
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
@@ -76,9 +111,10 @@ DEFAULT_MAX_BYTES = 20_000_000
 # slow CDN edge without letting one dead host hold a batch for minutes.
 DEFAULT_TIMEOUT = 20.0
 
-# Seconds for a whole download. At 1 MB/s a 20 MB page takes 20 s; a server that trickles bytes to stay
-# under the per-read timeout is cut off here.
-DEFAULT_DEADLINE = 60.0
+# Seconds for everything one URL takes: robots.txt, connects, headers, body, redirects, retries and the
+# waits between them. A news page arrives in a second or two; 30 s also lets a 20 MB page through at
+# 1 MB/s. A server that trickles bytes to stay under the per-read timeout is cut off here.
+DEFAULT_DEADLINE = 30.0
 
 # Retries after the first attempt, and the first wait (doubled after each retry: 1 s, 2 s). Two retries
 # cover a restart or a brief overload; a server still failing after ~3 s is down, and `watch` tries it
@@ -89,13 +125,14 @@ DEFAULT_BACKOFF = 1.0
 # Longest Retry-After honoured. A server asking for more is treated as failing now (transient).
 MAX_RETRY_AFTER = 60.0
 
-# Seconds between the starts of two requests to one host: one request a second is the rate most
-# crawler guidelines (and robots.txt Crawl-delay values seen on news sites) ask for.
-DEFAULT_HOST_INTERVAL = 1.0
-
 # Redirect hops followed; browsers stop at 20, but news URLs settle within 2 or 3 (http→https, AMP, a
 # tracking hop), and a longer chain is usually a loop.
 MAX_REDIRECTS = 5
+
+# Connection pools kept (one per scheme, host and port), and connections kept open in each. A batch
+# reads one site after another, and `watch` a few dozen feeds: 64 sites cover a poll.
+MAX_POOLS = 64
+POOL_CONNECTIONS = 4
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -104,218 +141,25 @@ _CHUNK = 64 * 1024
 _URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 
 
-class FetchError(InputError):
-    """A URL could not be fetched.
+class _Backoff(Retry):
+    """urllib3's retry bookkeeping, waiting ``backoff`` seconds before the first retry too.
 
-    Args:
-        source: The URL.
-        problem: What went wrong.
-        hint: What to do about it.
-        transient: True when the same request may well succeed later (timeouts, 5xx, 429).
-        status: The HTTP status, when the server answered.
-        retry_after: Seconds the server asked to wait (its Retry-After header), when it said.
+    (urllib3 retries the first time at once; a polite client waits a moment before asking again.)
     """
 
-    def __init__(
-        self,
-        source: str,
-        problem: str,
-        hint: str | None = None,
-        *,
-        transient: bool = False,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(source, problem, hint)
-        self.transient = transient
-        self.status = status
-        self.retry_after = retry_after
+    def get_backoff_time(self) -> float:
+        errors = len(self.history)
+        if errors == 0:
+            return 0.0
+        return float(min(self.backoff_max, self.backoff_factor * 2 ** (errors - 1)))
 
 
-@dataclass(frozen=True)
-class Response:
-    """A fetched resource.
-
-    Args:
-        url: The final URL, after redirects.
-        status: 200, or 304 for a conditional request whose resource has not changed (``body`` empty).
-        headers: Response headers, names in lower case.
-        body: The body, decompressed when the server sent it gzip- or deflate-encoded.
-        requested: The URL asked for.
-    """
-
-    url: str
-    status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    requested: str = ""
-
-    @property
-    def not_modified(self) -> bool:
-        """True for a 304 answer to a conditional request."""
-        return self.status == 304
-
-    @property
-    def content_type(self) -> str:
-        """The media type in lower case without parameters (``text/html``), or ``""``."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @property
-    def charset(self) -> str | None:
-        """The ``charset`` parameter of Content-Type, lower case, or None."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = part.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'").lower()
-        return None
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = GuardedHTTPConnection
 
 
-def is_url(value: object) -> bool:
-    """Return True when ``value`` is a string starting ``http://`` or ``https://``."""
-    if not isinstance(value, str):
-        return False
-    head = value[:8].lower()
-    return head.startswith(("http://", "https://"))
-
-
-def is_public_address(address: str) -> bool:
-    """Return True when ``address`` (an IPv4 or IPv6 literal) is a public unicast address.
-
-    Refused: private (10/8, 172.16/12, 192.168/16, fc00::/7), loopback (127/8, ::1), link-local
-    (169.254/16, fe80::/10, where cloud metadata services live), carrier-grade NAT (100.64/10),
-    unspecified, reserved, documentation and multicast ranges, and IPv6 forms that embed a refused IPv4
-    address (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::/96``, 6to4, Teredo).
-    """
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None and not is_public_address(str(embedded)):
-            return False
-    return ip.is_global and not ip.is_multicast
-
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-def check_url(url: str) -> tuple[str, str, int]:
-    """Check that ``url`` is an absolute http(s) URL with a host.
-
-    Returns:
-        The scheme, the host and the port.
-
-    Raises:
-        FetchError: It is not.
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise FetchError(url, f"is not a valid URL ({exc})") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise FetchError(url, f"is not an http(s) URL (scheme {scheme or 'missing'!r})")
-    if not parts.hostname:
-        raise FetchError(url, "has no host name")
-    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
-
-
-class HostRateLimiter:
-    """Spaces requests to one host at least ``interval`` seconds apart; other hosts are not held up.
-
-    The limiter only decides; the caller sleeps. :meth:`reserve` books the next free slot for a host and
-    says how long to wait for it, so callers on several threads queue up in order.
-
-    Args:
-        interval: Seconds between the starts of two requests to the same host; 0 turns it off.
-    """
-
-    # Hosts remembered at most; past this, hosts whose slot has passed are forgotten (they no longer
-    # constrain anything), which keeps a long crawl over many sites at constant memory.
-    _PRUNE_AT = 4096
-
-    def __init__(self, interval: float = DEFAULT_HOST_INTERVAL) -> None:
-        self.interval = max(0.0, interval)
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def reserve(self, host: str, now: float) -> float:
-        """Book the next request to ``host`` and return how many seconds to wait before sending it.
-
-        Args:
-            host: The host name (compared case-insensitively).
-            now: The current time on the caller's monotonic clock.
-        """
-        key = host.lower()
-        with self._lock:
-            if len(self._next) >= self._PRUNE_AT:
-                self._next = {h: t for h, t in self._next.items() if t > now}
-            start = max(now, self._next.get(key, now))
-            self._next[key] = start + self.interval
-            return start - now
-
-
-class _Refused(Exception):
-    """Raised inside a connection attempt when the host resolves to a refused address."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(host, address)
-        self.host = host
-        self.address = address
-
-
-def _connector(allowed: Callable[[str], bool]) -> Callable[..., socket.socket]:
-    """Return a replacement for ``socket.create_connection`` that checks every address first."""
-
-    def connect(
-        address: tuple[str, int], timeout: Any = None, source_address: Any = None, **_: Any
-    ) -> socket.socket:
-        host, port = address
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        for info in infos:
-            ip = str(info[4][0])
-            if not allowed(ip):
-                raise _Refused(host, ip)
-        error: OSError | None = None
-        for family, kind, proto, _name, sockaddr in infos:
-            sock = socket.socket(family, kind, proto)
-            try:
-                if isinstance(timeout, int | float):
-                    sock.settimeout(timeout)
-                if source_address:
-                    sock.bind(source_address)
-                sock.connect(sockaddr)  # the checked address itself: no second lookup
-                return sock
-            except OSError as exc:
-                error = exc
-                sock.close()
-        raise error or OSError(f"{host} has no address")
-
-    return connect
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, allowed: Callable[[str], bool], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connector(allowed)
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, allowed: Callable[[str], bool], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connector(allowed)
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
 
 
 class Fetcher:
@@ -328,13 +172,14 @@ class Fetcher:
             when one intranet source is wanted but not the whole private address space.
         max_bytes: Largest body read, after decompression; reading stops once past it.
         timeout: Seconds any one connect or read may take.
-        deadline: Seconds a whole download may take.
+        deadline: Seconds everything for one URL may take, all in (see the module notes).
         retries: Further attempts after a transient failure.
         backoff: Seconds before the first retry, doubled before each further one.
         host_interval: Seconds between two requests to the same host.
+        respect_robots: Read each site's robots.txt and leave alone what it disallows.
         user_agent: The User-Agent header.
         sleep: The function that waits (tests pass one that records instead).
-        clock: A monotonic clock, in seconds.
+        clock: A monotonic clock, in seconds, for the rate limit and the robots.txt cache.
     """
 
     def __init__(
@@ -348,10 +193,13 @@ class Fetcher:
         retries: int = DEFAULT_RETRIES,
         backoff: float = DEFAULT_BACKOFF,
         host_interval: float = DEFAULT_HOST_INTERVAL,
+        respect_robots: bool = True,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if deadline <= 0:
+            raise InputError("--deadline", f"must be a positive number of seconds, not {deadline:g}")
         self.allow_private = allow_private
         self.allow_networks = [ipaddress.ip_network(n, strict=False) for n in allow_networks]
         self.max_bytes = max_bytes
@@ -360,9 +208,13 @@ class Fetcher:
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self.limiter = HostRateLimiter(host_interval)
+        self.respect_robots = respect_robots
         self.user_agent = user_agent
         self.sleep = sleep
         self.clock = clock
+        self.robots = RobotsCache(self._load_robots, clock)
+        self._pools: OrderedDict[tuple[str, str, int], urllib3.HTTPConnectionPool] = OrderedDict()
+        self._pools_lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None  # made on the first https request: loading CAs takes ~0.2 s
 
     def address_allowed(self, address: str) -> bool:
@@ -375,10 +227,24 @@ class Fetcher:
             return False
         return any(ip in network for network in self.allow_networks)
 
+    def close(self) -> None:
+        """Close the connections kept open."""
+        with self._pools_lock:
+            pools = list(self._pools.values())
+            self._pools.clear()
+        for pool in pools:
+            pool.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def fetch(
         self, url: str, *, headers: Mapping[str, str] | None = None, accept: str = ANY_ACCEPT
     ) -> Response:
-        """GET ``url``, following redirects, retrying transient failures.
+        """GET ``url``, following redirects, retrying transient failures, within the deadline.
 
         Args:
             url: An absolute http(s) URL.
@@ -390,21 +256,42 @@ class Fetcher:
             conditional and the resource has not changed.
 
         Raises:
-            FetchError: The URL is not http(s), its host resolves to a refused address, the server
-                failed or refused (4xx/5xx after retries), timed out, or sent more than ``max_bytes``.
+            FetchError: The URL is not http(s), its host resolves to a refused address, robots.txt
+                disallows it, the server failed or refused (4xx/5xx after retries), timed out, took
+                longer than the deadline, or sent more than ``max_bytes``.
         """
-        attempt = 0
-        while True:
-            try:
-                return self._follow(url, headers or {}, accept)
-            except FetchError as error:
-                if not error.transient or attempt >= self.retries:
-                    raise
-                delay = self.retry_delay(attempt, error.retry_after)
-                if delay is None:
-                    raise
-                attempt += 1
-                self.sleep(delay)
+        check_url(url)
+        retry = _Backoff(
+            total=self.retries,
+            redirect=False,
+            backoff_factor=self.backoff,
+            backoff_max=MAX_RETRY_AFTER,
+            status_forcelist=_RETRY_STATUSES,
+            raise_on_status=False,
+        )
+        with Deadline(self.deadline, time.monotonic) as deadline:
+            while True:
+                try:
+                    return self._follow(url, headers or {}, accept, deadline)
+                except FetchError as error:
+                    if not error.transient or deadline.expired:
+                        raise
+                    try:
+                        retry = retry.increment("GET", url, error=error)  # type: ignore[arg-type]
+                    except MaxRetryError:
+                        raise error from None
+                    delay = self.retry_delay(len(retry.history) - 1, error.retry_after)
+                    if delay is None:
+                        raise
+                    if delay >= deadline.left():
+                        raise FetchError(
+                            url,
+                            f"{error.problem}; not retried: the {self.deadline:g} s deadline would pass",
+                            error.hint,
+                            transient=True,
+                            status=error.status,
+                        ) from None
+                    self.sleep(delay)
 
     def retry_delay(self, attempt: int, retry_after: float | None = None) -> float | None:
         """Return the seconds to wait before retry number ``attempt + 1``, or None to give up.
@@ -419,11 +306,24 @@ class Fetcher:
             delay = max(delay, retry_after)
         return delay
 
-    def _follow(self, url: str, headers: Mapping[str, str], accept: str) -> Response:
+    def _follow(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        accept: str,
+        deadline: Deadline,
+        *,
+        robots: bool = True,
+        max_bytes: int | None = None,
+    ) -> Response:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                status, response_headers, body, location = self._request(current, headers, accept)
+                if robots and self.respect_robots:
+                    self._check_robots(current)
+                status, response_headers, body, location = self._request(
+                    current, headers, accept, deadline, max_bytes or self.max_bytes
+                )
             except FetchError as error:
                 if current == url:
                     raise
@@ -447,8 +347,72 @@ class Fetcher:
             url, f"redirects more than {MAX_REDIRECTS} times", "open it in a browser to see where"
         )
 
+    # --- robots.txt ---------------------------------------------------------------------------------
+
+    def _check_robots(self, url: str) -> None:
+        scheme, host, port = check_url(url)
+        origin = f"{scheme}://{_netloc(host, port, scheme)}"
+        try:
+            rules = self.robots.rules(origin)
+        except FetchError as error:  # refused: the page itself would be, for the same reason
+            raise FetchError(url, error.problem, error.hint) from None
+        if rules.problem is not None:
+            raise FetchError(
+                url,
+                f"not fetched: {origin}/robots.txt could not be read ({rules.problem})",
+                "a site that cannot say what may be fetched is left alone for now (RFC 9309)",
+                transient=True,
+            )
+        if not rules.allows(url, ROBOTS_AGENT):
+            raise FetchError(url, "not fetched: the site's robots.txt disallows it for newsgraph")
+        if rules.crawl_delay is not None:
+            self.limiter.set_interval(host, min(rules.crawl_delay, MAX_CRAWL_DELAY))
+
+    def _load_robots(self, origin: str) -> RobotsRules:
+        deadline = Deadline.current()
+        assert deadline is not None, "robots.txt is read inside a fetch"
+        try:
+            response = self._follow(
+                f"{origin}/robots.txt",
+                {},
+                "text/plain,*/*;q=0.5",
+                deadline,
+                robots=False,
+                max_bytes=ROBOTS_MAX_BYTES * 4,
+            )
+        except FetchError as error:
+            if error.status is not None and 400 <= error.status < 500:
+                return RobotsRules()  # no robots.txt: no rules
+            if "refused:" in error.problem:
+                raise  # the page would be refused the same way; say so plainly
+            return RobotsRules(problem=error.problem)
+        return parse_robots(response.body, ROBOTS_AGENT)
+
+    # --- one request --------------------------------------------------------------------------------
+
+    def _pool(self, scheme: str, host: str, port: int) -> urllib3.HTTPConnectionPool:
+        key = (scheme, host.lower(), port)
+        with self._pools_lock:
+            pool = self._pools.get(key)
+            if pool is not None:
+                self._pools.move_to_end(key)
+                return pool
+            if scheme == "https":
+                if self._tls is None:
+                    self._tls = ssl.create_default_context()
+                pool = _HTTPSPool(
+                    host, port, maxsize=POOL_CONNECTIONS, ssl_context=self._tls, allowed=self.address_allowed
+                )
+            else:
+                pool = _HTTPPool(host, port, maxsize=POOL_CONNECTIONS, allowed=self.address_allowed)
+            self._pools[key] = pool
+            while len(self._pools) > MAX_POOLS:
+                _key, old = self._pools.popitem(last=False)
+                old.close()
+            return pool
+
     def _request(
-        self, url: str, headers: Mapping[str, str], accept: str
+        self, url: str, headers: Mapping[str, str], accept: str, deadline: Deadline, max_bytes: int
     ) -> tuple[int, dict[str, str], bytes, str | None]:
         """Send one GET; return (status, headers, body, redirect location or None)."""
         scheme, host, port = check_url(url)
@@ -457,40 +421,49 @@ class Fetcher:
         target = quote(target, safe=_URL_SAFE)  # feeds do carry raw non-ASCII links; escapes are kept
         wait = self.limiter.reserve(host, self.clock())
         if wait > 0:
-            self.sleep(wait)
-        conn: http.client.HTTPConnection
-        if scheme == "https":
-            if self._tls is None:
-                self._tls = ssl.create_default_context()
-            conn = _HTTPSConnection(
-                host, port, timeout=self.timeout, context=self._tls, allowed=self.address_allowed
-            )
-        else:
-            conn = _HTTPConnection(host, port, timeout=self.timeout, allowed=self.address_allowed)
+            self.sleep(min(wait, deadline.left()))
+        if deadline.left() <= 0:
+            raise self._deadline_error(url)
         request_headers = {
             "User-Agent": self.user_agent,
             "Accept": accept,
             "Accept-Encoding": "gzip, deflate",
-            "Connection": "close",
             **headers,
         }
-        started = self.clock()
-        response: http.client.HTTPResponse | None = None
+        seconds = max(0.001, min(self.timeout, deadline.left()))
+        response: urllib3.BaseHTTPResponse | None = None
         try:
-            conn.request("GET", target, headers=request_headers)
-            response = conn.getresponse()
-            found = {name.lower(): value for name, value in response.getheaders()}
-            status = response.status
+            response = self._pool(scheme, host, port).urlopen(
+                "GET",
+                target,
+                headers=request_headers,
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+                timeout=Timeout(connect=seconds, read=seconds),
+                preload_content=False,
+                decode_content=False,
+                release_conn=False,
+            )
+            found = {name.lower(): value for name, value in response.headers.items()}
+            status, reason = response.status, response.reason or ""
+            if (status in _REDIRECTS and found.get("location")) or status == 304 or not 200 <= status < 300:
+                _let_go(response, found)  # a short body is read off so the connection can be reused
+                response = None
             if status in _REDIRECTS and found.get("location"):
                 return status, found, b"", found["location"]
             if status == 304:
                 return status, found, b"", None
             if status >= 300 or status < 200:
-                raise self._status_error(url, status, response.reason, found)
-            body = self._read_body(url, response, found, started)
+                raise self._status_error(url, status, reason, found)
+            body = self._read_body(url, response, found, deadline, max_bytes)
+            if deadline.expired:
+                raise self._deadline_error(url)
+            response.release_conn()  # read to the end: the connection can serve the next request
+            response = None
             return status, found, body, None
-        except _Refused as refused:
-            what = _address_kind(refused.address)
+        except Refused as refused:
+            what = address_kind(refused.address)
             name = refused.host.strip("[]")
             where = f"{name} is" if name == refused.address else f"{name} resolves to {refused.address},"
             raise FetchError(
@@ -500,23 +473,47 @@ class Fetcher:
             ) from None
         except FetchError:
             raise
-        except socket.gaierror as exc:
-            transient = exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_NODATA", None))
-            problem = f"cannot resolve host {host} ({exc.strerror or exc})"
-            raise FetchError(url, problem, "check the address", transient=transient) from None
-        except ssl.SSLCertVerificationError as exc:
-            raise FetchError(url, f"TLS certificate not valid ({exc.verify_message or exc})") from None
-        except TimeoutError:
-            raise FetchError(url, f"timed out after {self.timeout:g} s", transient=True) from None
-        except (http.client.InvalidURL, UnicodeError, ValueError) as exc:
-            raise FetchError(url, f"is not a valid URL ({exc})") from None
-        except (OSError, http.client.HTTPException) as exc:
-            problem = f"connection failed ({type(exc).__name__}: {exc})"
-            raise FetchError(url, problem, transient=True) from None
+        except Exception as exc:
+            if deadline.expired:
+                raise self._deadline_error(url) from None
+            raise self._network_error(url, host, exc) from None
         finally:
             if response is not None:
-                response.close()  # a response read to "Connection: close" owns the socket, not conn
-            conn.close()
+                response.close()  # not read to the end: this connection is done
+                response.release_conn()
+
+    def _deadline_error(self, url: str) -> FetchError:
+        return FetchError(
+            url,
+            f"gave up after {self.deadline:g} s (the deadline for connecting and downloading it all)",
+            "the server is too slow; it is tried again at the next run",
+            transient=True,
+        )
+
+    def _network_error(self, url: str, host: str, exc: Exception) -> FetchError:
+        if isinstance(exc, NameResolutionError):
+            cause = exc.__cause__
+            errno = getattr(cause, "errno", None)
+            transient = errno in (-3, -5)  # EAI_AGAIN, EAI_NODATA: the resolver may answer later
+            detail = getattr(cause, "strerror", None) or cause or exc
+            problem = f"cannot resolve host {host} ({detail})"
+            return FetchError(url, problem, "check the address", transient=transient)
+        if isinstance(exc, SSLError):
+            cause = exc.args[0] if exc.args else exc
+            if isinstance(cause, ssl.SSLCertVerificationError):
+                return FetchError(url, f"TLS certificate not valid ({cause.verify_message or cause})")
+            return FetchError(url, f"TLS handshake failed ({cause})", transient=True)
+        if isinstance(exc, ConnectTimeoutError) and not isinstance(exc, NewConnectionError):
+            return FetchError(url, f"timed out connecting after {self.timeout:g} s", transient=True)
+        if isinstance(exc, ReadTimeoutError | TimeoutError):
+            return FetchError(url, f"timed out after {self.timeout:g} s", transient=True)
+        if isinstance(exc, LocationValueError | http.client.InvalidURL | UnicodeError | ValueError):
+            return FetchError(url, f"is not a valid URL ({exc})")
+        if isinstance(exc, HTTPError | OSError | http.client.HTTPException):
+            reason = exc.__context__ if isinstance(exc, HTTPError) and exc.__context__ else exc
+            problem = f"connection failed ({type(reason).__name__}: {reason})"
+            return FetchError(url, problem, transient=True)
+        raise exc
 
     def _status_error(self, url: str, status: int, reason: str, headers: dict[str, str]) -> FetchError:
         transient = status in _RETRY_STATUSES
@@ -533,7 +530,12 @@ class Fetcher:
         )
 
     def _read_body(
-        self, url: str, response: http.client.HTTPResponse, headers: dict[str, str], started: float
+        self,
+        url: str,
+        response: urllib3.BaseHTTPResponse,
+        headers: dict[str, str],
+        deadline: Deadline,
+        max_bytes: int,
     ) -> bytes:
         """Read the body up to ``max_bytes`` (decompressed), stopping early when it is over."""
         encoding = headers.get("content-encoding", "identity").strip().lower()
@@ -544,39 +546,58 @@ class Fetcher:
         elif encoding not in ("identity", ""):
             raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
         declared = headers.get("content-length", "")
-        if inflater is None and declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._too_big(url, int(declared))
+        if inflater is None and declared.isdigit() and int(declared) > max_bytes:
+            raise self._too_big(url, int(declared), max_bytes)
         parts: list[bytes] = []
         size = 0
         raw_first = True
         while True:
-            chunk = response.read(_CHUNK)
+            chunk = response.read1(_CHUNK)  # what has arrived, without waiting for a full chunk
             if not chunk:
                 break
-            if self.clock() - started > self.deadline:
-                raise FetchError(url, f"took longer than {self.deadline:g} s to download", transient=True)
+            if deadline.expired:
+                raise self._deadline_error(url)
             if inflater is not None:
                 try:
-                    chunk = inflater.decompress(chunk, self.max_bytes + 1 - size)
+                    chunk = inflater.decompress(chunk, max_bytes + 1 - size)
                 except zlib.error:
                     if not (raw_first and encoding == "deflate"):
                         raise FetchError(url, f"{encoding} body is corrupt") from None
                     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                    chunk = inflater.decompress(chunk, self.max_bytes + 1 - size)
+                    chunk = inflater.decompress(chunk, max_bytes + 1 - size)
                 raw_first = False
             size += len(chunk)
-            if size > self.max_bytes or (inflater is not None and inflater.unconsumed_tail):
-                raise self._too_big(url, None)
+            if size > max_bytes or (inflater is not None and inflater.unconsumed_tail):
+                raise self._too_big(url, None, max_bytes)
             parts.append(chunk)
         return b"".join(parts)
 
-    def _too_big(self, url: str, declared: int | None) -> FetchError:
-        limit = human_size(self.max_bytes)
+    def _too_big(self, url: str, declared: int | None, max_bytes: int) -> FetchError:
+        limit = human_size(max_bytes)
         if declared is not None:
             problem = f"is {human_size(declared)}, over the {limit} limit; not downloaded"
         else:
             problem = f"is over the {limit} limit; stopped reading after {limit}"
-        return FetchError(url, problem, "raise --max-bytes if it really is one article")
+        return FetchError(url, problem, "pass a larger --max-bytes if it really is one article")
+
+
+# Largest body of a redirect or an error page read off to keep its connection; a longer one closes it.
+_DRAIN_LIMIT = 64 * 1024
+
+
+def _let_go(response: urllib3.BaseHTTPResponse, headers: dict[str, str]) -> None:
+    """Give back the connection of a response whose body is not wanted: reused when it is short."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= _DRAIN_LIMIT:
+        response.drain_conn()
+    else:
+        response.close()
+    response.release_conn()
+
+
+def _netloc(host: str, port: int, scheme: str) -> str:
+    name = f"[{host}]" if ":" in host else host
+    return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -593,14 +614,3 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _address_kind(address: str) -> str:
-    """Name the kind of a refused address, for the error message."""
-    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "multicast", "unspecified"):
-        if getattr(ip, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return "private" if ip.is_private else "non-public"

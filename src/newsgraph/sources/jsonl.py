@@ -16,6 +16,7 @@ from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.dates import normalise_published
 from newsgraph.sources.files import SNIFF_BYTES, article_stem, check_not_binary, human_size, open_lines
+from newsgraph.sources.language import declared_language, detect_language
 
 _FIELDS = ("text", "id", "title", "url", "outlet", "published", "authors", "language", "metadata")
 
@@ -175,7 +176,8 @@ def _article(path: Path, number: int, line: bytes, published: str | None) -> Art
         outlet=data.get("outlet"),
         authors=_authors(where, data.get("authors")),
         published=date,
-        language=data.get("language") or "en",
+        # The line's own language is trusted ("en-GB" → "en"); otherwise the text says it.
+        language=declared_language(data.get("language")) or detect_language(text),
         metadata=metadata,
     )
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources.files import article_stem, check_not_binary, decode_text
+from newsgraph.sources.language import detect_language
 
 
 def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
@@ -21,16 +23,25 @@ def read_text(path: Path, data: bytes, published: str | None = None) -> Article:
         published: Reference date for relative times; text files carry none of their own.
 
     Returns:
-        The article, with ``id`` the file stem and ``metadata["source"]`` the path. When the file is
-        not UTF-8 but clean cp1252, ``metadata["encoding"]`` says so.
+        The article, with ``id`` the file stem, ``language`` the language detected in the text and
+        ``metadata["source"]`` the path. When the file is not UTF-8 but clean cp1252,
+        ``metadata["encoding"]`` says so.
 
     Raises:
-        InputError: The file is binary or not decodable.
+        InputError: The file is binary, not decodable, or holds no text (only blanks or a byte-order mark).
     """
     source = str(path)
     check_not_binary(source, data)
     text, encoding = decode_text(source, data)
+    if not text.strip():
+        raise InputError(source, "has no text (only blanks or a byte-order mark)")
     metadata: dict[str, object] = {"source": source}
     if encoding != "utf-8":
         metadata["encoding"] = encoding
-    return Article(text=text, id=article_stem(path), published=published, metadata=metadata)
+    return Article(
+        text=text,
+        id=article_stem(path),
+        published=published,
+        language=detect_language(text),
+        metadata=metadata,
+    )

@@ -14,6 +14,7 @@ The package, by responsibility:
   :mod:`~newsgraph.store.search`: read queries, one module per resource; ``*_page`` functions return a
   :class:`Page` with an opaque ``next`` cursor and raise :class:`QueryError` naming a bad parameter;
 - :mod:`~newsgraph.store.feeds`: what ``newsgraph watch`` remembers;
+- :mod:`~newsgraph.store.failures`: the ``errors`` table, one row per input an ingest could not take;
 - :mod:`~newsgraph.store.migrations` and :mod:`~newsgraph.store.tables`: the versioned schema;
 - :mod:`~newsgraph.store.stories`, :mod:`~newsgraph.store.dedup`, :mod:`~newsgraph.store.event_groups`:
   syndicated copies, MinHash signatures, events grouped across articles.
@@ -33,6 +34,7 @@ from newsgraph.store.codec import entity_key, text_hash
 from newsgraph.store.entities import EntityDetail, EntityRow
 from newsgraph.store.event_groups import EventGroup, EventReport
 from newsgraph.store.facade import Store
+from newsgraph.store.failures import ErrorRow
 from newsgraph.store.feeds import FeedState
 from newsgraph.store.params import Page, QueryError
 from newsgraph.store.places import PlaceRow, places_geojson
@@ -45,6 +47,7 @@ __all__ = [
     "ArticleRow",
     "EntityDetail",
     "EntityRow",
+    "ErrorRow",
     "EventGroup",
     "EventReport",
     "FeedState",

@@ -109,6 +109,10 @@ class TableCodec:
 
     def decode(self, row: sqlite3.Row | Mapping[str, Any], prefix: str = "") -> Any:
         """Return the schema object a row holds (columns named ``prefix + name`` in a joined query)."""
+        if isinstance(row, sqlite3.Row):
+            # A Row finds a column by name with a linear, case-insensitive search: a dict, made once, is
+            # several times faster over the dozens of columns read here.
+            row = dict(zip(row.keys(), row, strict=True))
         extra = row[prefix + "extra"]
         data: dict[str, Any] = json.loads(extra) if extra else {}
         for column in self.columns:
@@ -117,7 +121,8 @@ class TableCodec:
                 start, end = row[f"{name}_start"], row[f"{name}_end"]
                 data[column.field] = None if start is None or end is None else [start, end]
             elif column.codec == "json":
-                data[column.field] = json.loads(row[name])
+                # NULL: a column added by a later migration, on a row written before it
+                data[column.field] = None if row[name] is None else json.loads(row[name])
             elif column.codec == "bool":
                 data[column.field] = bool(row[name])
             else:

@@ -6,13 +6,16 @@ An entity id in a record (``e1``…) is only unique within its article; across t
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsgraph.store.codec import fold
 from newsgraph.store.connection import Database
 from newsgraph.store.params import MAX_PAGE, Page, check_limit, decode_cursor, encode_cursor
+
+# Entity keys looked up per query: far below SQLite's limit of 32766 parameters.
+_KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -98,13 +101,9 @@ class EntityDetail:
         return data
 
 
-_AGGREGATE = (
-    "SELECT e.entity_key AS key, e.name, e.type, COUNT(DISTINCT e.article_key) AS articles, "
-    "SUM((SELECT COUNT(*) FROM attributions a "
-    "     WHERE a.article_key = e.article_key AND a.speaker = e.entity_id)) AS attributions, "
-    "json_group_array(json(e.aliases)) AS aliases FROM entities e {where} GROUP BY e.entity_key"
-)
-_ORDER = "articles DESC, attributions DESC, name, type"
+# The entity list reads the counts the writer keeps (tables.create_entity_counts), in index order.
+_LIST = "SELECT entity_key AS key, name, type, articles, attributions FROM entity_counts c"
+_ORDER = "c.articles DESC, c.attributions DESC, c.name, c.type"
 
 
 def find_entities(
@@ -123,10 +122,9 @@ def find_entities(
     """
     wanted = check_limit(limit)
     where, params = _filters(type, name, None)
-    sql = f"SELECT * FROM ({_AGGREGATE.format(where=where)}) ORDER BY {_ORDER} LIMIT ?"
     with db.read("read entities") as conn:
-        rows = conn.execute(sql, [*params, wanted]).fetchall()
-    return [_row(row) for row in rows]
+        rows = conn.execute(f"{_LIST} {where} ORDER BY {_ORDER} LIMIT ?", [*params, wanted]).fetchall()
+        return _rows(conn, rows)
 
 
 def entity_page(
@@ -153,23 +151,29 @@ def entity_page(
     """
     size = check_limit(limit, most=MAX_PAGE)
     where, params = _filters(type, name, country)
-    after = ""
     if cursor:
         articles, attributions, name_, type_ = decode_cursor(cursor, "entities", 4)
-        after = (
-            "WHERE articles < ? OR (articles = ? AND (attributions < ? OR (attributions = ? AND "
-            "(name > ? OR (name = ? AND type > ?)))))"
+        where += (" AND " if where else "WHERE ") + (
+            "(c.articles < ? OR (c.articles = ? AND (c.attributions < ? OR (c.attributions = ? AND "
+            "(c.name > ? OR (c.name = ? AND c.type > ?))))))"
         )
         params.extend([articles, articles, attributions, attributions, name_, name_, type_])
-    sql = f"SELECT * FROM ({_AGGREGATE.format(where=where)}) {after} ORDER BY {_ORDER} LIMIT ?"
     with db.read("read entities") as conn:
-        rows = conn.execute(sql, [*params, size + 1]).fetchall()
-    items = [_row(row) for row in rows[:size]]
+        rows = conn.execute(f"{_LIST} {where} ORDER BY {_ORDER} LIMIT ?", [*params, size + 1]).fetchall()
+        items = _rows(conn, rows[:size])
     token = None
     if len(rows) > size:
         last = items[-1]
         token = encode_cursor("entities", [last.articles, last.attributions, last.name, last.type])
     return Page(items, token)
+
+
+def top_speakers(db: Database, limit: int = 10) -> list[EntityRow]:
+    """Return the entities with the most attributions as speaker, most first."""
+    size = check_limit(limit, most=MAX_PAGE)
+    sql = f"{_LIST} WHERE attributions > 0 ORDER BY attributions DESC, articles DESC, name, type LIMIT ?"
+    with db.read("read speakers") as conn:
+        return _rows(conn, conn.execute(sql, (size,)).fetchall())
 
 
 def entity_detail(db: Database, key: str) -> EntityDetail | None:
@@ -199,11 +203,12 @@ def entity_detail(db: Database, key: str) -> EntityDetail | None:
         roles = conn.execute(
             "SELECT DISTINCT role FROM attributions WHERE speaker_key = ? AND role IS NOT NULL", (key,)
         ).fetchall()
+        aliases = aliases_of(conn, [key]).get(key, [])
     return EntityDetail(
         key=key,
         name=rows[0]["name"],
         type=rows[0]["type"],
-        aliases=sorted({alias for row in rows for alias in json.loads(row["aliases"])}, key=fold),
+        aliases=aliases,
         roles=sorted({row["role"] for row in rows if row["role"]} | {r[0] for r in roles}, key=fold),
         countries=sorted({row["country"] for row in rows if row["country"]}),
         sectors=sorted({row["sector"] for row in rows if row["sector"]}),
@@ -219,23 +224,43 @@ def _filters(type: str | None, name: str | None, country: str | None) -> tuple[s
     where: list[str] = []
     params: list[Any] = []
     if type:
-        where.append("e.type = ?")
+        where.append("c.type = ?")
         params.append(type.strip().upper())
     if name:
-        where.append("e.entity_key IN (SELECT entity_key FROM entities WHERE instr(terms, ?) > 0)")
-        params.append(fold(name))
+        where.append(
+            "(instr(c.terms, ?) > 0 OR c.entity_key IN "
+            "(SELECT entity_key FROM entity_aliases WHERE instr(terms, ?) > 0))"
+        )
+        params.extend([fold(name)] * 2)
     if country:
-        where.append("e.entity_key IN (SELECT entity_key FROM entities WHERE country = ?)")
+        where.append("c.entity_key IN (SELECT entity_key FROM entities WHERE country = ?)")
         params.append(country.strip().upper())
     return ("WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _row(row: Any) -> EntityRow:
-    return EntityRow(
-        name=row["name"],
-        type=row["type"],
-        articles=row["articles"],
-        attributions=row["attributions"],
-        aliases=sorted({alias for group in json.loads(row["aliases"]) for alias in group}, key=fold),
-        key=row["key"],
-    )
+def _rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[EntityRow]:
+    """The rows as EntityRows, each with the union of the aliases its articles give it."""
+    aliases = aliases_of(conn, [row["key"] for row in rows])
+    return [
+        EntityRow(
+            name=row["name"],
+            type=row["type"],
+            articles=row["articles"],
+            attributions=row["attributions"],
+            aliases=aliases.get(row["key"], []),
+            key=row["key"],
+        )
+        for row in rows
+    ]
+
+
+def aliases_of(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[str]]:
+    """Every alias of each entity key that has any, sorted case-insensitively."""
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT entity_key, alias FROM entity_aliases WHERE entity_key IN ({marks})"
+        for key, alias in conn.execute(query, chunk):
+            found.setdefault(key, []).append(alias)
+    return {key: sorted(names, key=fold) for key, names in found.items()}

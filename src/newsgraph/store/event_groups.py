@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsgraph.extract import countries
 from newsgraph.schema import Event, Place, Record
@@ -37,6 +38,7 @@ SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 PUBLICATION_LAG_DAYS = 1
 
 
+@lru_cache(maxsize=65536)
 def party_key(name: str | None, country: str | None) -> str:
     """The grouping key of one party: a state's country code, else its folded name, else its country."""
     if name:

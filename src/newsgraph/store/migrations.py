@@ -15,11 +15,16 @@ from datetime import UTC, datetime
 from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
-    add_fact_columns,
     create_claims_table,
     create_feed_tables,
     create_story_tables,
     create_tables,
+)
+from newsgraph.store.translation import add_translation
+from newsgraph.store.upgrades import (
+    add_fact_columns,
+    create_entity_counts,
+    create_errors_table,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -30,10 +35,13 @@ __all__ = [
     "Migration",
     "add_event_columns",
     "add_fact_columns",
+    "add_translation",
     "applied_migrations",
     "apply_migrations",
     "check_store",
     "create_claims_table",
+    "create_entity_counts",
+    "create_errors_table",
     "create_feed_tables",
     "create_story_tables",
     "create_tables",
@@ -52,6 +60,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_event_columns,
     create_claims_table,
     add_fact_columns,
+    create_entity_counts,
+    add_translation,
+    create_errors_table,
 )
 """Every migration, oldest first. Append only."""
 

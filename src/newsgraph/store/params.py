@@ -115,7 +115,8 @@ def decode_cursor(cursor: str, kind: str, size: int) -> list[Any]:
         data = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
         data = None
-    if not isinstance(data, list) or len(data) != size + 1 or data[0] != kind:
+    scalars = isinstance(data, list) and all(v is None or isinstance(v, str | int) for v in data)
+    if not scalars or len(data) != size + 1 or data[0] != kind:
         raise QueryError(
             "cursor",
             f"cursor {cursor[:40]!r} is not a cursor of this list; pass the 'next' value it returned",
@@ -135,10 +136,11 @@ def match_rows(
         query: The query as given, for messages.
         param: The query's parameter name, for messages.
         lenient: Search a query FTS5 cannot parse as a phrase of its words (the command line's
-            behaviour) instead of raising.
+            behaviour), and raise only when that finds nothing either: a syntax error used to
+            become a phrase search with 0 rows, silently.
 
     Raises:
-        QueryError: FTS5 cannot parse the query (and ``lenient`` is False, or the phrase fails too).
+        QueryError: FTS5 cannot parse the query (and ``lenient`` is False, or the phrase finds nothing).
     """
     with db.read(f"search for {param}") as conn:
         try:
@@ -148,20 +150,27 @@ def match_rows(
                 raise
             failure = exc
         phrase = as_phrase(query) if lenient else None
-        if lenient and phrase is None:
-            return []
         if phrase is not None:
             try:
-                return conn.execute(sql, [phrase, *params[1:]]).fetchall()
+                rows = conn.execute(sql, [phrase, *params[1:]]).fetchall()
             except sqlite3.OperationalError as exc:
                 if not _is_query_error(exc):
                     raise
                 failure = exc
+            else:
+                if rows:  # "two-day", 'tokyo hopes"': the words themselves were meant, and are there
+                    return rows
     raise QueryError(
         param,
-        f"{param}: cannot run the search {query[:200]!r} ({failure}); use plain words, "
-        'or put a phrase in "double quotes"',
+        f"{param}: FTS5 cannot parse the search {query[:200]!r} ({failure}); {FTS5_SYNTAX}",
     )
+
+
+# What an FTS5 query may hold, for the messages about one it cannot parse.
+FTS5_SYNTAX = (
+    'FTS5 syntax: plain words, "a phrase", AND / OR / NOT, prefix*, NEAR(word word); '
+    'put words with punctuation in "double quotes"'
+)
 
 
 def as_phrase(query: str) -> str | None:
@@ -181,3 +190,27 @@ def until_clause(column: str, until: str) -> tuple[str, list[Any]]:
     """SQL and parameters for ``column`` on or before ``until`` (``2024-03`` includes all of March)."""
     value = check_date(until, "until")
     return f"substr({column}, 1, ?) <= ?", [len(value), value]
+
+
+def newest_first(after: Sequence[Any] | None, tie: str | None) -> list[tuple[str, list[Any]]]:
+    """The phases of a newest-first keyset scan of articles (alias ``ar``), each a (clause, params) pair.
+
+    Rows are ordered ``ar.published DESC, ar.key DESC`` (then ``tie`` ascending, for several rows per
+    article): dated articles first, through the ``(published, key)`` index, then undated ones. Each phase
+    is a range of that index, so a page costs about the same at any depth; run them in order until the
+    page is full.
+
+    Args:
+        after: The sort key of the last row of the previous page: ``(published, key)``, plus the ``tie``
+            value; None for the first page.
+        tie: The column that orders rows of one article (``a.idx``), or None for one row per article.
+    """
+    undated = "ar.published IS NULL"
+    if after is None:
+        return [("ar.published IS NOT NULL", []), (undated, [])]
+    published, key, *rest = after
+    same = ("ar.key <> ?", [key]) if tie is None else (f"(ar.key <> ? OR {tie} > ?)", [key, *rest])
+    if published is None:
+        return [(f"{undated} AND ar.key <= ? AND {same[0]}", [key, *same[1]])]
+    dated = f"ar.published IS NOT NULL AND (ar.published, ar.key) <= (?, ?) AND {same[0]}"
+    return [(dated, [published, key, *same[1]]), (undated, [])]

@@ -22,11 +22,14 @@ from newsgraph.store.params import (
     decode_cursor,
     encode_cursor,
     match_rows,
+    newest_first,
     until_clause,
 )
 
 _ENTITY_KEY = re.compile(r"[0-9a-f]{16}")
-_SORT = "coalesce(ar.published, '')"
+
+# Entity keys looked up per query: far below SQLite's limit of 32766 parameters.
+_KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -114,20 +117,30 @@ def quote_page(
         QueryError: A parameter is malformed (names it), or FTS5 cannot parse ``q``.
     """
     size = check_limit(limit, most=MAX_PAGE)
-    where, params = _filters(speaker, via, outlet, kind, since, until)
-    if cursor:
-        published, key, idx = decode_cursor(cursor, "quotes", 3)
-        where.append(f"({_SORT} < ? OR ({_SORT} = ? AND (ar.key > ? OR (ar.key = ? AND a.idx > ?))))")
-        params.extend([published, published, key, key, idx])
-    rows = _run(db, where, params, q, f"{_SORT} DESC, ar.key, a.idx", size + 1, lenient=False)
-    items = [_row(row) for row in rows[:size]]
-    last = items[-1] if items else None
-    more = len(rows) > size and last is not None
-    token = (
-        encode_cursor("quotes", [last.published or "", last.article_key, _idx(rows[size - 1])])
-        if more
-        else None
-    )
+    where, params = _filters(db, speaker, via, outlet, kind, since, until)
+    if q:
+        where.insert(0, "a.n IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)")
+        params.insert(0, q)
+    after = decode_cursor(cursor, "quotes", 3) if cursor else None
+    rows: list[Any] = []
+    # A speaker or a text search picks few rows, through their own indexes; other filters are cheaper
+    # tested on the newest articles until the page is full.
+    by_date = not (speaker or q)
+    for clause, values in newest_first(after, "a.idx"):
+        sql = _sql([*where, clause], _ORDER, by_date=by_date)
+        args = [*params, *values, size + 1 - len(rows)]
+        if q:
+            rows += match_rows(db, sql, args, q, "q")
+        else:
+            with db.read("read quotes") as conn:
+                rows += conn.execute(sql, args).fetchall()
+        if len(rows) > size:
+            break
+    items = _rows(db, rows[:size])
+    token = None
+    if len(rows) > size:
+        last = items[-1]
+        token = encode_cursor("quotes", [last.published, last.article_key, int(rows[size - 1]["idx"])])
     return Page(items, token)
 
 
@@ -146,19 +159,32 @@ def find_quotes(
     """Return attributions matching every filter given: newest article first, or by relevance to ``search``.
 
     Filters are those of :func:`quote_page`; ``search`` is its ``q``. A search FTS5 cannot parse is
-    searched as a phrase of its words.
+    searched as a phrase of its words; when that finds nothing either, QueryError names ``search``.
 
     Raises:
         QueryError: A date is not ISO, or the limit is negative.
         StoreError: The query cannot be run.
     """
     wanted = check_limit(limit)
-    where, params = _filters(speaker, via, outlet, kind, since, until)
-    order = f"{'fts.rank, ' if search else ''}{_SORT} DESC, ar.key, a.idx"
-    return [_row(row) for row in _run(db, where, params, search, order, wanted, lenient=True)]
+    where, params = _filters(db, speaker, via, outlet, kind, since, until)
+    if search:
+        # By relevance: the full-text match drives the query.
+        sql = _sql(where, f"fts.rank, {_ORDER}", fts=True)
+        rows = match_rows(db, sql, [search, *params, wanted], search, "search", lenient=True)
+        return _rows(db, rows)
+    rows: list[Any] = []
+    for clause, values in newest_first(None, "a.idx"):
+        remaining = wanted - len(rows) if wanted >= 0 else -1
+        if remaining == 0:
+            break
+        with db.read("read quotes") as conn:
+            sql = _sql([*where, clause], _ORDER, by_date=not speaker)
+            rows += conn.execute(sql, [*params, *values, remaining]).fetchall()
+    return _rows(db, rows)
 
 
 def _filters(
+    db: Database,
     speaker: str | None,
     via: str | None,
     outlet: str | None,
@@ -169,12 +195,9 @@ def _filters(
     where: list[str] = []
     params: list[Any] = []
     if speaker:
-        if _ENTITY_KEY.fullmatch(speaker):
-            where.append("(a.speaker_key = ? OR instr(a.speaker_terms, ?) > 0)")
-            params.extend([speaker, speaker])
-        else:
-            where.append("instr(a.speaker_terms, ?) > 0")
-            params.append(fold(speaker))
+        clause, values = _speaker_clause(db, speaker)
+        where.append(clause)
+        params.extend(values)
     if via:
         where.append("instr(a.via_terms, ?) > 0")
         params.append(fold(via))
@@ -196,40 +219,75 @@ def _filters(
     return where, params
 
 
-def _run(
-    db: Database, where: list[str], params: list[Any], q: str | None, order: str, limit: int, *, lenient: bool
-) -> list[Any]:
+def _speaker_clause(db: Database, speaker: str) -> tuple[str, list[Any]]:
+    """The filter for ``speaker``: an entity key, or a substring of a speaker's name or aliases.
+
+    A name matches an attribution whose speaker's name, or an alias its article gives the speaker,
+    contains it. The name is first looked up among the store's entities (names and every alias, a row
+    each), so that only the attributions of those entities, found through the speaker-key index, and of
+    unresolved speakers are tested. When the name matches very many entities, every attribution is.
+    """
+    folded = fold(speaker)
+    with db.read("look up speakers") as conn:
+        if _ENTITY_KEY.fullmatch(speaker):
+            known = conn.execute("SELECT 1 FROM entity_counts WHERE entity_key = ?", (speaker,)).fetchone()
+            if known is not None:
+                return "a.speaker_key = ?", [speaker]
+        keys = [
+            key
+            for (key,) in conn.execute(
+                "SELECT entity_key FROM entity_counts WHERE instr(terms, ?) > 0 "
+                "UNION SELECT entity_key FROM entity_aliases WHERE instr(terms, ?) > 0 LIMIT ?",
+                (folded, folded, _KEYS_PER_QUERY + 1),
+            )
+        ]
+    if len(keys) > _KEYS_PER_QUERY:
+        return "instr(a.speaker_terms, ?) > 0", [folded]
+    marks = ", ".join("?" * len(keys))
+    return (
+        f"(a.speaker_key IN ({marks}) OR a.speaker_key IS NULL) AND instr(a.speaker_terms, ?) > 0",
+        [*keys, folded],
+    )
+
+
+# Newest article first (then the article's attributions in text order); see params.newest_first.
+_ORDER = "ar.published DESC, ar.key DESC, a.idx"
+
+
+def _sql(where: list[str], order: str, *, fts: bool = False, by_date: bool = False) -> str:
     select = (
         "SELECT a.*, ar.id AS article_id, ar.title, ar.url, ar.outlet, ar.published, "
-        "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text, e.type AS speaker_type "
+        "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text "
     )
-    joins = (
-        "JOIN articles ar ON ar.key = a.article_key "
-        "LEFT JOIN entities e ON e.article_key = a.article_key AND e.entity_id = a.speaker"
-    )
-    clauses = list(where)
-    if q:
-        clauses.insert(0, "fts.attributions_fts MATCH ?")
-        params = [q, *params]
-        source = f"attributions_fts fts JOIN attributions a ON a.n = fts.rowid {joins}"
-    else:
-        source = f"attributions a {joins}"
-    sql = (
-        f"{select} FROM {source} {'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
-        f"ORDER BY {order} LIMIT ?"
-    )
-    params = [*params, limit]
-    if q:
-        return match_rows(db, sql, params, q, "q" if not lenient else "search", lenient=lenient)
-    with db.read("read quotes") as conn:
-        return conn.execute(sql, params).fetchall()
+    source = "attributions a JOIN articles ar ON ar.key = a.article_key"
+    if by_date:
+        # Walk articles newest first through their (published, key) index and stop at the page's end;
+        # left to itself, SQLite reads every attribution and sorts them all.
+        source = "articles ar CROSS JOIN attributions a ON a.article_key = ar.key"
+    if fts:
+        where = ["fts.attributions_fts MATCH ?", *where]
+        source = (
+            "attributions_fts fts JOIN attributions a ON a.n = fts.rowid "
+            "JOIN articles ar ON ar.key = a.article_key"
+        )
+    filters = f"WHERE {' AND '.join(where)}" if where else ""
+    return f"{select} FROM {source} {filters} ORDER BY {order} LIMIT ?"
 
 
-def _idx(row: Any) -> int:
-    return int(row["idx"])
+def _rows(db: Database, rows: list[Any]) -> list[QuoteRow]:
+    """The rows as QuoteRows, with their speakers' entity types (looked up once for the page)."""
+    keys = sorted({row["speaker_key"] for row in rows if row["speaker_key"]})
+    types: dict[str, str] = {}
+    with db.read("read speaker types") as conn:
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT entity_key, type FROM entity_counts WHERE entity_key IN ({marks})"
+            types.update(conn.execute(sql, chunk).fetchall())
+    return [_row(row, types.get(row["speaker_key"] or "")) for row in rows]
 
 
-def _row(row: Any) -> QuoteRow:
+def _row(row: Any, speaker_type: str | None) -> QuoteRow:
     return QuoteRow(
         article_key=row["article_key"],
         article_id=row["article_id"],
@@ -241,5 +299,5 @@ def _row(row: Any) -> QuoteRow:
         content=row["content_text"],
         cue_text=row["cue_text"] or "",
         speaker_key=row["speaker_key"],
-        speaker_type=row["speaker_type"],
+        speaker_type=speaker_type,
     )

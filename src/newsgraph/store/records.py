@@ -69,6 +69,19 @@ def count_rows(db: Database) -> dict[str, int]:
         return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
+def data_version(db: Database) -> tuple[int, int]:
+    """A value that changes whenever an article or a syndicated copy is stored.
+
+    The server keys its cache of aggregates (entity rankings, places, event groups) on it.
+    """
+    with db.read("read the data version") as conn:
+        row = conn.execute(
+            "SELECT (SELECT coalesce(max(n), 0) FROM articles), "
+            "(SELECT coalesce(max(rowid), 0) FROM story_copies)"
+        ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def find_stories(db: Database, min_outlets: int = 2, limit: int | None = 100) -> list[Story]:
     """Return stories carried by at least ``min_outlets`` outlets, most versions first.
 

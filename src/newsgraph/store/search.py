@@ -61,7 +61,7 @@ def search_articles(db: Database, query: str, limit: int | None = 20) -> list[Se
     Args:
         db: The open store.
         query: An FTS5 query (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``). A query
-            FTS5 cannot parse is searched as a phrase of its words.
+            FTS5 cannot parse is searched as a phrase of its words; QueryError when that finds nothing.
         limit: Most hits to return; None for all.
 
     Returns:

@@ -1,4 +1,6 @@
-"""The migrations that build and change the store's tables, oldest first (see :mod:`.migrations`).
+"""The migrations that build the store's tables and their first changes, oldest first (:mod:`.migrations`).
+
+Later changes to existing tables are in :mod:`.upgrades`.
 
 Each is a named function run once, in its own transaction, by
 :func:`~newsgraph.store.migrations.apply_migrations`. Never edit one that has shipped: append a new one
@@ -8,8 +10,6 @@ and list it in ``MIGRATIONS``.
 from __future__ import annotations
 
 import sqlite3
-
-from newsgraph.store.codec import entity_key
 
 
 def create_tables(conn: sqlite3.Connection) -> None:
@@ -256,66 +256,3 @@ def create_claims_table(conn: sqlite3.Connection) -> None:
         UNIQUE (article_key, idx)
     )"""
     )
-
-
-# Fields that were kept in the ``extra`` JSON column, by table, with the columns that now hold them.
-_PROMOTED: dict[str, tuple[tuple[str, str], ...]] = {
-    "entities": (("country", "TEXT"), ("sector", "TEXT")),
-    "attributions": (("nested", "INTEGER NOT NULL DEFAULT 0"),),
-    "claims": (("nested", "INTEGER NOT NULL DEFAULT 0"),),
-    "places": (
-        ("text", "TEXT"),
-        ("admin1", "TEXT"),
-        ("feature", "TEXT"),
-        ("confidence", "REAL"),
-        ("candidates", "INTEGER NOT NULL DEFAULT 0"),
-    ),
-    "times": (("mod", "TEXT"),),
-    "events": (("main", "INTEGER NOT NULL DEFAULT 0"),),
-}
-
-
-def add_fact_columns(conn: sqlite3.Connection) -> None:
-    """Give every schema field its own column, and name entities across the store.
-
-    Entity country and sector, place text, region (admin1), feature code, confidence and candidate count,
-    time modifier, the attribution flag ``nested`` and the event flag ``main`` were kept in the ``extra``
-    JSON column; they move to columns of their own, so queries can filter on them, and leave ``extra``.
-    Entities get ``entity_key`` (the same for the same name and type in any article) and attributions
-    ``speaker_key``, the key of their speaker entity. Indexes serve the API's filters: quotes by speaker
-    and outlet, entities by key and country, places by GeoNames id, events by target country.
-    """
-    for table, columns in _PROMOTED.items():
-        for name, sql in columns:
-            conn.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {sql}')
-        names = [name for name, _ in columns]
-        sets = ", ".join(
-            f'"{name}" = coalesce(json_extract(extra, \'$.{name}\'), "{name}")' for name in names
-        )
-        paths = ", ".join(f"'$.{name}'" for name in names)
-        conn.execute(
-            f"UPDATE {table} SET {sets}, extra = nullif(json_remove(extra, {paths}), '{{}}') "
-            "WHERE extra IS NOT NULL"
-        )
-    conn.execute("ALTER TABLE entities ADD COLUMN entity_key TEXT")
-    conn.execute("ALTER TABLE attributions ADD COLUMN speaker_key TEXT")
-    pairs = conn.execute("SELECT DISTINCT name, type FROM entities").fetchall()
-    conn.executemany(
-        "UPDATE entities SET entity_key = ? WHERE name = ? AND type = ?",
-        [(entity_key(name, type), name, type) for name, type in pairs],
-    )
-    conn.execute(
-        "UPDATE attributions SET speaker_key = (SELECT e.entity_key FROM entities e "
-        "WHERE e.article_key = attributions.article_key AND e.entity_id = attributions.speaker) "
-        "WHERE speaker IS NOT NULL"
-    )
-    for statement in (
-        "CREATE INDEX entities_key ON entities(entity_key)",
-        "CREATE INDEX entities_country ON entities(country)",
-        "CREATE INDEX attributions_speaker_key ON attributions(speaker_key)",
-        "CREATE INDEX articles_outlet ON articles(outlet)",
-        "CREATE INDEX places_geonameid ON places(geonameid)",
-        "CREATE INDEX events_target_country ON events(target_country)",
-        "CREATE INDEX events_actor_country ON events(actor_country)",
-    ):
-        conn.execute(statement)

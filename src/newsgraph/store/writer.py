@@ -16,13 +16,21 @@ from typing import Any
 
 from newsgraph.errors import StoreError
 from newsgraph.schema import Article, Record, normalise_text
-from newsgraph.store.codec import ARTICLES, FACTS, entity_key, terms
+from newsgraph.store.codec import ARTICLES, FACTS, entity_key, fold, terms
 from newsgraph.store.connection import Database
 from newsgraph.store.dedup import signature
 from newsgraph.store.event_groups import report_date
 from newsgraph.store.stories import link_story, record_copy
 
 EXISTS_SQL = "SELECT 1 FROM articles WHERE key = ? OR text_hash = ? LIMIT 1"
+
+# One more article for an entity, with its attributions in that article (see tables.create_entity_counts).
+_COUNT_ENTITY = (
+    "INSERT INTO entity_counts (entity_key, name, type, terms, articles, attributions) "
+    "VALUES (?, ?, ?, ?, 1, ?) "
+    "ON CONFLICT (entity_key) DO UPDATE SET articles = articles + 1, "
+    "attributions = attributions + excluded.attributions"
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,8 @@ def save(
 def has(db: Database, article: Article) -> bool:
     """Return True when the store holds this article (same key) or one with the same normalised text."""
     with db.read("look up an article") as conn:
-        return conn.execute(EXISTS_SQL, (article.key, dedup_hash(article.text)[1])).fetchone() is not None
+        found = conn.execute(EXISTS_SQL, (article.key, dedup_hash(article.original_text)[1])).fetchone()
+        return found is not None
 
 
 def dedup_hash(text: str) -> tuple[str, str | None]:
@@ -167,13 +176,15 @@ class _Rows:
     dedup_hash: str | None
     article: dict[str, Any]
     facts: dict[str, list[dict[str, Any]]]
+    entity_counts: list[list[Any]]
+    entity_aliases: list[tuple[str, str, str]]
 
     @classmethod
     def build(cls, record: Record, now: str) -> _Rows:
         article = record.article
         key = article.key
         row = ARTICLES.encode(article)
-        digest, dedup = dedup_hash(article.text)
+        digest, dedup = dedup_hash(article.original_text)  # as `has` sees the article before translation
         row.update(key=key, text_hash=digest, ingested_at=now)
         facts: dict[str, list[dict[str, Any]]] = {}
         for table, codec in FACTS.items():
@@ -186,6 +197,10 @@ class _Rows:
         for fact, entity in zip(facts["entities"], record.entities, strict=True):
             fact["terms"] = terms([entity.name, *entity.aliases])
             fact["entity_key"] = keys[entity.id] = entity_key(entity.name, entity.type)
+        counts: dict[str, list[Any]] = {}
+        for entity in record.entities:
+            counted = [keys[entity.id], entity.name, entity.type, fold(entity.name), 0]
+            counts.setdefault(keys[entity.id], counted)
         for fact, attribution in zip(facts["attributions"], record.attributions, strict=True):
             speaker = record.entity(attribution.speaker)
             names = [attribution.speaker_name] + ([speaker.name, *speaker.aliases] if speaker else [])
@@ -193,18 +208,26 @@ class _Rows:
             fact["speaker_terms"] = terms(names)
             fact["via_terms"] = terms(v.name for v in attribution.via)
             fact["speaker_key"] = keys.get(attribution.speaker or "")
+            if fact["speaker_key"] is not None:
+                counts[fact["speaker_key"]][4] += 1
         for fact, event in zip(facts["events"], record.events, strict=True):
             # The date the event is grouped and filtered by, and folded names for substring filters.
             fact["event_date"], fact["date_source"] = report_date(event, record)
             fact["actor_terms"] = terms([event.actor_name])
             fact["target_terms"] = terms([event.target_name])
-        return cls(key, article.id or article.url or key, dedup, row, facts)
+        aliases = sorted({(keys[e.id], alias, fold(alias)) for e in record.entities for alias in e.aliases})
+        return cls(key, article.id or article.url or key, dedup, row, facts, list(counts.values()), aliases)
 
     def insert(self, conn: sqlite3.Connection) -> None:
         conn.execute(_insert_sql("articles", self.article), self.article)
         for table, rows in self.facts.items():
             if rows:
                 conn.executemany(_insert_sql(table, rows[0]), rows)
+        conn.executemany(_COUNT_ENTITY, self.entity_counts)
+        conn.executemany(
+            "INSERT OR IGNORE INTO entity_aliases (entity_key, alias, terms) VALUES (?, ?, ?)",
+            self.entity_aliases,
+        )
 
 
 def _not_unicode(db: Database, label: str | None, exc: UnicodeEncodeError) -> StoreError:
