@@ -2,4 +2,7 @@
 
 from newsgraph.cli import main
 
-main()
+# Guarded: the server's worker process (multiprocessing spawn) imports this module again, and must not
+# run the command line a second time.
+if __name__ == "__main__":
+    main()

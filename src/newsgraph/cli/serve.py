@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import click
@@ -47,4 +48,7 @@ def serve(db: str, host: str, port: int, api_key: str | None, poll: float) -> No
 
     app = create_app(db, api_key=api_key, poll_seconds=poll)
     err.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
-    uvicorn.Server(server_config(app, host, port)).run()
+    # uvicorn shuts down on Ctrl-C, then raises it again for the default handler; it is no error.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(server_config(app, host, port)).run()
+    err.print("stopped", highlight=False)
