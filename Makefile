@@ -63,13 +63,15 @@ lint: setup
 test: lint
 	$(BIN)/pytest -q
 
-# The fuzzing campaign at length (tests/fuzz; `make test` runs it briefly): FUZZ_EXAMPLES inputs for each
-# of the 20 targets (readers, codec, filters), over 10,000 in all, a fresh random seed each run, figures
-# per target at the end. The fault campaign has its own target, `make faults`.
-FUZZ_EXAMPLES ?= 550
+# The fuzzing campaign at length (tests/fuzz; `make test` runs it briefly), a fresh random seed each run,
+# figures per target at the end: READER_EXAMPLES inputs for each of the 8 reader targets (HTML, fetched
+# pages, feeds, WARC, JSONL, text, URL lists, folders: the slow ones) and STORE_EXAMPLES for each of the
+# 12 codec and query-filter targets, 10,200 in all. The fault campaign has its own target, `make faults`.
+READER_EXAMPLES ?= 150
+STORE_EXAMPLES ?= 750
 fuzz: setup
-	NEWSGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz \
-		--ignore=tests/fuzz/test_faults.py
+	NEWSGRAPH_FUZZ_EXAMPLES=$(READER_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz/test_fuzz_readers.py
+	NEWSGRAPH_FUZZ_EXAMPLES=$(STORE_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz/test_fuzz_store.py
 
 # The fault campaign: ingest and watch killed at 50 random points (SIGKILL, SIGTERM, a full disk), each
 # followed by integrity_check, an orphan check and a resume that must store exactly a clean run's rows.

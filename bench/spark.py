@@ -54,12 +54,12 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def write_texts(folder: Path, count: int) -> str:
+def write_texts(folder: Path, count: int, polnear: Path = POLNEAR_TRAIN) -> str:
     """Write ``count`` distinct article texts as .txt files; return where they came from."""
     folder.mkdir(parents=True)
-    if POLNEAR_TRAIN.is_dir():
-        texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR_TRAIN.glob("*.txt"))]
-        origin = f"PolNeAR train ({POLNEAR_TRAIN})"
+    if polnear.is_dir():
+        texts = [p.read_text(encoding="utf-8") for p in sorted(polnear.glob("*.txt"))]
+        origin = f"PolNeAR train ({polnear})"
     else:
         lines = SAMPLE_CORPUS.read_text(encoding="utf-8").splitlines()
         texts = [json.loads(line)["text"] for line in lines if line.strip()]
@@ -99,18 +99,43 @@ class WorkerMemory:
             for pid, mib in _python_workers():
                 self.samples.append((now, pid, mib))
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), mib)
+            jvm = _jvm_rss()
+            if jvm is not None:
+                self.peaks[-1] = max(self.peaks.get(-1, 0.0), jvm)
 
-    def figures(self, settle_s: float = 60.0) -> dict[str, Any]:
+    def figures(self) -> dict[str, Any]:
         # Workers that did analysis hold the model: several hundred MiB. The daemon that forks them
-        # stays small and is left out.
-        busy = {pid for pid, peak in self.peaks.items() if peak > 150}
-        later = [mib for t, pid, mib in self.samples if pid in busy and t >= settle_s]
+        # stays small and is left out. A worker's steady range is what it held once it had first reached
+        # 80 % of its peak (the model loaded): flat memory keeps that range narrow however long it runs.
+        busy = [pid for pid, peak in self.peaks.items() if pid > 0 and peak > 150]
+        steady = []
+        for pid in busy:
+            series = [mib for _, p, mib in self.samples if p == pid]
+            loaded = next(i for i, mib in enumerate(series) if mib >= 0.8 * self.peaks[pid])
+            steady.append([round(min(series[loaded:])), round(max(series[loaded:])), len(series) - loaded])
         return {
             "workers": len(busy),
             "peak_rss_mib": sorted(round(self.peaks[pid]) for pid in busy),
-            "after_first_minute_min_max_mib": [round(min(later)), round(max(later))] if later else None,
+            "steady_min_max_samples": steady,
+            "jvm_peak_rss_mib": round(self.peaks.get(-1, 0.0)),
             "samples": len(self.samples),
         }
+
+
+def _jvm_rss() -> float | None:
+    """Resident memory of the Spark JVM this process started (the driver, and executor on local[N])."""
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            if fields.get("PPid", "").strip() == me and fields.get("Name", "").strip() == "java":
+                return int(fields["VmRSS"].split()[0]) / 1024
+        except (OSError, KeyError, ValueError):
+            continue
+    return None
 
 
 def _python_workers() -> list[tuple[int, float]]:
@@ -199,19 +224,29 @@ def damage_crawl(path: Path, count: int) -> list[int]:
     its last record; return the offsets of the records damaged."""
     data = bytearray(path.read_bytes())
     size = len(data)
+
+    def is_page(at: int) -> bool:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(bytes(data[at : at + 4096]), 600)
+        except zlib.error:
+            return False
+        return head.startswith(b"WARC/1.") and b"WARC-Type: response" in head and b"text/html" in head
+
     damaged = []
     for k in range(count):
         at = size * (k + 1) // (count + 2)
-        while True:
-            at = data.find(b"\x1f\x8b\x08", at + 1)
-            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(bytes(data[at : at + 4096]), 600)
-            if head.startswith(b"WARC/1.") and b"WARC-Type: response" in head and b"text/html" in head:
-                break
-        for i in range(at + 300, at + 340):
+        while not is_page(at := data.find(b"\x1f\x8b\x08", at + 1)):
+            pass
+        middle = at + 300 + (data.find(b"\x1f\x8b\x08", at + 1) - at) // 2
+        for i in range(middle, middle + 40):  # deep in the compressed page
             data[i] ^= 0x5A
         damaged.append(at)
-    last = data.rfind(b"\x1f\x8b\x08")
-    del data[last + (size - last) // 2 :]
+    last = len(data)
+    while not is_page(last := data.rfind(b"\x1f\x8b\x08", 0, last)):
+        pass
+    end = data.find(b"\x1f\x8b\x08", last + 1)
+    end = len(data) if end < 0 else end
+    del data[last + (end - last) // 2 :]  # the file ends halfway through its last page
     path.write_bytes(bytes(data))
     return [*damaged, last]
 
@@ -291,14 +326,16 @@ def report(figures: dict[str, Any]) -> None:
             f"planted records all in errors: {crawl['planted_found']}"
         )
         print(
-            f"  Python workers: {memory['workers']}, peak RSS {memory['peak_rss_mib']} MiB; all samples "
-            f"after the first minute within {memory['after_first_minute_min_max_mib']} MiB"
+            f"  Python workers: {memory['workers']}, peak RSS {memory['peak_rss_mib']} MiB; once loaded "
+            f"(min, max, seconds sampled): {memory['steady_min_max_samples']}; "
+            f"JVM peak {memory['jvm_peak_rss_mib']} MiB"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--polnear", type=Path, default=POLNEAR_TRAIN, help="folder of PolNeAR train texts")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration (median kept)")
     parser.add_argument("--warc-mb", type=float, default=1000, help="size of the crawl; 0 skips it")
     parser.add_argument("--filler-kb", type=int, nargs=2, default=(500, 1100), metavar=("MIN", "MAX"))
@@ -322,7 +359,7 @@ def main() -> None:
     try:
         if not args.skip_throughput:
             folder = work / "texts"
-            figures["texts"] = f"{args.articles} from {write_texts(folder, args.articles)}"
+            figures["texts"] = f"{args.articles} from {write_texts(folder, args.articles, args.polnear)}"
             runs: dict[str, list[dict[str, Any]]] = {"local[1]": [], "local[2]": [], "ingest -j2": []}
             for i in range(args.repeat):
                 for name in runs:

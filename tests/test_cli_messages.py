@@ -8,6 +8,7 @@ tests/store_killer.py (no spaCy model needed).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,50 @@ def test_the_max_bytes_that_errors_mention_exists_on_the_commands_that_read(tmp_
     result = cli("analyze", str(big), "--max-bytes", "100")
     assert result.returncode == 1
     assert "is 420 bytes, over the 100 bytes limit (raise --max-bytes)" in result.stderr.decode()
+
+
+@pytest.fixture
+def read_only_copy(store: Path, tmp_path: Path):
+    """The store copied into a folder that cannot be written: chmod for a user, a read-only tmpfs for root."""
+    place = tmp_path / "read-only"
+    place.mkdir()
+    if os.geteuid() != 0:
+        shutil.copy2(store, place / "news.db")
+        place.chmod(0o555)
+        yield place / "news.db"
+        place.chmod(0o755)
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("running as root, and cannot mount a read-only file system here")
+    try:
+        shutil.copy2(store, place / "news.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(place)], check=True)
+        yield place / "news.db"
+    finally:
+        subprocess.run(["umount", str(place)], check=False)
+
+
+def test_a_store_in_a_read_only_place_is_opened_read_only(read_only_copy: Path) -> None:
+    # it used to fail with "unable to open database file", suggesting the file was damaged
+    result = cli("quotes", "--db", str(read_only_copy), "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "2 of 360 attributions" in result.stdout.decode()
+    assert cli("search", "minister", "--db", str(read_only_copy), "--limit", "1").returncode == 0
+    from newsgraph.errors import StoreError
+    from newsgraph.store import Store
+
+    with pytest.raises(StoreError, match=r"read-only place .* ingest needs a writable copy"):
+        Store(read_only_copy)
+
+
+def test_text_that_is_not_utf8_but_cp1252_is_read_and_said_so(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("The minister said the caf\u00e9 would stay open \u2013 for now.\n".encode("cp1252"))
+    result = cli("analyze", str(latin))
+    assert result.returncode == 0, result.stderr
+    # it used to be decoded as cp1252 silently, although invalid UTF-8 is said to be reported
+    assert f"note: {latin}: not valid UTF-8; read as cp1252" in result.stderr.decode()
+    assert "caf\u00e9" in result.stdout.decode()

@@ -8,7 +8,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.cli import main
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.geowebnews import evaluate_places, read_gwn

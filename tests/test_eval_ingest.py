@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.cli import main
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.dates import evaluate_dates

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.plover import PloverReport, Scored, current_type, evaluate_events, load_plover_gsr
 

@@ -9,7 +9,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from conftest import eval_data
+from evaldata import eval_data
 from newsgraph.cli import main
 from newsgraph.errors import EvalError
 from newsgraph.evaluation.timeml import evaluate_timeml, load_timeml, parse_tml, score_times

@@ -170,3 +170,44 @@ def test_jsonl_record_carries_event_and_entity_countries(pipeline):
 def test_plain_reporting_is_not_an_event(pipeline):
     record = code(pipeline, "The foreign ministry said on Monday that exports rose by 3 percent.")
     assert record.events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels shell border town\n\nRebels shelled the town of Koro on Sunday, killing three civilians, "
+        "police said. The government condemned the attack and promised to rebuild the school.",
+        "Norway and Iceland agreed on Friday to share fisheries data.",
+        "Kenyan President Amina Odhiambo met Indian Prime Minister Ravi Menon in Nairobi on Monday. "
+        "Protesters marched outside.",
+    ],
+)
+def test_exactly_one_event_is_main(pipeline, text):
+    record = code(pipeline, text)
+    assert record.events
+    assert sum(e.main for e in record.events) == 1
+
+
+def test_the_main_event_comes_from_the_headline(pipeline):
+    record = code(
+        pipeline,
+        "Rebels shell border town\n\nRebels shelled the town of Koro on Sunday, killing three civilians, "
+        "police said. The government condemned the attack and promised to rebuild the school.",
+    )
+    main = next(e for e in record.events if e.main)
+    assert main.type == "ASSAULT"
+    assert main.trigger[0] < record.article.text.index("police said")
+    assert {"ACCUSE", "ASSAULT"} <= {e.type for e in record.events}
+
+
+def test_a_persons_country_comes_from_the_article(pipeline):
+    # No list of famous people: a bare name has no country; the article's own words give it one.
+    bare = only(code(pipeline, "Vladimir Putin met Emmanuel Macron on Tuesday."), "CONSULT")
+    assert bare.actor_country is None
+    record = code(
+        pipeline,
+        "Russian President Vladimir Putin arrived in Paris on Monday. "
+        "Putin met Emmanuel Macron, the French president, on Tuesday.",
+    )
+    event = next(e for e in record.events if trigger(record, e) == "met")
+    assert (event.actor_country, event.target_country) == ("RUS", "FRA")

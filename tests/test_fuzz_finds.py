@@ -53,3 +53,12 @@ def test_a_feed_entry_with_an_unreadable_date_raises_no_warning() -> None:
     # filterwarnings = error: feedparser's DeprecationWarning for a missing "updated" used to raise here
     items = list(read_feed(feed, "f.xml", Fetcher(host_interval=0, retries=0)))
     assert len(items) == 1
+
+
+def test_a_place_id_too_large_for_sqlite_is_a_named_error(tmp_path: Path) -> None:
+    from newsgraph.store import QueryError, Store
+
+    # it was OverflowError: Python int too large to convert to SQLite INTEGER
+    with Store(tmp_path / "news.db") as store, pytest.raises(QueryError) as caught:
+        store.article_page(place=2**64)
+    assert caught.value.param == "place"

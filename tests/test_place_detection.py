@@ -48,6 +48,12 @@ FOUND = [
         id="x-based",
     ),
     pytest.param(
+        "ELKTON, Md. — A barn fire near the county fairgrounds drew crews from three towns.",
+        "ELKTON",
+        {"admin1": "Maryland", "feature": "PPL"},
+        id="dateline-in-capitals",
+    ),
+    pytest.param(
         "Police in Tulsa said the suspect fled toward Broken Arrow.",
         "Broken Arrow",
         {"admin1": "Oklahoma"},

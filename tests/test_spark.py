@@ -126,3 +126,57 @@ def test_a_rerun_over_the_same_inputs_leaves_the_same_rows(corpus: Corpus, first
         assert on_disk(out, table) == first.rows[table], table
     ids_after = sorted(pq.read_table(out / "articles", columns=["article_id"]).column(0).to_pylist())
     assert ids_after == ids_before and len(set(ids_after)) == len(ids_after)
+
+
+def test_load_stores_each_article_once_and_as_the_job_wrote_it(first_run, tmp_path: Path) -> None:
+    out, result = first_run
+    db = tmp_path / "news.db"
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["load", str(out), "--db", str(db)])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"{result.rows['articles']} stored, 0 already in the store" in loaded.stderr
+    again = runner.invoke(main, ["load", str(out), "--db", str(db)])
+    assert (
+        again.exit_code == 0 and f"0 stored, {result.rows['articles']} already in the store" in again.stderr
+    )
+
+    from newsgraph.store import Store
+
+    with Store(db) as store:
+        assert store.stats()["attributions"] == result.rows["attributions"]
+        for key, record in list(read_records(str(out)))[:25]:
+            stored = store.get(key)
+            assert stored is not None and stored.to_dict() == record.to_dict()
+
+
+def test_load_names_a_folder_without_tables(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["load", str(tmp_path), "--db", str(tmp_path / "news.db")])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: has no articles table" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_command_reads_file_uris_and_names_what_failed(corpus: Corpus, spark, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(corpus.html / "story-0000.html", folder / "story.html")
+    (folder / "empty.html").write_bytes(b"   \n")
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(main, ["spark", folder.as_uri(), "--out", str(out), "--published", PUBLISHED])
+    assert result.exit_code == 1, result.output  # one input failed
+    assert "1 articles" in result.stdout and "1 errors" in result.stdout
+    assert "1 inputs or records failed" in result.stderr
+    (error,) = pq.read_table(out / "errors").to_pylist()
+    assert error["input"] == f"{folder.as_uri()}/empty.html" and "empty" in error["reason"]
+    ((_, record),) = read_records(str(out))
+    assert (
+        record.article.id == "story" and record.article.metadata["source"] == f"{folder.as_uri()}/story.html"
+    )
+
+
+def test_a_bad_option_is_one_error_line_before_spark_starts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["spark", str(tmp_path), "--out", str(tmp_path / "t"), "--published", "soon"]
+    )
+    assert result.exit_code == 1 and "--published" in result.stderr and "Traceback" not in result.output
+    web = CliRunner().invoke(main, ["spark", "https://example.com/news", "--out", str(tmp_path / "t")])
+    assert web.exit_code == 1 and "fetch pages with ingest" in web.stderr

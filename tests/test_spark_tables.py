@@ -11,7 +11,18 @@ import pyarrow as pa
 import pytest
 
 from newsgraph.errors import InputError
-from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, TimeRef, Via
+from newsgraph.schema import (
+    AlignedSentence,
+    Article,
+    Attribution,
+    Entity,
+    Event,
+    Place,
+    Record,
+    TimeRef,
+    Translation,
+    Via,
+)
 from newsgraph.spark.inputs import failure_of, plan_splits
 from newsgraph.spark.tables import (
     ARTICLE_ID,
@@ -42,6 +53,10 @@ def full_record() -> Record:
         language="en",
         metadata={"source": "x.html", "nested": {"a": [1, 2.5, None, True]}, "line": 3},
     )
+    article.translation = Translation(
+        "es", "apertium", "apertium 3.8.3, spa-eng", "La ministra Ana Ribeiro dijo …", 2,
+        [AlignedSentence((0, 30), (0, 91))],
+    )  # fmt: skip
     entity = Entity(
         "e1", "Ana Ribeiro", "PERSON", ["Ribeiro"], [(17, 28), (40, 47)], "Foreign Minister", "PRT", "GOV"
     )
@@ -100,7 +115,8 @@ def test_a_record_survives_the_trip_through_table_rows() -> None:
     }
     ((key, rebuilt),) = records_from_rows(articles, children)
     assert key == record.article.key
-    assert rebuilt == record
+    assert rebuilt == record and rebuilt.to_dict() == record.to_dict()
+    assert rebuilt.article.translation is not None and "original" in rebuilt.to_dict()["attributions"][0]
     assert back[PARTITION] == "2024-03-14"
 
 
@@ -174,3 +190,36 @@ def test_reader_errors_become_error_rows(source: str, problem: str, expected: di
     for key, value in expected.items():
         assert getattr(failure, key) == value, key
     assert failure.reason.endswith("(a hint)") and "(in " not in failure.reason
+
+
+@pytest.mark.slow
+def test_an_article_whose_analysis_raises_is_an_error_row_and_its_batch_is_kept(tmp_path: Path) -> None:
+    """One article that makes the pipeline raise costs only that article (the task does not fail)."""
+    from spacy.language import Language
+
+    from newsgraph.pipeline import Pipeline
+    from newsgraph.spark import job
+    from newsgraph.spark.tables import ERRORS
+
+    @Language.component("test_fails_on_marked_text")
+    def fails(doc):  # a stage with a bug that only one article triggers
+        if "EXPLODE" in doc.text:
+            raise ValueError("the stage cannot handle this article")
+        return doc
+
+    pipeline = Pipeline()
+    pipeline.nlp.add_pipe("test_fails_on_marked_text", first=True)
+    lines = tmp_path / "wire.jsonl"
+    texts = ["Officials said the port reopened.", "EXPLODE said the minister.", "The mayor said rain fell."]
+    lines.write_text("".join(f'{{"text": "{t}", "id": "a{i}"}}\n' for i, t in enumerate(texts)))
+    options = job.JobOptions(model="failing-for-test", published="2024-03-14", batch_size=8)
+    job._PIPELINES[options.model] = pipeline
+    try:
+        splits = pa.RecordBatch.from_pylist([s.to_dict() for s in plan_splits([str(lines)])])
+        rows = [row for batch in job.analyze_partition([splits], options) for row in batch.to_pylist()]
+    finally:
+        del job._PIPELINES[options.model]
+    assert [row[ARTICLES]["id"] for row in rows if row[ARTICLES]] == ["a0", "a2"]
+    (failure,) = [row[ERRORS] for row in rows if row[ERRORS]]
+    assert failure["input"] == str(lines) and failure["line"] == 2 and failure["item"] == "a1"
+    assert failure["reason"] == "analysis failed: ValueError: the stage cannot handle this article"

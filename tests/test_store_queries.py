@@ -11,7 +11,7 @@ import pytest
 
 from newsgraph.schema import Article, Attribution, Entity, Event, Place, Record, Via
 from newsgraph.store import QueryError, Store, entity_key, places_geojson
-from newsgraph.store.params import Page
+from newsgraph.store.params import Page, encode_cursor
 
 TOKYO = (1850147, 35.6895, 139.69171, "JP")
 LISBON = (2267057, 38.71667, -9.13333, "PT")
@@ -40,7 +40,21 @@ def article(
     if place is not None:
         geonameid, lat, lon, country = place
         name = "Tokyo" if geonameid == TOKYO[0] else "Lisbon"
-        places.append(Place("p1", (start, start + 4), name, geonameid, lat, lon, country, True, admin1=name))
+        confidence = 0.9 if name == "Tokyo" else 0.4
+        places.append(
+            Place(
+                "p1",
+                (start, start + 4),
+                name,
+                geonameid,
+                lat,
+                lon,
+                country,
+                True,
+                admin1=name,
+                confidence=confidence,
+            )
+        )
     if event is not None:
         type, actor, target, hedged = event
         events.append(
@@ -174,6 +188,7 @@ def test_quote_pages_cover_the_list_once_even_while_articles_arrive(store: Store
         ({"q": "AND OR"}, "q"),
         ({"kind": "rumour"}, "kind"),
         ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": encode_cursor("quotes", [["2024"], {}, 1])}, "cursor"),
         ({"limit": 0}, "limit"),
         ({"limit": 5000}, "limit"),
     ],
@@ -279,6 +294,10 @@ def test_places_are_counted_for_a_map(store: Store) -> None:
     assert [(r.name, r.articles, r.mentions) for r in rows] == [("Tokyo", 2, 2), ("Lisbon", 1, 1)]
     assert [r.name for r in store.places(event_type="AGREE")] == ["Tokyo"]
     assert [r.name for r in store.places(since="2024-02-10")] == ["Lisbon"]
+    assert [r.name for r in store.places(admin1="lisbon")] == ["Lisbon"]
+    assert [r.name for r in store.places(min_confidence=0.5)] == ["Tokyo"]
+    with pytest.raises(QueryError, match="min_confidence"):
+        store.places(min_confidence="high")  # type: ignore[arg-type]
     collection = places_geojson(rows)
     assert collection["type"] == "FeatureCollection"
     tokyo = collection["features"][0]

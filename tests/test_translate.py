@@ -85,7 +85,8 @@ def spanish() -> list[Article]:
     texts = [
         "El líder norcoreano Kim Jong-un dijo el martes que no cederá, según la agencia Xinhua.\n\n"
         "«Estamos preparados para dialogar», dijo el señor Kim a los periodistas en Pyongyang.",
-        "Citó Xinhua al señor Kim. Corea del Norte y Estados Unidos no hablaron. El blorfo gritó.",
+        "Citó Xinhua al señor Kim. Corea del Norte y Estados Unidos no hablaron. El blorfo gritó. "
+        "Citó KCNA al señor Ri, quien dijo que la producción aumentará.",
         "El señor Son Heung-min dijo que el equipo está listo. «Vamos a luchar», dijo Son a la prensa.",
     ]
     return translate_articles(Apertium(), "es", [Article(text=t, language="es") for t in texts])
@@ -106,6 +107,7 @@ class TestApertium:
 
     def test_reporting_frames_come_out_as_the_english_frames(self, spanish: list[Article]) -> None:
         assert "Xinhua quoted Mr Kim." in spanish[1].text  # "It quoted Xinhua to the gentleman Kim."
+        assert "KCNA quoted Mr Ri as saying that" in spanish[1].text  # "…, the one who said that"
         assert "according to the Xinhua news agency" in spanish[0].text
         assert "Mr Kim told reporters" in spanish[0].text
         assert "North Korean leader Kim Jong-un said on Tuesday" in spanish[0].text
@@ -131,7 +133,7 @@ class TestApertium:
             for s in article.translation.sentences
         ]
         assert pairs[0] == ("Citó Xinhua al señor Kim.", "Xinhua quoted Mr Kim.")
-        assert len(pairs) == 3
+        assert len(pairs) == 4
 
     def test_the_record_says_which_engine_translated_it(self, spanish: list[Article]) -> None:
         translation = spanish[0].translation

@@ -38,6 +38,9 @@ ARABIC = (
 )
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "translate"
+
+
 def run(*args: object) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, [str(a) for a in args])
     return result.exit_code, result.stdout, result.stderr
@@ -103,25 +106,29 @@ def test_chinese_and_arabic_pages_are_stored_with_their_language_and_nothing_inv
     (inputs / "zh.txt").write_text(CHINESE, encoding="utf-8")
     (inputs / "ar.txt").write_text(ARABIC, encoding="utf-8")
     (inputs / "es.txt").write_text(SPANISH, encoding="utf-8")
+    for page in ("zh.html", "ar.html"):  # pages written for these tests, with a header, footer and title
+        (inputs / f"page-{page}").write_bytes((FIXTURES / page).read_bytes())
     db = tmp_path / "news.db"
     code, _, stderr = run("ingest", inputs, "--db", db)
     assert code == 0, stderr
     with Store(db) as store:
         by_id = {r.article.id: r for r in store.iter_records()}
         assert by_id["zh"].article.language == "zh" and by_id["ar"].article.language == "ar"
-        for key in ("zh", "ar"):
+        assert by_id["page-zh"].article.language == "zh" and by_id["page-ar"].article.language == "ar"
+        assert "外交部发言人" in by_id["page-zh"].article.text
+        for key in ("zh", "ar", "page-zh", "page-ar"):
             record = by_id[key]
-            assert record.article.text in (CHINESE, ARABIC) and record.article.translation is None
+            assert record.article.translation is None and not record.article.analysed
             assert not (record.entities or record.attributions or record.places or record.events)
         assert by_id["es"].article.translation is not None
         assert [h.id for h in store.search("sanciones")] == ["es"]
         assert [h.id for h in store.search("sanctions")] == ["es"]
     code, stdout, _ = run("stats", "--db", db, "--json")
     languages = {row["language"]: row for row in json.loads(stdout)["languages"]}
-    assert languages["zh"]["not_analysed"] == 1 and languages["ar"]["not_analysed"] == 1
+    assert languages["zh"]["not_analysed"] == 2 and languages["ar"]["not_analysed"] == 2
     assert languages["es"]["translated"] == 1 and languages["es"]["engines"] == "apertium"
     code, _, stderr = run("ingest", inputs, "--db", db)
-    assert code == 0 and "0 stored, 3 already in the store" in stderr  # the original's key, not the English
+    assert code == 0 and "0 stored, 5 already in the store" in stderr  # the original's key, not the English
 
 
 def test_translated_and_english_records_export_to_one_parquet_table(spanish_record: Record, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,7 @@ def ingest(
     on_progress: Callable[[IngestProgress], None] | None = None,
     on_error: Callable[[InputError], None] | None = None,
     stop: threading.Event | None = None,
+    on_article: Callable[[Article], None] | None = None,
 ) -> IngestSummary:
     """Read inputs, analyse the articles the store does not hold yet, and store the records.
 
@@ -114,6 +115,8 @@ def ingest(
         on_progress: Called with the running totals after each article analysed and each batch stored.
         on_error: Called with each input that could not be read or analysed, as it is found. Each is
             also recorded in the store's ``errors`` table (input, stage, reason, time).
+        on_article: Called with each article read, before the duplicate check (the command line says
+            there when a text file was not UTF-8 and was read as cp1252).
         stop: Once set (by a signal handler, say), no further article is read: the articles already
             read are analysed and stored, the last transaction is committed, and ingest returns with
             ``summary.stopped`` True.
@@ -153,6 +156,8 @@ def ingest(
                 if isinstance(item, InputError):
                     fail(item)
                     continue
+                if on_article is not None:
+                    on_article(item)
                 yield item
 
     def fail(error: InputError) -> None:

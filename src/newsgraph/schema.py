@@ -428,7 +428,8 @@ class Place:
         admin1: Name of the first-level region the place lies in ("Texas"), or of the place itself when
             it is one.
         feature: GeoNames feature code of the resolved entry: CONT, PCLI (country), ADM1, ADM2, PPLC
-            (capital) or PPL (town or city).
+            (capital) or PPL (town or city); RGN, SEA or LDMK for a region, sea or landmark the packaged
+            GeoNames data lacks; FAC for a street, building or site placed at the article's own town.
         confidence: The resolver's share of belief in its choice among the name's candidates (0–1).
         candidates: How many gazetteer entries the name could refer to.
     """

@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.issue(15)]
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_three_kill_points_leave_a_sound_store_that_resumes_exactly(tmp_path: Path) -> None:
     report = tmp_path / "figures.json"
-    code = faults.main(["--points", "3", "--articles", "6", "--seed", "15", "--json", str(report)])
+    options = ["--points", "3", "--chain", "3", "--articles", "6", "--seed", "15"]
+    code = faults.main([*options, "--json", str(report)])
     figures = json.loads(report.read_text())
     assert figures["kill_points"] == 3
     assert figures["integrity_failures"] == 0

@@ -22,7 +22,7 @@ from strategies import (
     warc_files,
 )
 
-from conftest import FUZZ_SETTINGS, FuzzTally
+from fuzz.harness import FUZZ_SETTINGS, FuzzTally
 from newsgraph.errors import InputError
 from newsgraph.schema import Article
 from newsgraph.sources import read_articles, screen_item

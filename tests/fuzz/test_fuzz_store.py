@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import CHARS, DATES
 
-from conftest import FUZZ_SETTINGS, FuzzTally
+from fuzz.harness import FUZZ_SETTINGS, FuzzTally
 from newsgraph.store import Store
 from store_killer import killer_record
 from test_store import _records

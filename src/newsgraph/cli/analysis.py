@@ -19,6 +19,7 @@ from newsgraph.cli.common import (
     limits_options,
     main,
     model_option,
+    note_encoding,
     open_store,
     out,
     print_record,
@@ -104,6 +105,7 @@ def ingest(
             on_progress=lambda done: progress.update(task, completed=done.analysed),
             on_error=lambda error: err.print(f"[red]error:[/red] {error}", highlight=False),
             stop=stop,
+            on_article=note_encoding,
         )
         stats = store.stats()
     err.print(

@@ -74,6 +74,18 @@ class _Command(click.Command):
             ) from exc
 
 
+def note_encoding(article: Article) -> None:
+    """Say on stderr when a text was not UTF-8 and was read in another encoding (cp1252), so that a
+    wrong guess does not pass unseen."""
+    encoding = article.metadata.get("encoding")
+    if encoding == "cp1252" and article.metadata.get("source"):
+        err.print(
+            f"[yellow]note:[/yellow] {article.metadata['source']}: not valid UTF-8; read as cp1252 "
+            "(re-save it as UTF-8 if that is wrong)",
+            highlight=False,
+        )
+
+
 def _check_text_options(ctx: click.Context) -> None:
     """Refuse option values that are not text: bytes a terminal could not decode (``--speaker $'\\xff'``)
     reach Python as lone surrogates, which no filter can match and no database can hold. Paths may be
@@ -279,6 +291,11 @@ def open_store(db: str, create: bool = False) -> Any:
 
     if not create and not Path(db).exists():
         raise NewsgraphError(f"{db}: no such store; run `newsgraph ingest PATH… --db {db}` first")
+    if not create:
+        from newsgraph.store.connection import writable_place
+
+        if not writable_place(Path(db)):  # queries only read: a store in a read-only place still answers
+            return Store(db, read_only=True)
     return Store(db)
 
 
@@ -366,6 +383,7 @@ class Reader:
                 err.print(f"[red]error:[/red] {item}", highlight=False)
                 continue
             self.read += 1
+            note_encoding(item)
             if self.skip is not None and self.skip(item):
                 self.skipped += 1
                 continue

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from newsgraph.cli.common import err, main, model_option, out, published_option
+from newsgraph.cli.common import (
+    db_option,
+    err,
+    main,
+    model_option,
+    open_store,
+    out,
+    progress_bar,
+    published_option,
+)
 
 
 @main.command(name="spark")
@@ -103,3 +112,43 @@ def spark_command(
     if result.rows.get("errors"):
         err.print(f"[red]{result.rows['errors']} inputs or records failed[/red]: see {out_dir}/errors")
         raise click.exceptions.Exit(1)
+
+
+@main.command(name="load")
+@click.argument("tables", metavar="PARQUET_DIR")
+@db_option
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Records per transaction.",
+)
+def load_command(tables: str, db: str, batch_size: int) -> None:
+    """Load the Parquet tables of a `newsgraph spark` run into the store.
+
+    PARQUET_DIR is the --out folder of the run. Records are read a publication date at a time and stored
+    as `ingest` stores them: articles the store already holds (same canonical URL or same text) are
+    skipped, so loading twice, or loading runs that overlap, adds each article once.
+
+    \b
+    Examples:
+      newsgraph load tables/ --db news.db
+      for month in tables/2024-*; do newsgraph load "$month" --db news.db; done
+    """
+    from newsgraph.spark.load import load_tables
+
+    with open_store(db, create=True) as store, progress_bar("loading") as progress:
+        task = progress.add_task("load", total=None)
+        summary = load_tables(
+            store,
+            tables,
+            batch_size=batch_size,
+            on_progress=lambda done: progress.update(task, completed=done.read),
+        )
+        stats = store.stats()
+    err.print(
+        f"{summary.stored} stored, {summary.duplicates} already in the store; {db} now holds "
+        f"{stats['articles']} articles and {stats['attributions']} attributions.",
+        highlight=False,
+    )

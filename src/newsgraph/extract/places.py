@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.attrs import ENT_TYPE, IS_TITLE, POS
+from spacy.attrs import ENT_TYPE, IDX, IS_TITLE, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
+from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.place_detect import detect, is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
@@ -39,48 +40,51 @@ LOCAL_MIN_CONFIDENCE = 0.5
 def find_demonyms(doc: Doc) -> list[tuple[tuple[int, int], str]]:
     """Country references by demonym or nationality adjective: ``[((start, end), "PT"), …]``.
 
-    Taken from NORP entities and from untagged adjectives that are demonyms ("Portuguese fishermen").
+    Taken from NORP entities, from demonyms inside other names ("the Nigerian Army", "Royal Canadian
+    Mounted Police") and from untagged adjectives that are demonyms ("Portuguese fishermen").
     """
     out: list[tuple[tuple[int, int], str]] = []
     seen: set[int] = set()
+    # Word classes, case and offsets come from the Doc's arrays, so only demonyms become Tokens.
+    # (One column at a time: a multi-column array of 64-bit hashes is slow to turn into Python ints.)
+    titles = doc.to_array(IS_TITLE).tolist()
+    starts = doc.to_array(IDX).tolist()
+    lengths = doc.to_array(LENGTH).tolist()
+    full = doc_text(doc)
+
+    def country_of(i: int, j: int) -> str | None:
+        text = full[starts[i] : starts[j - 1] + lengths[j - 1]]
+        country = by_demonym(text) if is_demonym(text) else None
+        return country.alpha2 if country is not None and len(country.alpha2) == 2 else None
+
     for ent in doc.ents:
-        if ent.label_ in ("NORP", "GPE", "LANGUAGE"):
-            country = by_demonym(ent.text) if is_demonym(ent.text) else None
-            if country is not None and len(country.alpha2) == 2:
-                out.append(((ent.start_char, ent.end_char), country.alpha2))
-                seen.update(range(ent.start, ent.end))
-                continue
-        if ent.label_ in _NUMERIC_LABELS:
+        label = ent.label_
+        if label in ("NORP", "GPE", "LANGUAGE") and (iso := country_of(ent.start, ent.end)) is not None:
+            out.append(((ent.start_char, ent.end_char), iso))
+            seen.update(range(ent.start, ent.end))
             continue
-        if ent.label_ in ("GPE", "LOC", "FAC"):
+        if label in _NUMERIC_LABELS or label in ("GPE", "LOC", "FAC"):
             continue  # "the Indian Ocean" is a place of its own
         # A demonym inside a longer name: "the Nigerian Army", "Royal Canadian Mounted Police".
         for i in range(ent.start, ent.end - 1):
-            if doc[i].lower_ == "the":
+            if full[starts[i] : starts[i] + lengths[i]].lower() == "the":
                 continue
             for n in (2, 1):
-                if i + n > ent.end or not doc[i + n - 1].is_title:
+                if not titles[i + n - 1]:
                     continue
-                words = doc[i : i + n]
-                country = by_demonym(words.text) if is_demonym(words.text) else None
-                if country is not None and len(country.alpha2) == 2:
-                    out.append(((words.start_char, words.end_char), country.alpha2))
+                if (iso := country_of(i, i + n)) is not None:
+                    out.append(((starts[i], starts[i + n - 1] + lengths[i + n - 1]), iso))
                     seen.update(range(ent.start, ent.end))
                     break
             if ent.start in seen:
                 break
-    # The word classes come from the Doc's arrays, so only title-case adjectives and proper nouns outside
-    # entities become Tokens.
-    # (One column at a time: a multi-column array of 64-bit hashes is slow to turn into Python ints.)
     in_entity = (doc.to_array(ENT_TYPE) != 0).tolist()
-    words = zip(in_entity, doc.to_array(IS_TITLE).tolist(), doc.to_array(POS).tolist(), strict=True)
+    words = zip(in_entity, titles, doc.to_array(POS).tolist(), strict=True)
     for i, (in_entity, title, pos) in enumerate(words):
         if i in seen or in_entity or not title or pos not in _DEMONYM_POS:
             continue
-        tok = doc[i]
-        country = by_demonym(tok.text) if is_demonym(tok.text) else None
-        if country is not None and len(country.alpha2) == 2:
-            out.append(((tok.idx, tok.idx + len(tok.text)), country.alpha2))
+        if (iso := country_of(i, i + 1)) is not None:
+            out.append(((starts[i], starts[i] + lengths[i]), iso))
     out.sort()
     return out
 

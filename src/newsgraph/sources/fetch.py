@@ -141,19 +141,6 @@ _CHUNK = 64 * 1024
 _URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 
 
-class _Backoff(Retry):
-    """urllib3's retry bookkeeping, waiting ``backoff`` seconds before the first retry too.
-
-    (urllib3 retries the first time at once; a polite client waits a moment before asking again.)
-    """
-
-    def get_backoff_time(self) -> float:
-        errors = len(self.history)
-        if errors == 0:
-            return 0.0
-        return float(min(self.backoff_max, self.backoff_factor * 2 ** (errors - 1)))
-
-
 class _HTTPPool(urllib3.HTTPConnectionPool):
     ConnectionCls = GuardedHTTPConnection
 
@@ -261,13 +248,10 @@ class Fetcher:
                 longer than the deadline, or sent more than ``max_bytes``.
         """
         check_url(url)
-        retry = _Backoff(
-            total=self.retries,
-            redirect=False,
-            backoff_factor=self.backoff,
-            backoff_max=MAX_RETRY_AFTER,
-            status_forcelist=_RETRY_STATUSES,
-            raise_on_status=False,
+        # urllib3's Retry counts the attempts; the waits are retry_delay's (it waits before the first
+        # retry too, where urllib3 would retry at once), slept through self.sleep within the deadline.
+        retry = Retry(
+            total=self.retries, redirect=False, status_forcelist=_RETRY_STATUSES, raise_on_status=False
         )
         with Deadline(self.deadline, time.monotonic) as deadline:
             while True:

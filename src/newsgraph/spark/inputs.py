@@ -173,13 +173,16 @@ def read_split(
         items = read_jsonl(path, published, max_bytes, start=split.start, stop=stop)
     else:
         items = read_articles([path], published=published, max_bytes=max_bytes)
-    for item in items:
-        if isinstance(item, InputError):
-            failure = failure_of(split.path, item)
-            yield failure, failure.offset if failure.offset is not None else failure.line or 0
-        else:
-            metadata = item.metadata
-            yield item, int(metadata.get("warc_offset") or metadata.get("line") or 0)
+    try:
+        for item in items:
+            if isinstance(item, InputError):
+                failure = failure_of(split.path, item)
+                yield failure, failure.offset if failure.offset is not None else failure.line or 0
+            else:
+                metadata = item.metadata
+                yield item, int(metadata.get("warc_offset") or metadata.get("line") or 0)
+    except Exception as exc:  # a reader's own bug costs the rest of this split, never the task
+        yield InputFailure(split.path, f"reading stopped: {type(exc).__name__}: {exc}", offset=split.start), 0
 
 
 def _read_remote(

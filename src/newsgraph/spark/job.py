@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsgraph.errors import NewsgraphError
+from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.schema import Article, Record
 from newsgraph.sources import DEFAULT_MAX_BYTES
 from newsgraph.spark.inputs import DEFAULT_SPLIT_BYTES, Split, plan_splits, read_split
@@ -85,47 +85,45 @@ def worker_pipeline(model: str) -> Any:
 
 
 def analyze_partition(batches: Iterable[pa.RecordBatch], options: JobOptions) -> Iterator[pa.RecordBatch]:
-    """The function Spark runs on each partition (through ``mapInArrow``): splits in, stage rows out."""
+    """The function Spark runs on each partition (through ``mapInArrow``): splits in, stage rows out.
+
+    Articles are analysed ``options.batch_size`` at a time across the splits of the partition (a folder of
+    pages is many one-article splits), and each batch's rows go back as one Arrow record batch.
+    """
     schema = stage_schema()
     rows: list[dict[str, Any]] = []
+    pending: list[tuple[Article, Split, int]] = []
     for batch in batches:
         for values in batch.to_pylist():
-            for row in analyze_split(Split(**values), options):
-                rows.append(row)
-                if len(rows) >= options.batch_size:
+            split = Split(**values)
+            for item, position in read_split(split, options.published, options.max_bytes):
+                if isinstance(item, InputFailure):
+                    rows.append(failure_row(item, split.order))
+                    continue
+                pending.append((item, split, position))
+                if len(pending) >= options.batch_size:
+                    rows.extend(_analyze(pending, options))
+                    pending = []
                     yield pa.RecordBatch.from_pylist(rows, schema=schema)
                     rows = []
+    if pending:
+        rows.extend(_analyze(pending, options))
     if rows:
         yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
-def analyze_split(split: Split, options: JobOptions) -> Iterator[dict[str, Any]]:
-    """Read one split and analyse its articles, a batch at a time; yield stage rows."""
-    pending: list[tuple[Article, int]] = []
-    for item, position in read_split(split, options.published, options.max_bytes):
-        if isinstance(item, InputFailure):
-            yield failure_row(item, split.order)
-            continue
-        pending.append((item, position))
-        if len(pending) >= options.batch_size:
-            yield from _analyze(pending, split, options)
-            pending = []
-    if pending:
-        yield from _analyze(pending, split, options)
-
-
-def _analyze(
-    pending: list[tuple[Article, int]], split: Split, options: JobOptions
-) -> Iterator[dict[str, Any]]:
+def _analyze(pending: list[tuple[Article, Split, int]], options: JobOptions) -> Iterator[dict[str, Any]]:
+    """Stage rows for a batch of articles: a record each, or a failure for an article whose analysis
+    raised (the batch is then analysed one article at a time, to find it)."""
     pipeline = worker_pipeline(options.model)
-    articles = [article for article, _ in pending]
+    articles = [article for article, _, _ in pending]
     try:
         records: list[Record | BaseException] = list(
             pipeline.analyze(articles, processes=1, batch_size=len(articles))
         )
     except Exception:
-        records = [_analyze_one(pipeline, article) for article in articles]  # find the one that fails
-    for (article, position), record in zip(pending, records, strict=True):
+        records = [_analyze_one(pipeline, article) for article in articles]
+    for (article, split, position), record in zip(pending, records, strict=True):
         if isinstance(record, Record):
             yield stage_row(record, split.order, position)
         else:
@@ -242,6 +240,8 @@ def run_job(
     from newsgraph.sources import check_reference_date
 
     started = time.perf_counter()
+    if max_bytes <= 0:
+        raise InputError("--max-bytes", f"must be a positive number of bytes, not {max_bytes}")
     options = JobOptions(
         model=model or DEFAULT_MODEL,
         published=check_reference_date(published),

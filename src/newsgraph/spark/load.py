@@ -1,18 +1,24 @@
-"""Reading a Spark run's Parquet tables back as records, a publication date at a time.
+"""Reading a Spark run's Parquet tables back as records, and loading them into the SQLite store.
 
 The tables are partitioned by ``published_date``, so one date's articles and their facts are read
-together and memory holds one day of news, whatever the size of the run.
+together and memory holds one day of news, whatever the size of the run. Loading goes through
+:func:`newsgraph.ingest.ingest_records`, the library path of ``ingest``: the same duplicate checks (same
+key, or same normalised text), one transaction per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from newsgraph.errors import InputError
 from newsgraph.schema import Record
 from newsgraph.spark.inputs import is_uri
 from newsgraph.spark.tables import ARTICLES, PARTITION, child_tables, records_from_rows
+
+if TYPE_CHECKING:
+    from newsgraph.ingest import IngestProgress, IngestSummary
+    from newsgraph.store import Store
 
 
 def _filesystem(location: str) -> tuple[Any, str]:
@@ -81,3 +87,35 @@ def read_records(location: str) -> Iterator[tuple[str, Record]]:
         except (OSError, ValueError) as exc:  # pyarrow's errors for damaged or foreign files
             raise InputError(f"{location} ({part})", f"cannot be read as Parquet: {exc}") from None
         yield from records_from_rows(articles, children)
+
+
+def load_tables(
+    store: Store,
+    location: str,
+    *,
+    batch_size: int = 32,
+    on_progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestSummary:
+    """Store the records of a ``newsgraph spark`` run, skipping those the store already holds.
+
+    Loading the same tables twice stores nothing the second time; an article the store holds under
+    another URL with the same text is recorded as a copy, as ``ingest`` records it.
+
+    Args:
+        store: The open store.
+        location: The run's ``--out`` folder.
+        batch_size: Records per store transaction.
+        on_progress: Called with the running totals after each record read and each batch stored.
+
+    Returns:
+        How many records were read, stored and skipped as duplicates.
+
+    Raises:
+        InputError: The folder holds no tables of a run, or a table cannot be read.
+        StoreError: The store cannot be written; batches committed before stay committed.
+    """
+    from newsgraph.ingest import ingest_records
+
+    partition_dates(location)  # fails at once, before the store is touched, when there are no tables
+    records = (record for _, record in read_records(location))
+    return ingest_records(store, records, batch_size=batch_size, on_progress=on_progress)

@@ -203,8 +203,9 @@ def _filters(
         where.append(clause)
         params.extend(values)
     if place is not None:
-        if not isinstance(place, int) or isinstance(place, bool):
-            raise QueryError("place", f"place must be a GeoNames id (a whole number), not {place!r}")
+        # SQLite integers are 64-bit: a larger number (found by tests/fuzz) cannot even be bound
+        if not isinstance(place, int) or isinstance(place, bool) or not 0 < place < 2**63:
+            raise QueryError("place", f"place must be a GeoNames id (a positive whole number), not {place!r}")
         where.append("ar.key IN (SELECT article_key FROM places WHERE geonameid = ?)")
         params.append(place)
     if speaker:

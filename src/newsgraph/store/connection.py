@@ -8,6 +8,7 @@ on any error.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,7 +53,16 @@ class Database:
             )
         if self.read_only and not self.path.is_file():
             raise StoreError(f"{label}: no store here; save some records first or check the path")
+        if not self.read_only and not writable_place(self.path):
+            raise StoreError(
+                f"{label}: the store is in a read-only place (the file or its folder cannot be written); "
+                "it can be queried there, but ingest needs a writable copy"
+            )
         target = f"{self.path.resolve().as_uri()}?mode=ro" if self.read_only else label
+        if self.read_only and not writable_place(self.path):
+            # A WAL store needs its shared-memory file (-shm) beside it, which a read-only place cannot
+            # hold. No writer can be at work there, so the file is read as it is: immutable.
+            target += "&immutable=1"
         try:
             conn = sqlite3.connect(
                 target, uri=self.read_only, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
@@ -130,6 +140,15 @@ class Database:
                 raise
 
 
+def writable_place(path: Path) -> bool:
+    """True when the store file (if it exists) and its folder can be written: SQLite writes its journal
+    (``-wal``, ``-shm``) beside the file, so the folder must be writable too."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
 def is_damaged(exc: sqlite3.Error) -> bool:
     """True when SQLite says the file is not a database or is malformed."""
     message = str(exc).lower()
@@ -141,7 +160,7 @@ def hint(exc: sqlite3.Error) -> str:
     message = str(exc).lower()
     if "locked" in message or "busy" in message:
         return "another process is writing to the store; retry when it has finished"
-    if "readonly" in message or "read-only" in message:
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
         return "check that the file and its folder are writable"
     if "full" in message:
         return "free some disk space and retry"

@@ -135,25 +135,35 @@ def event_page(
                 "cursor", f"cursor {cursor[:40]!r} is damaged; pass the 'next' value it returned"
             )
         after = _order(top, reports, str(first))
+    where, params = filters.where, list(filters.params)
+    if after is not None:
+        where += (
+            " AND e.event_date IS NULL" if top is None else " AND (e.event_date <= ? OR e.event_date IS NULL)"
+        )
+        params += [] if top is None else [top]
     with db.read("read events") as conn:
+        # The days still to list, newest first (undated last), with their numbers of matching reports,
+        # read through the date index only as far as the page needs.
         counts = conn.execute(
-            f"SELECT e.event_date, COUNT(*) FROM events e WHERE {filters.where} "
+            f"SELECT e.event_date, COUNT(*) FROM events e WHERE {where} "
             "GROUP BY e.event_date ORDER BY e.event_date DESC",
-            filters.params,
-        ).fetchall()
-        # The days still to list, newest first (undated last), with their numbers of matching reports.
-        days = [(day, n) for day, n in counts if after is None or _order(day, 0, "")[:2] >= after[:2]]
+            params,
+        )
+        days: list[str | None] = []
+        total, done, wanted = 0, False, size + 1
         chosen: list[EventGroup] = []
-        wanted = size + 1
-        while days:
-            taken = total = 0
-            while taken < len(days) and total < wanted:
-                total += days[taken][1]
-                taken += 1
-            window = [day for day, _ in days[:taken]]
-            groups = _window_groups(conn, filters, window, top, last=taken == len(days))
+        while True:
+            while not done and total < wanted:
+                row = counts.fetchone()
+                done = row is None or row[0] is None  # undated reports come last
+                if row is not None:
+                    days.append(row[0])
+                    total += row[1]
+            if not days:
+                break
+            groups = _window_groups(conn, filters, days, top, last=done)
             chosen = [g for g in groups if after is None or _sort_key(g) > after]
-            if len(chosen) > size or taken == len(days):
+            if len(chosen) > size or done:
                 break
             wanted *= 2  # groups are fewer than reports: widen the window
     token = encode_cursor("events", _cursor_key(chosen[size - 1])) if len(chosen) > size else None

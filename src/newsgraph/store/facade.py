@@ -7,7 +7,6 @@ any :class:`~newsgraph.store.connection.Database` (a Store is one), for callers 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from newsgraph.schema import Article, Record
 from newsgraph.store import failures, feeds, records, writer
@@ -124,18 +123,64 @@ class Store(Database):
         until: str | None = None,
         search: str | None = None,
         limit: int | None = 100,
-        **filters: Any,
+        *,
+        outlet: str | None = None,
+        kind: str | None = None,
     ) -> list[QuoteRow]:
-        """Return attributions matching every filter (see :func:`find_quotes`)."""
-        return find_quotes(self, speaker, via, since, until, search, limit, **filters)
+        """Return attributions matching every filter (see :func:`~newsgraph.store.quotes.find_quotes`)."""
+        return find_quotes(self, speaker, via, since, until, search, limit, outlet=outlet, kind=kind)
 
-    def quote_page(self, **filters: Any) -> Page[QuoteRow]:
-        """Return one page of attributions, newest first (see :func:`quote_page`)."""
-        return quote_page(self, **filters)
+    def quote_page(
+        self,
+        *,
+        speaker: str | None = None,
+        via: str | None = None,
+        outlet: str | None = None,
+        kind: str | None = None,
+        q: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[QuoteRow]:
+        """Return one page of attributions, newest first (see :func:`~newsgraph.store.quotes.quote_page`)."""
+        return quote_page(
+            self,
+            speaker=speaker,
+            via=via,
+            outlet=outlet,
+            kind=kind,
+            q=q,
+            since=since,
+            until=until,
+            cursor=cursor,
+            limit=limit,
+        )
 
-    def article_page(self, **filters: Any) -> Page[ArticleRow]:
-        """Return one page of articles, newest first (see :func:`article_page`)."""
-        return article_page(self, **filters)
+    def article_page(
+        self,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        q: str | None = None,
+        place: int | None = None,
+        ingested_after: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[ArticleRow]:
+        """Return one page of articles, newest first (see :func:`~newsgraph.store.articles.article_page`)."""
+        return article_page(
+            self,
+            outlet=outlet,
+            since=since,
+            until=until,
+            q=q,
+            place=place,
+            ingested_after=ingested_after,
+            cursor=cursor,
+            limit=limit,
+        )
 
     def events(
         self,
@@ -146,14 +191,56 @@ class Store(Database):
         since: str | None = None,
         until: str | None = None,
         limit: int | None = 100,
-        **filters: Any,
+        *,
+        actor_country: str | None = None,
+        target_country: str | None = None,
+        hedged: bool | None = None,
     ) -> list[EventGroup]:
-        """Return coded events, each grouped with its reports, newest first (see :func:`find_events`)."""
-        return find_events(self, type, actor, target, country, since, until, limit, **filters)
+        """Return coded events grouped with their reports, newest first (see :func:`~.events.find_events`)."""
+        return find_events(
+            self,
+            type,
+            actor,
+            target,
+            country,
+            since,
+            until,
+            limit,
+            actor_country=actor_country,
+            target_country=target_country,
+            hedged=hedged,
+        )
 
-    def event_page(self, **filters: Any) -> Page[EventGroup]:
-        """Return one page of events (see :func:`event_page`)."""
-        return event_page(self, **filters)
+    def event_page(
+        self,
+        *,
+        type: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        country: str | None = None,
+        actor_country: str | None = None,
+        target_country: str | None = None,
+        hedged: bool | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[EventGroup]:
+        """Return one page of events (see :func:`~newsgraph.store.events.event_page`)."""
+        return event_page(
+            self,
+            type=type,
+            actor=actor,
+            target=target,
+            country=country,
+            actor_country=actor_country,
+            target_country=target_country,
+            hedged=hedged,
+            since=since,
+            until=until,
+            cursor=cursor,
+            limit=limit,
+        )
 
     def entities(
         self, type: str | None = None, name: str | None = None, limit: int | None = 100
@@ -161,25 +248,63 @@ class Store(Database):
         """Return entities aggregated by (name, type), most widely mentioned first."""
         return find_entities(self, type, name, limit)
 
-    def entity_page(self, **filters: Any) -> Page[EntityRow]:
-        """Return one page of entities (see :func:`entity_page`)."""
-        return entity_page(self, **filters)
+    def entity_page(
+        self,
+        *,
+        type: str | None = None,
+        name: str | None = None,
+        country: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[EntityRow]:
+        """Return one page of entities (see :func:`~newsgraph.store.entities.entity_page`)."""
+        return entity_page(self, type=type, name=name, country=country, cursor=cursor, limit=limit)
 
     def entity(self, key: str) -> EntityDetail | None:
-        """Return the detail of the entity with store-wide key ``key`` (see :func:`entity_detail`)."""
+        """Return the detail of the entity with store-wide key ``key``, or None."""
         return entity_detail(self, key)
 
-    def places(self, **filters: Any) -> list[PlaceRow]:
-        """Return resolved places with their mention counts (see :func:`find_places`)."""
-        return find_places(self, **filters)
+    def places(
+        self,
+        *,
+        country: str | None = None,
+        admin1: str | None = None,
+        min_confidence: float | None = None,
+        outlet: str | None = None,
+        event_type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 1000,
+    ) -> list[PlaceRow]:
+        """Return resolved places with their counts (see :func:`~newsgraph.store.places.find_places`)."""
+        return find_places(
+            self,
+            country=country,
+            admin1=admin1,
+            min_confidence=min_confidence,
+            outlet=outlet,
+            event_type=event_type,
+            since=since,
+            until=until,
+            limit=limit,
+        )
 
     def search(self, query: str, limit: int | None = 20) -> list[SearchHit]:
         """Full-text search over article titles, texts and, for translated articles, originals; best first."""
         return search_articles(self, query, limit)
 
-    def search_page(self, q: str, **filters: Any) -> Page[SearchHit]:
-        """Return one page of full-text hits (see :func:`search_page`)."""
-        return search_page(self, q, **filters)
+    def search_page(
+        self,
+        q: str,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> Page[SearchHit]:
+        """Return one page of full-text hits (see :func:`~newsgraph.store.search.search_page`)."""
+        return search_page(self, q, outlet=outlet, since=since, until=until, cursor=cursor, limit=limit)
 
     # -- feed state (newsgraph.store.feeds) ----------------------------------------------------------
 

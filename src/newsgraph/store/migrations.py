@@ -15,14 +15,16 @@ from datetime import UTC, datetime
 from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
-    add_fact_columns,
-    add_translation,
     create_claims_table,
-    create_entity_counts,
-    create_errors_table,
     create_feed_tables,
     create_story_tables,
     create_tables,
+)
+from newsgraph.store.translation import add_translation
+from newsgraph.store.upgrades import (
+    add_fact_columns,
+    create_entity_counts,
+    create_errors_table,
 )
 
 Migration = Callable[[sqlite3.Connection], None]

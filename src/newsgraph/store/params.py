@@ -115,7 +115,8 @@ def decode_cursor(cursor: str, kind: str, size: int) -> list[Any]:
         data = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
         data = None
-    if not isinstance(data, list) or len(data) != size + 1 or data[0] != kind:
+    scalars = isinstance(data, list) and all(v is None or isinstance(v, str | int) for v in data)
+    if not scalars or len(data) != size + 1 or data[0] != kind:
         raise QueryError(
             "cursor",
             f"cursor {cursor[:40]!r} is not a cursor of this list; pass the 'next' value it returned",

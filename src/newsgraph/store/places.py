@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsgraph.store.connection import Database
-from newsgraph.store.params import MAX_PAGE, check_date, check_limit, until_clause
+from newsgraph.store.params import MAX_PAGE, QueryError, check_date, check_limit, until_clause
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def find_places(
     db: Database,
     *,
     country: str | None = None,
+    admin1: str | None = None,
+    min_confidence: float | None = None,
     outlet: str | None = None,
     event_type: str | None = None,
     since: str | None = None,
@@ -70,6 +72,9 @@ def find_places(
     Args:
         db: The open store.
         country: ISO 3166 alpha-2 code of the place's country.
+        admin1: Name of the first-level region the place lies in (case-insensitive).
+        min_confidence: Count only mentions the resolver chose with at least this confidence (0–1);
+            mentions stored without a confidence are left out.
         outlet: Case-insensitive substring of the outlet of the mentioning articles.
         event_type: Count only places where an event of this PLOVER type happened (the event's place),
             and count those events.
@@ -95,6 +100,16 @@ def find_places(
     if country:
         where.append("p.country = ?")
         params.append(country.strip().upper())
+    if admin1:
+        where.append("p.admin1 = ? COLLATE NOCASE")
+        params.append(admin1.strip())
+    if min_confidence is not None:
+        if isinstance(min_confidence, bool) or not isinstance(min_confidence, int | float):
+            raise QueryError(
+                "min_confidence", f"min_confidence must be a number from 0 to 1, not {min_confidence!r}"
+            )
+        where.append("p.confidence >= ?")
+        params.append(float(min_confidence))
     if outlet:
         where.append("instr(lower(ar.outlet), lower(?)) > 0")
         params.append(outlet)

@@ -146,6 +146,13 @@ POST_EDITS: list[tuple[str, Any]] = [
     (r",\s+informed ((?:the |broadcaster )[^,.;]+?)(?=[.;]|$)", r", \1 reported"),
     # "quien afirmó" → "the one who affirmed".
     (r",\s+the one who\b", ", who"),
+    # "citó al señor Kim, quien dijo que …" → "quoted Mr Kim, who said that …" → "quoted Mr Kim as saying
+    # that …", the frame that makes Xinhua the relay of what Kim said.
+    (
+        r"\b(quoted [^,.;:]{1,60}), who (?:said|affirmed|declared|assured|stated|indicated|added|explained)"
+        r"(?: that)?\b",
+        r"\1 as saying that",
+    ),
     (r"\b(?:ensured|assured)\b", "said"),
     (r"\bunderlined\b", "stressed"),
     # "dijo el martes" → "said the Tuesday".

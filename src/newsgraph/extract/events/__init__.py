@@ -28,6 +28,12 @@ apply to each clause (docs/events.md has the full account and examples):
    "no talks", "failed to"), planned (future, intent, or a linked date after publication).
 5. **Links.** The place and time phrases of the trigger's own clause, and the attribution whose content
    contains the trigger (``reported_by``).
+6. **The main event.** One event per article is ``main``: the event the article is about, typed from its
+   headline and lede by a linear classifier (:mod:`.main`), made when the rules coded none of that type.
+
+Modules: :mod:`.triggers` (the coder and its trigger rules), :mod:`.participants`, :mod:`.frames` (frames,
+negation), :mod:`.links`, :mod:`.main`, and :mod:`.api` (:func:`find_events`). Hedges and datelines come
+from :mod:`newsgraph.extract.discourse`.
 """
 
 from __future__ import annotations

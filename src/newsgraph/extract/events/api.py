@@ -27,6 +27,7 @@ def find_events(
     reference: dt.date | None = None,
     *,
     main: bool = True,
+    triggers: list[tuple[str, tuple[int, int]]] | None = None,
 ) -> list[Event]:
     """Code the events of a parsed article.
 
@@ -41,6 +42,8 @@ def find_events(
         reference: The publication date.
         main: Mark the article's main event (:mod:`newsgraph.extract.events.main`), adding it when the
             rules did not code it; False gives the rules' events alone, none of them main.
+        triggers: A list to fill with the type and span of every trigger the rules coded, also those
+            with no party named (the main-event classifier reads them).
 
     Returns:
         Coded events in text order (``candidate`` False). An event needs an actor or a target that
@@ -61,9 +64,12 @@ def find_events(
         seen.add((item.trigger, item.type))
         events.append(build.event(item))
     events.sort(key=lambda e: e.trigger)
+    coded = [(f.type, f.trigger) for f in found]
+    if triggers is not None:
+        triggers.extend(coded)
     if not main:
         return events
-    return choose_main(doc, events, load_type_model(), build.make)
+    return choose_main(doc, events, load_type_model(), build.make, coded)
 
 
 class _Builder:

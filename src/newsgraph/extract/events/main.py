@@ -29,6 +29,7 @@ from itertools import pairwise
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.event_roles import word_keys
 from newsgraph.extract.plover import Lexicon, load_lexicon
 from newsgraph.schema import Event
 
@@ -40,8 +41,6 @@ _HEADLINE_WORDS = 30
 _NAME_ENTS = frozenset({"GPE", "NORP", "PERSON", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL"})
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "ADV", "ADP", "PART"})
 _TRIGGER_POS = frozenset({"NOUN", "VERB", "PROPN"})
-# Words of the rest of the article that count, once each: what the story goes on to tell.
-_BODY_POS = frozenset({"NOUN", "VERB", "ADJ"})
 
 
 @dataclass(frozen=True)
@@ -103,13 +102,56 @@ def _word(tok: Token) -> str | None:
 
 
 def _lexicon_type(word: str, lex: Lexicon) -> str | None:
-    for table in (lex.verbs, lex.nouns, lex.object_nouns):
-        senses = table.get(word)
-        if senses:
-            for sense in reversed(senses):  # the last sense is the reading with no conditions
-                if sense.type is not None:
-                    return sense.type
+    return _word_type(word) if lex is load_lexicon() else _type_in(word, lex)
+
+
+@cache
+def _word_type(word: str) -> str | None:
+    return _type_in(word, load_lexicon())
+
+
+def _type_in(word: str, lex: Lexicon) -> str | None:
+    """The type a word has in the lexicon (its reading with no conditions), also for a title-case headline
+    word the parser left unlemmatised ("Imposes", "Strikes")."""
+    for key in word_keys(word, word):
+        for table in (lex.verbs, lex.nouns, lex.object_nouns):
+            senses = table.get(key)
+            if senses:
+                for sense in reversed(senses):  # the last sense is the reading with no conditions
+                    if sense.type is not None:
+                        return sense.type
     return None
+
+
+@cache
+def _word_class(word: str) -> str | None:
+    """A framing class of a word: a light-verb class ("lift": undo), an intent class ("threaten": threat)."""
+    lex = load_lexicon()
+    for key in word_keys(word, word):
+        for name in lex.light_order:
+            if key in lex.light[name]:
+                return f"light-{name}"
+        for name in ("refusal", "request", "threat", "statement"):
+            if key in lex.intent[name]:
+                return f"intent-{name}"
+    return None
+
+
+def _frame_features(span: Span, prefix: str, lex: Lexicon) -> list[str]:
+    """Each framing word of a sentence paired with the lexicon type of each later word ("Lifts Curfew":
+    light-undo with COERCE; "Threatens to Expel": intent-threat with SANCTION)."""
+    words = [w for w in (_word(t) for t in span) if w is not None]
+    feats = []
+    for i, word in enumerate(words):
+        kind = _word_class(word)
+        if kind is None:
+            continue
+        feats.append(f"{prefix}frame:{kind}")
+        for later in words[i + 1 : i + 6]:
+            later_type = _lexicon_type(later, lex)
+            if later_type is not None:
+                feats.append(f"{prefix}frame:{kind}|{later_type}")
+    return feats
 
 
 def _token_features(tok: Token, word: str, headline: bool, lex: Lexicon) -> list[str]:
@@ -124,13 +166,19 @@ def _token_features(tok: Token, word: str, headline: bool, lex: Lexicon) -> list
     return feats
 
 
-def lead_features(doc: Doc, events: Sequence[Event], lead: Lead | None = None) -> list[str]:
+def lead_features(
+    doc: Doc,
+    events: Sequence[Event],
+    lead: Lead | None = None,
+    triggers: Sequence[tuple[str, tuple[int, int]]] = (),
+) -> list[str]:
     """The classifier's features for an article (see the module docstring), with repeats.
 
     Args:
         doc: The parsed article.
         events: The events the rules coded in it.
         lead: Its lead, when already found.
+        triggers: Type and span of every trigger the rules coded, also those with no party named.
     """
     lex = load_lexicon()
     lead = lead if lead is not None else find_lead(doc)
@@ -147,6 +195,7 @@ def lead_features(doc: Doc, events: Sequence[Event], lead: Lead | None = None) -
             feats += _token_features(tok, word, headline, lex)
         if headline:
             feats += [f"b:{a}_{b}" for a, b in pairwise(words)]
+        feats += _frame_features(span, prefix, lex)
         root = span.root
         root_word = _word(root) or root.lemma_.lower()
         feats.append(f"{prefix}root:{root_word}")
@@ -155,18 +204,11 @@ def lead_features(doc: Doc, events: Sequence[Event], lead: Lead | None = None) -
                 child_word = _word(child) or child.lower_
                 feats.append(f"{prefix}ro:{root_word}|{child_word}")
     start, end = lead.chars
-    body_words: set[str] = set()
-    for tok in doc:
-        if start <= tok.idx < end or tok.pos_ not in _BODY_POS:
-            continue
-        word = _word(tok)
-        if word is not None:
-            body_words.add(word)
-    for word in sorted(body_words):
-        feats.append(f"d:{word}")
-        lex_type = _lexicon_type(word, lex)
-        if lex_type is not None:
-            feats.append(f"dlex:{lex_type}")
+    for event_type, (first, _) in triggers:
+        if start <= first < end:
+            feats.append(f"cand:{event_type}")
+            if lead.headline is not None and first < lead.headline.end_char:
+                feats.append(f"hcand:{event_type}")
     for event in events:
         if event.type is None:
             continue
@@ -256,16 +298,18 @@ def choose_main(
     events: list[Event],
     model: TypeModel | None,
     make_event: object = None,
+    triggers: Sequence[tuple[str, tuple[int, int]]] = (),
 ) -> list[Event]:
     """Mark ``main`` on the event the article is about, adding it when the rules did not code it.
 
     Args:
         doc: The parsed article.
         events: Its coded events (``main`` all False).
-        model: The type classifier; without one the main event is the lead's event highest in the parse
-            (the headline's first), or none when the lead has no event.
+        model: The type classifier, used when the article has a headline; otherwise the main event is the
+            lead's event highest in the parse (the headline's first), else the article's.
         make_event: ``callable(token, type) -> Event | None`` building an event with the rules' actor and
             target for a trigger word the rules did not code.
+        triggers: Type and span of every trigger the rules coded, also those with no party named.
 
     Returns:
         The events in text order, exactly one with ``main`` True when the article has any event.
@@ -274,9 +318,10 @@ def choose_main(
     start, end = lead.chars
     in_lead = [e for e in events if e.type and start <= e.trigger[0] < end]
     wanted: str | None = None
-    feats: list[str] = []
-    if model is not None and lead.spans:
-        feats = lead_features(doc, events, lead)
+    if model is not None and lead.headline is not None:
+        # The classifier reads a headline and a lede; a text without a headline (a single sentence, a
+        # transcript) keeps the parse's choice among its first sentence's events.
+        feats = lead_features(doc, events, lead, triggers)
         wanted = model.predict(feats)
     chosen = _best(doc, [e for e in in_lead if e.type == wanted] if wanted else in_lead, lead)
     if chosen is None and wanted is not None and callable(make_event):

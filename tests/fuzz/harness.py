@@ -1,5 +1,8 @@
 """The fuzzing campaign's harness: how many inputs, the hang alarm, and the figures per target.
 
+Its fixture and summary hook are registered by ``tests/conftest.py`` (a second ``conftest`` module here
+would shadow that one for the tests that import from it).
+
 Every target feeds generated inputs to one reader or filter through :func:`FuzzTally.call`, which
 
 - runs the call under an alarm of :data:`HANG_SECONDS` (a call still running then is a hang, and fails);
@@ -8,7 +11,8 @@ Every target feeds generated inputs to one reader or filter through :func:`FuzzT
 - keeps the slowest call.
 
 ``make test`` runs each target on a few dozen inputs (``NEWSGRAPH_FUZZ_EXAMPLES``, default 25, fixed
-seed); ``make fuzz`` on many more (see the Makefile), random seed. The figures are printed at the end.
+seed); ``make fuzz`` on many more (see the Makefile: over 10,000 in all), random seed. The figures are
+printed at the end, and written as JSON to ``NEWSGRAPH_FUZZ_REPORT`` when it names a file.
 """
 
 from __future__ import annotations
@@ -17,12 +21,11 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 from newsgraph.errors import NewsgraphError
@@ -101,16 +104,12 @@ class FuzzTally:
         return result
 
 
-_TALLY = FuzzTally()
+TALLY = FuzzTally()
 
 
-@pytest.fixture(scope="session")
-def tally() -> Iterator[FuzzTally]:
-    yield _TALLY
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _TALLY.targets:
+def summarise(terminalreporter: Any) -> None:
+    """Print the figures per target at the end of a run that fuzzed (and write them where asked)."""
+    if not TALLY.targets:
         return
     write = terminalreporter.write_line
     write("")
@@ -118,7 +117,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     write(f"{'target':<22}{'inputs':>8}{'results':>9}{'named':>8}{'uncaught':>10}{'hangs':>7}{'slowest':>10}")
     write("(results: articles read or rows returned; named: named errors raised or yielded)")
     total = Figures()
-    for name, f in sorted(_TALLY.targets.items()):
+    for name, f in sorted(TALLY.targets.items()):
         write(
             f"{name:<22}{f.inputs:>8}{f.articles:>9}{f.named_errors:>8}{f.uncaught:>10}{f.hangs:>7}"
             f"{f.slowest:>9.2f}s"
@@ -136,5 +135,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     report = os.environ.get("NEWSGRAPH_FUZZ_REPORT")
     if report:
         Path(report).write_text(
-            json.dumps({name: vars(f) for name, f in sorted(_TALLY.targets.items())}, indent=2) + "\n"
+            json.dumps({name: vars(f) for name, f in sorted(TALLY.targets.items())}, indent=2) + "\n"
         )
