@@ -76,7 +76,7 @@ def test_events_command(sample_db):
     meeting = next(r for r in rows if r["type"] == "CONSULT" and r["num_reports"] == 3)
     assert {r["article"] for r in meeting["reports"]} == PORTUGAL_JAPAN
     result = CliRunner().invoke(main, ["events", "--db", str(sample_db), "--since", "May 2024"])
-    assert result.exit_code == 1 and "Error: since must be an ISO date" in result.output
+    assert result.exit_code == 1 and "Error: --since must be an ISO date" in result.output
 
 
 def test_gdelt_export(sample_db, tmp_path):
