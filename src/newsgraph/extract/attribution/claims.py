@@ -1,0 +1,36 @@
+"""Claims: contents with no source, marked by a hedge ("are thought to have met", "reportedly seized")."""
+
+from __future__ import annotations
+
+from newsgraph.extract.attribution.spans import (
+    _char_span,
+    _State,
+)
+from newsgraph.extract.discourse import Hedges
+
+
+class ClaimsMixin(_State):
+    """The hedged, unsourced claims of an article."""
+
+    # -- hedges -----------------------------------------------------------------------------------------
+    def hedge_clauses(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """``(cue, content)`` character spans of unsourced hedged claims: "are thought to have met",
+        "reportedly seized".
+
+        A passive report verb with an infinitive and no agent ("is believed to", "are said to"), or a hedging
+        adverb, marks its clause as a claim with no source (:meth:`Hedges.claims`); the clause is the
+        content, the hedge the cue. Its subject is part of what is claimed, not a source: "the North
+        reportedly fired" names nobody who said so.
+        """
+        out = []
+        for hedge in Hedges(self.doc).claims():
+            clause = self.doc[hedge.clause]
+            first, last = self.sent_start[clause.i], self.sent_end[clause.i]
+            tokens = [t for t in clause.subtree if not t.is_space and first <= t.i < last]
+            while tokens and tokens[0].is_punct:
+                tokens.pop(0)
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            if tokens:
+                out.append((_char_span([self.doc[i] for i in hedge.cue]), _char_span(tokens)))
+        return out
