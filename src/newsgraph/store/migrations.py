@@ -16,6 +16,7 @@ from newsgraph.errors import StoreError
 from newsgraph.store.tables import (
     add_event_columns,
     add_fact_columns,
+    add_hedged_column,
     create_claims_table,
     create_feed_tables,
     create_story_tables,
@@ -30,6 +31,7 @@ __all__ = [
     "Migration",
     "add_event_columns",
     "add_fact_columns",
+    "add_hedged_column",
     "applied_migrations",
     "apply_migrations",
     "check_store",
@@ -52,6 +54,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_event_columns,
     create_claims_table,
     add_fact_columns,
+    add_hedged_column,
 )
 """Every migration, oldest first. Append only."""
 

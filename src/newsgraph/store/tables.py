@@ -319,3 +319,10 @@ def add_fact_columns(conn: sqlite3.Connection) -> None:
         "CREATE INDEX events_actor_country ON events(actor_country)",
     ):
         conn.execute(statement)
+
+
+def add_hedged_column(conn: sqlite3.Connection) -> None:
+    """Give attributions and claims the flag ``hedged`` (a named speaker's statement the writer reports with
+    a hedge, "the minister has reportedly told …"); rows stored before it are not hedged."""
+    for table in ("attributions", "claims"):
+        conn.execute(f'ALTER TABLE {table} ADD COLUMN "hedged" INTEGER NOT NULL DEFAULT 0')

@@ -158,15 +158,17 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
         attributions: list[Attribution] = []
         claims: list[Attribution] = []
         hedged = self.hedge_clauses()
-        for cue_span, content in hedged:
-            claims.append(Attribution(content=content, kind=self.kind_of(content), cue=cue_span))
+        self._passive_quotes()
         for group in self.groups:
-            group.contents = [self._complete(c) for c in group.contents]
+            group.contents = [p for c in group.contents for p in self._split_at_and(self._complete(c))]
             if group.source is None:
                 self._carve_source(group)
         for group in self.groups:
             if group.source is None:
                 self._inherit_source(group)
+        hedged = self._hedged_statements(hedged)
+        for cue_span, content in hedged:
+            claims.append(Attribution(content=content, kind=self.kind_of(content), cue=cue_span))
         for group in sorted(self.groups, key=lambda g: g.cue.start):
             cue_chars = _char_span(group.cue)
             if any(_overlaps(cue_chars, c) or _inside(cue_chars, clause) for c, clause in hedged):
@@ -178,7 +180,7 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
                 fallback = self._complement(group.cue)
                 if fallback is not None:
                     group.contents.append(fallback)
-            if not group.contents:
+            if not group.contents or self._not_a_statement(group):
                 continue
             self._chain(group)
             cue_tokens = list(group.cue)
@@ -218,12 +220,14 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
                         speaker_name=name,
                         role=role,
                         via=list(group.via),
+                        hedged=group.hedged,
                     )
                 )
             if speaker is not None:
                 self.resolver.last_speaker = (source[0], speaker)
         self.mark_nested(attributions)
         self.mark_relayed(attributions)
+        self.carry_via(attributions)
         attributions += self.nested(attributions)
         attributions.sort(key=lambda a: (a.content[0], a.content[1]))
         claims.sort(key=lambda a: (a.content[0], a.content[1]))

@@ -3,9 +3,12 @@ saying", "told NHK"), attributions nested in another's content, and "according t
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from itertools import pairwise
+
+from spacy.tokens import Span, Token
 
 from newsgraph.extract.attribution.spans import (
+    _CLOSING_MARKS,
     _SUBJECTS,
     _char_span,
     _Group,
@@ -21,9 +24,110 @@ from newsgraph.extract.lexicon import (
 )
 from newsgraph.schema import Attribution, Via
 
+# Head nouns of a source that is itself reporting ("Reports from state media said …"): outlets named in it
+# relay a later statement quoted with no agent.
+_REPORT_NOUNS = frozenset({"report", "media", "broadcaster", "agency", "newspaper", "outlet", "press"})
+
 
 class ChainsMixin(_State):
     """The ``via`` chains of attributions and the attributions nested in others."""
+
+    def _passive_quotes(self) -> None:
+        """ "X was quoted as saying (by Y) that …" and "…, X was quoted as saying (by Y).": the subject of the
+        passive is the source, even where the model tagged it as content; the cue ends at "saying"; words
+        of the cue and its agent ("as saying by Kyodo News") are no content."""
+        doc = self.doc
+        for group in self.groups:
+            quote = next((t for t in group.cue if t.lemma_ == "quote" and t.pos_ == "VERB"), None)
+            if quote is None:
+                continue
+            subject = next((c for c in quote.children if c.dep_ == "nsubjpass"), None)
+            if subject is None:
+                continue
+            first, last = subject.left_edge.i, subject.right_edge.i + 1
+            saying = next((t for t in quote.subtree if t.lemma_ == "say" and t.i > quote.i), None)
+            cue_end = saying.i + 1 if saying is not None else group.cue.end
+            agent_end = cue_end
+            for t in doc[cue_end : self.sent_end[quote.i]]:
+                if t.lower_ == "by" and t.head.i in (quote.i, saying.i if saying is not None else -1):
+                    agent_end = t.right_edge.i + 1
+                    break
+            aux = [c.i for c in quote.children if c.dep_ in ("auxpass", "aux") and c.i < quote.i]
+            cue_start = min([quote.i, *aux])
+            if group.source is None or any(agent_end > t.i >= cue_end for t in group.source):
+                group.source = doc[first:last]
+                group.speaker_tok = subject
+            kept = []
+            for c in group.contents:
+                if c.start >= first and c.end <= last:
+                    continue  # the subject, tagged as content
+                if c.start < first < c.end <= last:
+                    c = doc[c.start : first]
+                if c.start >= cue_start and c.end <= agent_end:
+                    continue  # "as saying by Kyodo News"
+                if c.start < agent_end <= c.end and c.start >= cue_start:
+                    c = doc[agent_end : c.end]
+                if any(not t.is_punct and not t.is_space for t in c):
+                    kept.append(c)
+            group.contents = kept
+            group.cue = doc[cue_start:cue_end]
+            if not group.contents and saying is not None:
+                clause = next((c for c in saying.children if c.dep_ == "ccomp"), None)
+                if clause is not None:
+                    tokens = [t for t in clause.subtree if not t.is_space]
+                    while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSING_MARKS:
+                        tokens.pop()
+                    group.contents = [doc[tokens[0].i : tokens[-1].i + 1]]
+
+    def _outside(self, contents: list[Span], start: int, end: int) -> list[Span]:
+        """The parts of ``contents`` outside tokens ``[start, end)``, those with words."""
+        out = []
+        for c in contents:
+            if c.start < start:
+                c = self.doc[c.start : min(c.end, start)]
+            elif c.start < end:
+                c = self.doc[end : max(end, c.end)]
+            if any(not t.is_punct and not t.is_space for t in c):
+                out.append(c)
+        return out
+
+    def carry_via(self, found: list[Attribution]) -> None:
+        """ "… Xinhua quoted Mr Ota as saying. / Mr Ota also said …": a statement with no relay of its own
+        keeps the relay of the speaker's statement just before it (in its paragraph or the one before) when
+        no other source speaks between them."""
+        ordered = sorted((a for a in found if a.cue is not None and not a.nested), key=lambda a: a.cue[0])
+        for before, after in pairwise(ordered):
+            if after.via or not before.via or after.speaker is None or after.speaker != before.speaker:
+                continue
+            first = self.doc.char_span(*before.cue, alignment_mode="expand")
+            second = self.doc.char_span(*after.cue, alignment_mode="expand")
+            if first is None or second is None:
+                continue
+            if self.paragraph[second.start] - self.paragraph[first.start] <= 1:
+                after.via = list(before.via)
+
+    def _earlier_outlets(self, group: _Group) -> list[Via]:
+        """The outlets named in the nearest earlier report in the same or the paragraph before ("Reports on
+        Thursday from NHK and Kyodo …"), for a statement quoted with no agent."""
+        best: list[Via] = []
+        best_at = -1
+        for other in self.groups:
+            source = other.source
+            if source is None or other is group or not other.cue.start < group.cue.start:
+                continue
+            if self.paragraph[group.cue.start] - self.paragraph[other.cue.start] > 1:
+                continue
+            if _root(source).lemma_.lower() not in _REPORT_NOUNS or other.cue.start <= best_at:
+                continue
+            start, end = _char_span(source)
+            found = [
+                Via(name=ent.name, span=(s, e), entity=ent.id)
+                for s, e, ent in self.resolver.mentions
+                if start <= s and e <= end and ent.type == "ORG"
+            ]
+            if found:
+                best, best_at = found, other.cue.start
+        return best
 
     def _chain(self, group: _Group) -> None:
         """Relays the cue names: "was quoted as saying by Kyodo", "Yonhap quoted X as saying", "told NHK"."""
@@ -46,6 +150,8 @@ class ChainsMixin(_State):
                     None,
                 )
                 obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                if obj is None:
+                    group.via.extend(self._earlier_outlets(group))
                 if obj is not None:
                     group.via.append(self.via_for(obj))
                     subject = next((c for c in quote.children if c.dep_ == "nsubjpass"), None)
@@ -61,19 +167,25 @@ class ChainsMixin(_State):
                         ]
             else:
                 obj = next((c for c in quote.children if c.dep_ == "dobj"), None)
-                subject = next((c for c in quote.children if c.dep_ in _SUBJECTS), None)
+                # "the news agency Lusa quoted …": the parse may make both nouns subjects; the name relays.
+                subjects = [c for c in quote.children if c.dep_ in _SUBJECTS]
+                subject = next(
+                    (c for c in subjects if c.ent_type_ == "ORG"), subjects[0] if subjects else None
+                )
                 if obj is not None and subject is not None:
                     group.via.append(self.via_for(subject))
                     group.source = self.doc[obj.left_edge.i : obj.i + 1]
                     group.speaker_tok = obj
-                    # The content is what follows "as saying", not the person quoted.
+                    # The content is what follows "as saying" or comes before the relay ("…, Xinhua
+                    # quoted Mr Ota as saying"), not the person quoted.
                     saying = next((t for t in quote.subtree if t.lemma_ == "say" and t.i > obj.i), None)
+                    after = obj.right_edge.i + 2
+                    if saying is None and after < len(self.doc) and self.doc[after].lemma_ == "say":
+                        saying = self.doc[after]  # "as saying" hung from another verb by the parse
                     if saying is not None:
-                        group.contents = [
-                            self.doc[max(c.start, saying.i + 1) : c.end] if c.start <= saying.i < c.end else c
-                            for c in group.contents
-                            if c.end > saying.i + 1
-                        ]
+                        group.contents = self._outside(
+                            group.contents, min(obj.left_edge.i, quote.i), saying.i + 1
+                        )
             return
         tell = next((t for t in verbs if t.lemma_ == "tell"), None)
         if tell is not None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from newsgraph.extract.attribution.spans import (
     _char_span,
+    _inside,
+    _root,
     _State,
 )
 from newsgraph.extract.discourse import Hedges
+from newsgraph.extract.lexicon import STRONG_SPEECH_VERBS
 
 
 class ClaimsMixin(_State):
@@ -34,3 +37,29 @@ class ClaimsMixin(_State):
             if tokens:
                 out.append((_char_span([self.doc[i] for i in hedge.cue]), _char_span(tokens)))
         return out
+
+    def _hedged_statements(
+        self, hedged: list[tuple[tuple[int, int], tuple[int, int]]]
+    ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Take from ``hedged`` the hedges inside a speech verb with a source: "The minister has reportedly
+        told her counterpart that …" is the minister's statement, reported with a hedge, not a claim with no
+        source ("Jakarta reportedly asked for …" stays a claim). Those groups are marked hedged; the other
+        hedges are returned."""
+        rest = []
+        for cue, clause in hedged:
+            group = next(
+                (
+                    g
+                    for g in self.groups
+                    if g.source is not None
+                    and g.contents
+                    and _inside(cue, _char_span(g.cue))
+                    and _root(g.cue).lemma_ in STRONG_SPEECH_VERBS
+                ),
+                None,
+            )
+            if group is None:
+                rest.append((cue, clause))
+            else:
+                group.hedged = True
+        return rest

@@ -10,11 +10,19 @@ from newsgraph.extract.attribution.spans import (
     _CONTINUATION_PARAGRAPHS,
     _EDGE_PUNCT,
     _FLOATING_MIN_WORDS,
+    _SUBJECTS,
     _char_span,
+    _Group,
     _root,
     _State,
 )
 from newsgraph.extract.discourse import match_dateline
+from newsgraph.extract.lexicon import STRONG_SPEECH_VERBS
+
+# "rejected the accusation": a rejection whose object only names what someone else alleged states nothing
+# itself (PolNeAR does annotate "rejected that argument", an argument the rejecting side answers).
+_REJECTING = frozenset({"reject", "deny", "dismiss"})
+_ALLEGATIONS = frozenset({"accusation", "accusations", "allegation", "allegations", "charge", "charges"})
 
 
 class ContentsMixin(_State):
@@ -23,6 +31,26 @@ class ContentsMixin(_State):
     def _quoted(self, start: int, end: int) -> bool:
         """Whether a quote span covers the characters ``[start, end)``."""
         return any(q[0] <= start and end <= q[1] for q in self.quotes)
+
+    def _split_at_and(self, span: Span) -> list[Span]:
+        """Two quoted clauses joined by "and" under one cue are two contents: 'Leaders should "act together"
+        and the bloc would "keep its word," the agency quoted the minister as saying'. Each clause has its
+        own subject and its own quote marks."""
+        doc = self.doc
+        for tok in span:
+            if tok.lower_ != "and" or tok.dep_ != "cc" or not span.start < tok.i < span.end - 1:
+                continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "that":
+                continue  # "… and that …": two complements of the one statement
+            if self._quoted(tok.idx, tok.idx + 3):
+                continue  # an "and" inside a quotation joins what the speaker said
+            conj = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
+            if conj is None or not any(c.dep_ in _SUBJECTS for c in conj.children):
+                continue
+            left, right = doc[span.start : tok.i], doc[tok.i + 1 : span.end]
+            if all(any(t.is_quote for t in part) for part in (left, right)):
+                return [left, right]
+        return [span]
 
     def _split_at_sentences(self, span: Span) -> list[Span]:
         """Cut a content where a sentence ends outside quote marks: reported speech rarely runs on into the
@@ -109,7 +137,8 @@ class ContentsMixin(_State):
 
     def content_span(self, span: Span) -> tuple[int, int]:
         """Character span of a content: a whole quote keeps its marks; otherwise edge punctuation goes, and
-        so does a closing mark whose opening mark is inside the content ('Portugal will "work … peoples')."""
+        so does a closing mark whose opening mark is inside the content ('Portugal will "work … peoples'),
+        unless the quote ends its sentence ('… had been "very productive."')."""
         start, end = _char_span(span)
         dateline = match_dateline(self.text, start, end)
         if dateline is not None:
@@ -126,6 +155,7 @@ class ContentsMixin(_State):
             if (
                 end > start
                 and text[end - 1] in _CLOSING_MARKS
+                and text[end - 2] not in ".!?"
                 and any(start <= q[0] < end - 1 and q[1] == end for q in self.quotes)
             ):
                 end -= 1
@@ -178,3 +208,23 @@ class ContentsMixin(_State):
             if tokens:
                 return self.doc[span.start : tokens[-1].i + 1]
         return span
+
+    def _not_a_statement(self, group: _Group) -> bool:
+        """Cues that state nothing: an agreement to act ("Portugal and Japan agree to expand trade talks"),
+        a purpose ("met … to discuss a new agreement") and a rejection of a bare noun ("rejected the
+        accusation")."""
+        root = _root(group.cue)
+        contents = group.contents
+        if root.lemma_ == "agree" and contents and all(c[0].lower_ == "to" for c in contents):
+            # In a headline (a line with no closing stop) the agreement is the news, not a statement.
+            last = self.sent_end[root.i] - 1
+            while last > root.i and self.doc[last].is_space:
+                last -= 1
+            if self.doc[last].text not in (".", "!", "?", '"', "”"):
+                return True
+        purpose = any(c.dep_ == "aux" and c.tag_ == "TO" for c in root.children) and root.dep_ == "advcl"
+        if purpose and root.head.lemma_ not in STRONG_SPEECH_VERBS:
+            return True
+        if root.lemma_ in _REJECTING and contents:
+            return all(len(c) <= 3 and c[-1].lower_ in _ALLEGATIONS for c in contents)
+        return False

@@ -99,6 +99,8 @@ class _Group:
     speaker_tok: Token | None = None
     # Character spans of cue and content where they do not fall on token edges ("”―" is one token).
     exact: tuple[tuple[int, int], tuple[int, int]] | None = None
+    # A hedge sits inside the cue of a named source ("the minister has reportedly told …").
+    hedged: bool = False
 
 
 class _State:

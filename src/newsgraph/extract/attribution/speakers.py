@@ -31,6 +31,7 @@ from newsgraph.extract.lexicon import (
     PLURAL_PRONOUNS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
+    STRONG_SPEECH_VERBS,
     THING_PRONOUNS,
 )
 from newsgraph.schema import Entity
@@ -247,7 +248,13 @@ class SpeakersMixin(_State):
         while words and words[-1].lower_ not in ROLE_NOUNS:
             words.pop()
         if words:
-            return " ".join(t.text for t in words)
+            found = " ".join(t.text for t in words)
+            # "Trade Minister Kenji Ota": the parse may keep only "Minister" before the name; the role the
+            # article gives the person ends with it.
+            known = speaker.role if speaker else None
+            if known and known.lower().endswith(found.lower()) and speaker and speaker.type == "PERSON":
+                return known
+            return found
         return speaker.role if speaker else None
 
     def _phrase(self, source: tuple[int, int]) -> str:
@@ -312,8 +319,16 @@ class SpeakersMixin(_State):
                 ):
                     return other.source
             subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
-            if subject is not None:
+            if subject is not None and not self._mute_subject(subject):
                 source = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
                 return None if any(_overlaps_tokens(c, source) for c in group.contents) else source
             node = head
         return None
+
+    @staticmethod
+    def _mute_subject(subject: Token) -> bool:
+        """A subject that cannot speak for a clause hung from its verb: the passive subject of a verb that is
+        no cue ("… after the trip was cut short, saying …"), the speaker being further up."""
+        if subject.dep_ != "nsubjpass" or subject.head.lemma_ in STRONG_SPEECH_VERBS:
+            return False
+        return subject.pos_ == "NOUN" and not subject.ent_type_ and subject.lower_ not in ROLE_NOUNS
