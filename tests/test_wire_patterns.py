@@ -54,14 +54,15 @@ CASES = {
         ["as saying by"],
     ),
     "agent inside the passive, sentence-final": (
-        "Prime Minister Haruto Kishida left Lisbon on Friday.\n\nThe summit had been \"very productive,\" "
+        'Prime Minister Haruto Kishida left Lisbon on Friday.\n\nThe summit had been "very productive," '
         "Kishida was quoted as saying by Kyodo News.",
         [("The summit had been", "Haruto Kishida", ["Kyodo News"])],
         ["as saying by", "Kyodo"],
     ),
     "the via chain carries across a paragraph": (
-        "Trade Minister Kenji Ota arrived in Beijing on Monday.\n\nThe tariffs on wine would fall next year, "
-        "Xinhua quoted Mr Ota as saying.\n\nMr Ota also said the two countries would sign a fisheries accord.",
+        "Trade Minister Kenji Ota arrived in Beijing on Monday.\n\nThe tariffs on wine would fall next "
+        "year, Xinhua quoted Mr Ota as saying.\n\nMr Ota also said the two countries would sign a fisheries "
+        "accord.",
         [
             ("The tariffs on wine would fall next year", "Kenji Ota", ["Xinhua"]),
             ("the two countries would sign a fisheries accord", "Kenji Ota", ["Xinhua"]),
