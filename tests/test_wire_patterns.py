@@ -177,3 +177,21 @@ def test_expressed_frustration_saying_takes_the_subject_of_expressed():
     attributions, _ = find_attributions_and_claims(doc, [], spans)
     saying = [a for a in attributions if doc.text[slice(*a.cue)] == "saying"]
     assert saying and doc.text[slice(*saying[0].source)] == "The minister"
+
+
+def test_a_role_in_the_lede_is_the_person_named_just_after(pipeline):
+    text = (
+        "Russian drones struck the port of Odesa overnight, the regional governor said on Friday.\n\n"
+        '"The enemy is trying to cut the sea corridor," Odesa regional governor Oleh Marchenko wrote.'
+    )
+    _, rows, _ = analyse(pipeline, text)
+    assert [r["speaker"] for r in rows if "Russian drones" in r["content"]] == ["Oleh Marchenko"]
+
+
+def test_the_company_is_the_business_the_article_is_about(pipeline):
+    text = (
+        "Battery maker Hanbit Energy said Tuesday it had started production at its plant in Georgia.\n\n"
+        "The plant will employ 2,400 people by next year, the company said in a filing."
+    )
+    _, rows, _ = analyse(pipeline, text)
+    assert [r["speaker"] for r in rows if "2,400 people" in r["content"]] == ["Hanbit Energy"]

@@ -368,4 +368,28 @@ def _resolve_nominal(clusters: list[_Cluster], noun: str, position: int) -> _Clu
             for c in before:
                 if c.type == "ORG" and is_news_organisation(c.name):
                     return c
+        if noun in _COMPANY_NOUNS:
+            # "the company said": the business last named, not an agency, ministry or outlet.
+            # The business the article is about: the one named most often so far, the latest on a tie.
+            businesses = [
+                c
+                for c in before
+                if c.type == "ORG"
+                and not is_news_organisation(c.name)
+                and not set(c.low) & _PUBLIC_BODY_WORDS
+            ]
+            if businesses:
+                return max(
+                    businesses,
+                    key=lambda c: (
+                        sum(s < position for s, _ in c.mentions),
+                        max(s for s, _ in c.mentions if s < position),
+                    ),
+                )
     return None
+
+
+_COMPANY_NOUNS = frozenset({"company", "firm"})
+_PUBLIC_BODY_WORDS = frozenset(
+    {"ministry", "department", "agency", "office", "government", "council", "committee", "embassy", "army"}
+)

@@ -36,6 +36,11 @@ from newsgraph.extract.lexicon import (
 )
 from newsgraph.schema import Entity
 
+# How far ahead a role description in a lede may look for the person it introduces.
+_CATAPHORA_CHARS = 600
+# Only a role description this near the start (the lede) introduces a person named later.
+_LEDE_CHARS = 400
+
 
 class _Resolver:
     """Maps a source mention to an entity: names, role descriptions, then pronouns."""
@@ -122,13 +127,26 @@ class _Resolver:
         return best[1] if best else None
 
     def _by_role(self, noun: str, position: int) -> Entity | None:
-        """ "the minister": the person last introduced with that role."""
+        """ "the minister": the person last introduced with that role; else, in a lede that names the
+        person only after ("…, the regional governor said. … Odesa regional governor Oleh Marchenko
+        wrote"), the first person given that role within the next paragraphs; else the last person who
+        spoke, when the article gave them no other role ("Helena Marques said … ' …,' the minister said")."""
         best: tuple[int, Entity] | None = None
         for s, _, ent in self.mentions:
             is_role = ent.type == "PERSON" and ent.role and noun in ent.role.lower().split()
             if s < position and is_role and (best is None or s > best[0]):
                 best = (s, ent)
-        return best[1] if best else None
+        if best:
+            return best[1]
+        for s, _, ent in self.mentions:
+            is_role = ent.type == "PERSON" and ent.role and noun in ent.role.lower().split()
+            if position < _LEDE_CHARS and position < s < position + _CATAPHORA_CHARS and is_role:
+                return ent
+        if self.last_speaker is not None:
+            at, ent = self.last_speaker
+            if ent.type == "PERSON" and not ent.role and position - at < _PRONOUN_WINDOW:
+                return ent
+        return None
 
     def _antecedent(self, position: int, types: set[str], gender: str | None) -> Entity | None:
         if self.last_speaker is not None:
