@@ -22,6 +22,7 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsgraph.errors import ModelError
 from newsgraph.extract import countries
 from newsgraph.extract.actors import describe_entities
 from newsgraph.extract.attribution import find_attributions_and_claims
@@ -192,12 +193,28 @@ def _without_furniture(entities: list[Entity], furniture: list[tuple[int, int]])
     return out
 
 
+MODES = ("fast", "accurate")
+
+
 @Language.factory(
-    "newsgraph_attribution", requires=["token.dep", "doc.sents", "doc.ents"], assigns=["doc._.newsgraph"]
+    "newsgraph_attribution",
+    requires=["token.dep", "doc.sents", "doc.ents"],
+    assigns=["doc._.newsgraph"],
+    default_config={"mode": "fast", "encoder": None, "weight": 0.5},
 )
-def make_attribution(nlp: Language, name: str) -> Any:
+def make_attribution(nlp: Language, name: str, mode: str, encoder: str | None, weight: float) -> Any:
+    """Attributions and claims. ``mode`` ``fast`` tags roles with the CRF alone; ``accurate`` adds the
+    fine-tuned MiniLM-L6 encoder's log-probabilities (times ``weight``) to the CRF's scores, with the
+    encoder weights in the folder ``encoder`` (default: those shipped in the package)."""
+    if mode not in MODES:
+        raise ModelError(f"attribution mode must be one of {', '.join(MODES)}, got {mode!r}")
     # The role model loads here, once per process, not per document.
-    tagger = default_tagger()
+    if mode == "accurate":
+        from newsgraph.extract.roles_encoder import accurate_tagger
+
+        tagger: Any = accurate_tagger(encoder, weight)
+    else:
+        tagger = default_tagger()
 
     def attribution(doc: Doc) -> Doc:
         results = _results(doc)

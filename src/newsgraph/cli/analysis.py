@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import click
 from rich.console import Console
@@ -16,6 +17,7 @@ from newsgraph.cli.common import (
     err,
     input_paths,
     main,
+    mode_option,
     model_option,
     open_store,
     out,
@@ -32,6 +34,7 @@ from newsgraph.schema import Record
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample corpus.")
 @db_option
 @model_option
+@mode_option
 @processes_option
 @published_option
 @click.option(
@@ -47,6 +50,7 @@ def ingest(
     sample: bool,
     db: str,
     model: str,
+    mode: str,
     processes: int,
     published: str | None,
     batch_size: int,
@@ -77,6 +81,7 @@ def ingest(
             store,
             chosen,
             model=model,
+            pipeline=_pipeline(model, mode) if mode != "fast" else None,
             processes=processes,
             published=published,
             allow_private=allow_private,
@@ -110,6 +115,7 @@ def ingest(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout."
 )
 @model_option
+@mode_option
 @processes_option
 @published_option
 @allow_private_option
@@ -119,6 +125,7 @@ def analyze(
     fmt: str,
     output: str | None,
     model: str,
+    mode: str,
     processes: int,
     published: str | None,
     allow_private: bool,
@@ -139,7 +146,7 @@ def analyze(
 
     published = check_reference_date(published)
     reader = Reader(input_paths(paths, sample), published, allow_private=allow_private)
-    pipeline = Pipeline(model)
+    pipeline = Pipeline(model, mode)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")
     task = progress.add_task("analyze", total=None)
@@ -170,3 +177,9 @@ def analyze(
             stream.close()
     if reader.failed:
         raise click.exceptions.Exit(1)
+
+
+def _pipeline(model: str, mode: str) -> Any:
+    from newsgraph.pipeline import Pipeline
+
+    return Pipeline(model, mode)
