@@ -44,7 +44,7 @@ $(VENV)/.installed: pyproject.toml
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
-	$(BIN)/python -m pip install -q -e '.[test,spark,french]'
+	$(BIN)/python -m pip install -q -e '.[test,spark,french,accurate]'
 	$(BIN)/newsgraph gazetteer build
 	touch $@
 

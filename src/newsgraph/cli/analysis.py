@@ -18,6 +18,7 @@ from newsgraph.cli.common import (
     input_paths,
     limits_options,
     main,
+    mode_option,
     model_option,
     note_encoding,
     open_store,
@@ -37,6 +38,7 @@ from newsgraph.schema import Record
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample corpus.")
 @db_option
 @model_option
+@mode_option
 @processes_option
 @published_option
 @click.option(
@@ -54,6 +56,7 @@ def ingest(
     sample: bool,
     db: str,
     model: str,
+    mode: str,
     processes: int,
     published: str | None,
     batch_size: int,
@@ -95,7 +98,7 @@ def ingest(
         summary = run_ingest(
             store,
             chosen,
-            pipeline=Pipeline(model, translate=translate, language=language, engines=engines),
+            pipeline=Pipeline(model, mode, translate=translate, language=language, engines=engines),
             processes=processes,
             published=published,
             allow_private=allow_private,
@@ -136,6 +139,7 @@ def ingest(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout."
 )
 @model_option
+@mode_option
 @processes_option
 @published_option
 @allow_private_option
@@ -147,6 +151,7 @@ def analyze(
     fmt: str,
     output: str | None,
     model: str,
+    mode: str,
     processes: int,
     published: str | None,
     allow_private: bool,
@@ -181,7 +186,7 @@ def analyze(
         max_bytes=max_bytes,
         deadline=deadline,
     )
-    pipeline = Pipeline(model, translate=translate, language=language, engines=engines)
+    pipeline = Pipeline(model, mode, translate=translate, language=language, engines=engines)
     stream = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     progress = progress_bar("analysing")
     task = progress.add_task("analyze", total=None)

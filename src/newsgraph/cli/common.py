@@ -199,6 +199,17 @@ def model_option(f: Any) -> Any:
     )(f)
 
 
+def mode_option(f: Any) -> Any:
+    return click.option(
+        "--mode",
+        type=click.Choice(["fast", "accurate"]),
+        default="fast",
+        show_default=True,
+        help="Attribution: fast (the CRF) or accurate (the CRF with a fine-tuned MiniLM-L6 encoder; needs "
+        "pip install 'newsgraph[accurate]', slower).",
+    )(f)
+
+
 def processes_option(f: Any) -> Any:
     return click.option(
         "--processes",

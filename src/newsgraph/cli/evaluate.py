@@ -10,6 +10,7 @@ import click
 from newsgraph.cli.common import (
     eval_group,
     input_paths,
+    mode_option,
     model_option,
     print_report,
     processes_option,
@@ -33,9 +34,16 @@ if TYPE_CHECKING:
 @click.option("--limit", type=click.IntRange(1), help="Only the first N articles (PolNeAR).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @model_option
+@mode_option
 @processes_option
 def eval_attribution(
-    polnear: str | None, sample: bool, limit: int | None, as_json: bool, model: str, processes: int
+    polnear: str | None,
+    sample: bool,
+    limit: int | None,
+    as_json: bool,
+    model: str,
+    mode: str,
+    processes: int,
 ) -> None:
     """Attribution quality: on PolNeAR, P/R/F1 (exact span and token overlap) for content, source and cue;
     on the bundled sample (--sample), whether each attribution found has the right speaker entity, reporting
@@ -45,12 +53,13 @@ def eval_attribution(
     Examples:
       newsgraph eval attribution --polnear ../shared/eval/polnear/dev
       newsgraph eval attribution --sample
+      newsgraph eval attribution --polnear ../shared/eval/polnear/dev --mode accurate
     """
     from newsgraph.pipeline import Pipeline
 
     if (polnear is None) == (not sample):
         raise click.UsageError("give --polnear DIR or --sample (one of them)")
-    pipeline = Pipeline(model)
+    pipeline = Pipeline(model, mode)
     if sample:
         report = run_scorer("scoring", lambda progress: _score_sample(pipeline, processes, progress))
     else:

@@ -99,6 +99,11 @@ def _trim(ent: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].lower_ in _STRIP_TRAILING or doc[end - 1].is_punct):
         end -= 1
+    # "Xinhua quoted Mr Ota": the tagger ran a name on over the verb after it.
+    for i in range(start + 1, end):
+        if doc[i].pos_ == "VERB" and doc[i].tag_ in ("VBD", "VBZ", "VBP"):
+            end = i
+            break
     # "Japan's Kyodo News": the possessor is a separate entity.
     for i in range(end - 2, start - 1, -1):
         if doc[i].tag_ == "POS":
@@ -180,6 +185,8 @@ def find_entities(doc: Doc) -> list[Entity]:
         span = _trim(ent)
         if span is None:
             continue
+        if ent.label_ != "PERSON" and _is_title_word(span):
+            continue
         tokens, honorific, title = _split_name(span)
         role_tokens = _preceding_role(span)
         role = title or _title_words(role_tokens) or _appositive_role(span)
@@ -208,7 +215,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
-    clusters = _fold_agency_names(_fold_person_names(clusters))
+    clusters = _fold_short_forms(_fold_agency_names(_fold_person_names(clusters)))
     _add_nominal_mentions(doc, text, clusters)
     entities = []
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
@@ -282,6 +289,35 @@ def _fold_agency_names(clusters: list[_Cluster]) -> list[_Cluster]:
     )
 
 
+def _is_title_word(span: Span) -> bool:
+    """ "Trade" in "Trade Minister Kenji Ota": words that qualify a role before a name are part of the
+    person's title, not an organisation of their own."""
+    doc = span.doc
+    following = doc[span.end] if span.end < len(doc) else None
+    return (
+        following is not None
+        and following.lower_ in ROLE_NOUNS
+        and all(t.lower_ in ROLE_MODIFIERS for t in span)
+    )
+
+
+# Short forms an article uses for a country it has named ("the North" for North Korea).
+_SHORT_FORMS = frozenset({"north", "south", "east", "west"})
+
+
+def _fold_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "The North", "the South": a one-word direction that opens the name of a country or its people in the
+    article ("North Korea", "North Korean") is that country, not an entity of its own."""
+
+    def into(c: _Cluster) -> _Cluster | None:
+        if c.type == "PERSON" or len(c.low) != 1 or c.low[0] not in _SHORT_FORMS:
+            return None
+        named = [o for o in clusters if len(o.low) > 1 and o.low[0] == c.low[0] and o.type in ("GPE", "NORP")]
+        return min(named, key=lambda o: (o.type != "GPE", min(o.mentions)), default=None)
+
+    return _fold(clusters, into)
+
+
 def _fold(clusters: list[_Cluster], into: Callable[[_Cluster], _Cluster | None]) -> list[_Cluster]:
     """The clusters left once each that ``into`` maps to another has given that one its mentions."""
     kept = []
@@ -332,4 +368,28 @@ def _resolve_nominal(clusters: list[_Cluster], noun: str, position: int) -> _Clu
             for c in before:
                 if c.type == "ORG" and is_news_organisation(c.name):
                     return c
+        if noun in _COMPANY_NOUNS:
+            # "the company said": the business last named, not an agency, ministry or outlet.
+            # The business the article is about: the one named most often so far, the latest on a tie.
+            businesses = [
+                c
+                for c in before
+                if c.type == "ORG"
+                and not is_news_organisation(c.name)
+                and not set(c.low) & _PUBLIC_BODY_WORDS
+            ]
+            if businesses:
+                return max(
+                    businesses,
+                    key=lambda c: (
+                        sum(s < position for s, _ in c.mentions),
+                        max(s for s, _ in c.mentions if s < position),
+                    ),
+                )
     return None
+
+
+_COMPANY_NOUNS = frozenset({"company", "firm"})
+_PUBLIC_BODY_WORDS = frozenset(
+    {"ministry", "department", "agency", "office", "government", "council", "committee", "embassy", "army"}
+)

@@ -23,6 +23,7 @@ from newsgraph.store.tables import (
 from newsgraph.store.translation import add_translation
 from newsgraph.store.upgrades import (
     add_fact_columns,
+    add_hedged_column,
     create_entity_counts,
     create_errors_table,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Migration",
     "add_event_columns",
     "add_fact_columns",
+    "add_hedged_column",
     "add_translation",
     "applied_migrations",
     "apply_migrations",
@@ -63,6 +65,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     create_entity_counts,
     add_translation,
     create_errors_table,
+    add_hedged_column,
 )
 """Every migration, oldest first. Append only."""
 

@@ -1,5 +1,5 @@
 """Migrations that change tables the store already has: columns promoted out of ``extra``, the
-entity counts and the errors table, oldest first (see :mod:`.migrations`).
+entity counts, the errors table and the attribution flag ``hedged``, oldest first (see :mod:`.migrations`).
 
 Each is a named function run once, in its own transaction, by
 :func:`~newsgraph.store.migrations.apply_migrations`. Never edit one that has shipped: append a new one
@@ -140,3 +140,10 @@ def create_errors_table(conn: sqlite3.Connection) -> None:
         " at TEXT NOT NULL)"
     )
     conn.execute("CREATE INDEX errors_at ON errors(at)")
+
+
+def add_hedged_column(conn: sqlite3.Connection) -> None:
+    """Give attributions and claims the flag ``hedged`` (a named speaker's statement the writer reports with
+    a hedge, "the minister has reportedly told …"); rows stored before it are not hedged."""
+    for table in ("attributions", "claims"):
+        conn.execute(f'ALTER TABLE {table} ADD COLUMN "hedged" INTEGER NOT NULL DEFAULT 0')

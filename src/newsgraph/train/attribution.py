@@ -279,7 +279,34 @@ def main(argv: list[str] | None = None) -> None:
         help="count each article's cue prior on the other folds (default 1: on all articles)",
     )
     parser.add_argument("--scheme", choices=["bio", "bilou"], default="bio", help="tag scheme (default bio)")
+    parser.add_argument(
+        "--mode",
+        choices=["fast", "accurate"],
+        default="fast",
+        help="fast: the CRF (default); accurate: fine-tune MiniLM-L6 to combine with the shipped CRF",
+    )
+    parser.add_argument("--dev", type=Path, help="accurate: PolNeAR split scored after each epoch (dev/)")
+    parser.add_argument("--epochs", type=int, default=3, help="accurate: training epochs (default 3)")
+    parser.add_argument("--lr", type=float, default=1e-4, help="accurate: peak learning rate (default 1e-4)")
+    parser.add_argument("--threads", type=int, help="accurate: torch CPU threads")
     args = parser.parse_args(argv)
+    if args.mode == "accurate":
+        from newsgraph.extract.roles_encoder import encoder_folder
+        from newsgraph.train.attribution_encoder import train_encoder
+
+        out = encoder_folder() if args.out == DEFAULT_OUT else args.out
+        train_encoder(
+            args.polnear,
+            out,
+            args.model,
+            args.cache,
+            args.limit,
+            args.epochs,
+            args.lr,
+            dev=args.dev,
+            threads=args.threads,
+        )
+        return
     params = {**CRF_PARAMS, "max_iterations": args.iterations, "c1": args.c1, "c2": args.c2}
     train(args.polnear, args.out, args.model, args.cache, args.limit, params, args.folds, args.scheme)
 
