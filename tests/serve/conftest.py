@@ -75,9 +75,16 @@ SYNDICATED = [
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def port() -> int:
+    """A free port for a server a test starts itself."""
+    return free_port()
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,11 @@ import time
 
 import httpx
 import pytest
-from tests.serve.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
 
-def test_serve_command_answers_the_design_example_and_stops_cleanly(served_db):
-    port = free_port()
+def test_serve_command_answers_the_design_example_and_stops_cleanly(served_db, port):
     process = subprocess.Popen(
         [sys.executable, "-m", "newsgraph", "serve", "--db", str(served_db), "--port", str(port)],
         stdout=subprocess.PIPE,
