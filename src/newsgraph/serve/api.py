@@ -168,6 +168,16 @@ def _streaming(
 
 # -- endpoints ---------------------------------------------------------------------------------------
 
+Language = Annotated[
+    str | None,
+    Query(
+        max_length=10,
+        pattern=r"^[A-Za-z]{2,3}$",
+        description="Only articles written in this language (ISO 639-1 code), translated or not",
+        openapi_examples={"spanish": {"value": "es"}},
+    ),
+]
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": models.ErrorBody, "description": "A parameter is invalid; `errors[].parameter` names it"},
 }
@@ -206,13 +216,14 @@ def list_quotes(
     ] = None,
     since: Since = None,
     until: Until = None,
+    language: Language = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     fmt: FormatQ = "json",
 ) -> Response:
     """Who said what, according to whom: attributions with speaker, cue, content, kind, via and article,
     newest article first."""
-    filters = {"speaker": speaker, "via": via, "outlet": outlet, "kind": kind, "q": q}
+    filters = {"speaker": speaker, "via": via, "outlet": outlet, "kind": kind, "q": q, "language": language}
     fetch = _streaming(request, quote_page, since=since, until=until, **filters)
     return _page(request, fmt, fetch, cursor, limit, "quotes")
 
@@ -239,6 +250,7 @@ def list_articles(
     ingested_after: Annotated[
         str | None, Query(max_length=40, description="Only articles stored after this ISO date-time")
     ] = None,
+    language: Language = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     fmt: FormatQ = "json",
@@ -246,7 +258,13 @@ def list_articles(
     """Stored articles, newest publication first."""
     filters = {"q": q, "outlet": outlet, "speaker": speaker, "event_type": event_type, "place": place}
     fetch = _streaming(
-        request, article_page, since=since, until=until, ingested_after=ingested_after, **filters
+        request,
+        article_page,
+        since=since,
+        until=until,
+        ingested_after=ingested_after,
+        language=language,
+        **filters,
     )
     return _page(request, fmt, fetch, cursor, limit, "articles")
 

@@ -38,16 +38,33 @@ ArticleRef = create_model(
     **{name: (str | None, None) for name in ("id", "title", "url", "outlet", "published")},
 )
 
+# On a translated article every reported item points back to the sentence of the original it was read in.
+_ORIGINAL = (
+    list[int] | None,
+    Field(
+        None,
+        description="Translated articles only: [start, end) of the sentence of translation.original_text "
+        "this item was read in",
+    ),
+)
+
+
+def _with_original(cls: type) -> Any:
+    return create_model(cls.__name__, **_fields_of(cls), original=_ORIGINAL)
+
+
+AttributionModel = _with_original(schema.Attribution)
+
 # GET /api/v1/articles/{id}: the whole record of the JSONL contract (schema.Record.to_dict()).
 RecordModel = create_model(
     "Record",
     **_fields_of(schema.Article),
     entities=(list[schema.Entity], Field(default_factory=list)),
-    attributions=(list[schema.Attribution], Field(default_factory=list)),
-    events=(list[schema.Event], Field(default_factory=list)),
-    places=(list[schema.Place], Field(default_factory=list)),
-    times=(list[schema.TimeRef], Field(default_factory=list)),
-    claims=(list[schema.Attribution], Field(default_factory=list)),
+    attributions=(list[AttributionModel], Field(default_factory=list)),
+    events=(list[_with_original(schema.Event)], Field(default_factory=list)),
+    places=(list[_with_original(schema.Place)], Field(default_factory=list)),
+    times=(list[_with_original(schema.TimeRef)], Field(default_factory=list)),
+    claims=(list[AttributionModel], Field(default_factory=list)),
 )
 
 
@@ -58,7 +75,7 @@ QuoteItem = create_model(
     speaker_type=(str | None, None),
     content_text=(str, ...),
     cue_text=(str, ""),
-    article=(ArticleRef, ...),
+    article=(create_model("QuoteArticle", __base__=ArticleRef, language=(str | None, None)), ...),
 )
 
 ArticleItem = create_model(

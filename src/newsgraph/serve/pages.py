@@ -127,13 +127,17 @@ def article(request: Request, ref: Annotated[str, Path(max_length=4000)]) -> Res
     others = [m for m in story.members if m.key != record.article.key or not m.stored] if story else []
     marks = render.record_marks(record)
     metadata = record.article.metadata
+    translation = record.article.translation
+    aligned = [s.translation for s in translation.sentences] if translation else []
     return _page(
         request,
         "article.html",
         record=record,
         article=record.article,
         source_url=render.safe_url(record.article.url),
-        segments=render.segments(record.article.text, marks),
+        segments=render.segments(record.article.text, marks, aligned),
+        translation=translation,
+        original=render.original_segments(translation) if translation else [],
         marks=render.marks_json(marks),
         furniture=[str(f) for f in metadata.get("furniture") or []],
         furniture_kinds=[str(f) for f in metadata.get("furniture_elements") or []],

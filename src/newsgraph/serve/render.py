@@ -9,13 +9,14 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsgraph.schema import Entity, Record
+from newsgraph.schema import Entity, Record, Translation
 from newsgraph.store.codec import entity_key
 from newsgraph.store.places import PlaceRow
 
@@ -60,6 +61,7 @@ class Segment:
     text: str
     marks: tuple[str, ...]
     kinds: tuple[str, ...]
+    sentence: int | None = None  # translated articles: the aligned sentence this piece lies in
 
 
 def record_marks(record: Record) -> list[Mark]:
@@ -148,20 +150,46 @@ def record_marks(record: Record) -> list[Mark]:
     return [m for m in marks if 0 <= m.start < m.end <= size]
 
 
-def segments(text: str, marks: list[Mark]) -> list[Segment]:
-    """Cut ``text`` at every mark boundary; each piece lists the marks covering it, outermost first."""
-    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+def segments(text: str, marks: list[Mark], sentences: Sequence[tuple[int, int]] = ()) -> list[Segment]:
+    """Cut ``text`` at every mark boundary; each piece lists the marks covering it, outermost first.
+
+    ``sentences`` (the translation's side of a translated article's alignment) also cut the text, and each
+    piece inside one gives that sentence's index.
+    """
+    bounds = [b for span in sentences for b in span if 0 <= b <= len(text)]
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks), *bounds})
     ordered = sorted(marks, key=lambda m: (m.start, -m.end))
     out: list[Segment] = []
     for start, end in itertools.pairwise(cuts):
         covering = [m for m in ordered if m.start <= start and m.end >= end]
+        sentence = next((i for i, (s, e) in enumerate(sentences) if s <= start and end <= e), None)
         out.append(
             Segment(
                 text[start:end],
                 tuple(m.id for m in covering),
                 tuple(dict.fromkeys(m.kind for m in covering)),
+                sentence,
             )
         )
+    return out
+
+
+def original_segments(translation: Translation) -> list[tuple[str, int | None]]:
+    """The original of a translated article cut into its aligned sentences: ``(text, sentence index)``
+    pieces, None for what lies between sentences (spaces, paragraph breaks)."""
+    text = translation.original_text
+    out: list[tuple[str, int | None]] = []
+    at = 0
+    for i, sentence in enumerate(translation.sentences):
+        start, end = max(sentence.original[0], at), min(sentence.original[1], len(text))
+        if start >= end:
+            continue
+        if start > at:
+            out.append((text[at:start], None))
+        out.append((text[start:end], i))
+        at = end
+    if at < len(text):
+        out.append((text[at:], None))
     return out
 
 

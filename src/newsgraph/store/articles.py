@@ -67,6 +67,7 @@ def article_page(
     speaker: str | None = None,
     event_type: str | None = None,
     ingested_after: str | None = None,
+    language: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[ArticleRow]:
@@ -83,6 +84,7 @@ def article_page(
             substring of the speaker's name or alias.
         event_type: Only articles reporting a coded event of this PLOVER type.
         ingested_after: Only articles stored after this ISO date-time (what came in since then).
+        language: Only articles written in this language (ISO 639-1 code, ``es``), translated or not.
         cursor: The ``next`` of the previous page; None for the first page.
         limit: Most rows on the page (1 to 1000).
 
@@ -94,6 +96,9 @@ def article_page(
     if ingested_after:
         where.append("ar.ingested_at > ?")
         params.append(check_date(ingested_after, "ingested_after"))
+    if language:
+        where.append("ar.language = ?")
+        params.append(language.lower())
     after = decode_cursor(cursor, "articles", 2) if cursor else None
     rows: list[Any] = []
     for clause, values in newest_first(after, None):

@@ -43,6 +43,8 @@ class QuoteRow:
         url: The article's URL.
         outlet: The article's outlet.
         published: The article's publication date.
+        language: The language the article was written in (its quotes are on the English translation
+            when it is not English).
         attribution: The attribution, spans pointing into the stored article text.
         content: The text of the attribution's content span.
         cue_text: The text of its cue span ("" when it has none).
@@ -62,6 +64,7 @@ class QuoteRow:
     cue_text: str = ""
     speaker_key: str | None = None
     speaker_type: str | None = None
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON: the attribution's fields, its texts, the speaker entity and the article."""
@@ -78,6 +81,7 @@ class QuoteRow:
                 "url": self.url,
                 "outlet": self.outlet,
                 "published": self.published,
+                "language": self.language,
             },
         }
 
@@ -92,6 +96,7 @@ def quote_page(
     q: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    language: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[QuoteRow]:
@@ -107,6 +112,7 @@ def quote_page(
         q: FTS5 query over what was said (words, ``"phrases"``, ``AND``/``OR``/``NOT``, ``prefix*``).
         since: Earliest publication date, ISO (``2024``, ``2024-03``, ``2024-03-14``), inclusive.
         until: Latest publication date, ISO, inclusive (``2024-03`` includes all of March).
+        language: Only quotes from articles written in this language (ISO 639-1 code, ``es``).
         cursor: The ``next`` of the previous page; None for the first page.
         limit: Most rows on the page (1 to 1000).
 
@@ -118,6 +124,9 @@ def quote_page(
     """
     size = check_limit(limit, most=MAX_PAGE)
     where, params = _filters(db, speaker, via, outlet, kind, since, until)
+    if language:
+        where.append("ar.language = ?")
+        params.append(language.lower())
     if q:
         where.insert(0, "a.n IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)")
         params.insert(0, q)
@@ -256,7 +265,7 @@ _ORDER = "ar.published DESC, ar.key DESC, a.idx"
 
 def _sql(where: list[str], order: str, *, fts: bool = False, by_date: bool = False) -> str:
     select = (
-        "SELECT a.*, ar.id AS article_id, ar.title, ar.url, ar.outlet, ar.published, "
+        "SELECT a.*, ar.id AS article_id, ar.title, ar.url, ar.outlet, ar.published, ar.language, "
         "substr(ar.text, a.cue_start + 1, a.cue_end - a.cue_start) AS cue_text "
     )
     source = "attributions a JOIN articles ar ON ar.key = a.article_key"
@@ -300,4 +309,5 @@ def _row(row: Any, speaker_type: str | None) -> QuoteRow:
         cue_text=row["cue_text"] or "",
         speaker_key=row["speaker_key"],
         speaker_type=speaker_type,
+        language=row["language"],
     )

@@ -70,6 +70,49 @@ function setupMarks() {
   });
 }
 
+// A translated article: pointing at a sentence (or a quote, all of it) of the translation lights up the
+// sentences of the original it was made from, and pointing at an original sentence lights up its translation.
+function setupOriginal() {
+  const text = document.getElementById("text");
+  const original = document.getElementById("original");
+  if (!text || !original) return;
+  let lit = [];
+
+  function sentencesOf(el) {
+    const outer = (el.dataset.marks || "").split(" ").filter(Boolean)[0];
+    const pieces = outer
+      ? Array.from(text.querySelectorAll(".m[data-marks]")).filter((s) => s.dataset.marks.split(" ").includes(outer))
+      : [el];
+    return new Set(pieces.map((s) => s.dataset.s).filter((s) => s !== undefined));
+  }
+
+  function light(indices) {
+    clear();
+    for (const i of indices) {
+      lit.push(...document.querySelectorAll('#text [data-s="' + i + '"], #original [data-s="' + i + '"]'));
+    }
+    lit.forEach((s) => s.classList.add("aligned"));
+  }
+
+  function clear() {
+    lit.forEach((s) => s.classList.remove("aligned"));
+    lit = [];
+  }
+
+  function enter(ev) {
+    const el = ev.target.closest("[data-s]");
+    if (el) light(el.closest("#original") ? new Set([el.dataset.s]) : sentencesOf(el));
+  }
+  for (const side of [text, original]) {
+    side.addEventListener("mouseover", enter);
+    side.addEventListener("focusin", enter);
+    side.addEventListener("mouseout", (ev) => {
+      if (ev.target.closest("[data-s]")) clear();
+    });
+    side.addEventListener("focusout", clear);
+  }
+}
+
 function setupLatest() {
   const list = document.getElementById("latest");
   if (!list) return;
@@ -116,5 +159,6 @@ function setupLatest() {
 
 document.addEventListener("DOMContentLoaded", () => {
   setupMarks();
+  setupOriginal();
   setupLatest();
 });
