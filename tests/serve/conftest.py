@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from servekit import Server, free_port
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,13 +73,6 @@ SYNDICATED = [
 ]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def port() -> int:
     """A free port for a server a test starts itself."""
@@ -105,32 +97,6 @@ def served_db(tmp_path_factory: pytest.TempPathFactory, pipeline) -> Path:
     with Store(db) as store:
         store.save(pipeline.analyze(articles))
     return db
-
-
-class Server:
-    """A uvicorn server in a thread of the test process."""
-
-    def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
-        import uvicorn
-
-        from newsgraph.serve import server_config
-
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(server_config(app, "127.0.0.1", port))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 # One server per test module: stopping it also stops its worker process, which other modules' tests

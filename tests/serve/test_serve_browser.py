@@ -6,22 +6,14 @@ the README shows into docs/screenshots/).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+from servekit import CHROMIUM, FLAGS, shoot
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +37,6 @@ def page(browser, server):
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
-
-
-def shoot(page, name: str) -> None:
-    folder = os.environ.get("NEWSGRAPH_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def marked_text(page, mark_id: str) -> str:

@@ -14,11 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from tests.serve.conftest import Server, free_port
-from tests.serve.test_serve_browser import CHROMIUM, FLAGS, shoot
 
 from newsgraph.cli import main
 from newsgraph.translate.apertium import Apertium
+from servekit import CHROMIUM, FLAGS, Server, free_port, shoot
 
 pytestmark = [
     pytest.mark.slow,
