@@ -11,13 +11,13 @@ from newsgraph.store.params import (
     MAX_PAGE,
     Page,
     QueryError,
+    article_filters,
     check_date,
     check_limit,
     decode_cursor,
     encode_cursor,
     match_rows,
     newest_first,
-    until_clause,
 )
 
 
@@ -197,16 +197,9 @@ def _filters(
     if q:
         where.append("ar.n IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.append(q)
-    if outlet:
-        where.append("instr(lower(ar.outlet), lower(?)) > 0")
-        params.append(outlet)
-    if since:
-        where.append("ar.published >= ?")
-        params.append(check_date(since, "since"))
-    if until:
-        clause, values = until_clause("ar.published", until)
-        where.append(clause)
-        params.extend(values)
+    shared, values = article_filters(outlet, since, until)
+    where.extend(shared)
+    params.extend(values)
     if place is not None:
         # SQLite integers are 64-bit: a larger number (found by tests/fuzz) cannot even be bound
         if not isinstance(place, int) or isinstance(place, bool) or not 0 < place < 2**63:

@@ -192,6 +192,24 @@ def until_clause(column: str, until: str) -> tuple[str, list[Any]]:
     return f"substr({column}, 1, ?) <= ?", [len(value), value]
 
 
+def article_filters(outlet: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses and parameters every list shares on its article (aliased ``ar``): the outlet
+    (a case-insensitive substring) and the publication date range; a bad date names its parameter."""
+    where: list[str] = []
+    params: list[Any] = []
+    if outlet:
+        where.append("instr(lower(ar.outlet), lower(?)) > 0")
+        params.append(outlet)
+    if since:
+        where.append("ar.published >= ?")
+        params.append(check_date(since, "since"))
+    if until:
+        clause, values = until_clause("ar.published", until)
+        where.append(clause)
+        params.extend(values)
+    return where, params
+
+
 def newest_first(after: Sequence[Any] | None, tie: str | None) -> list[tuple[str, list[Any]]]:
     """The phases of a newest-first keyset scan of articles (alias ``ar``), each a (clause, params) pair.
 

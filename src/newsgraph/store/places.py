@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsgraph.store.connection import Database
-from newsgraph.store.params import MAX_PAGE, QueryError, check_date, check_limit, until_clause
+from newsgraph.store.params import (
+    MAX_PAGE,
+    QueryError,
+    article_filters,
+    check_limit,
+)
 
 
 @dataclass(frozen=True)
@@ -110,16 +115,9 @@ def find_places(
             )
         where.append("p.confidence >= ?")
         params.append(float(min_confidence))
-    if outlet:
-        where.append("instr(lower(ar.outlet), lower(?)) > 0")
-        params.append(outlet)
-    if since:
-        where.append("ar.published >= ?")
-        params.append(check_date(since, "since"))
-    if until:
-        clause, values = until_clause("ar.published", until)
-        where.append(clause)
-        params.extend(values)
+    shared, values = article_filters(outlet, since, until)
+    where.extend(shared)
+    params.extend(values)
     sql = (
         "SELECT p.geonameid, max(p.name) AS name, max(p.lat) AS lat, max(p.lon) AS lon, "
         "max(p.country) AS country, max(p.admin1) AS admin1, max(p.feature) AS feature, "

@@ -9,12 +9,11 @@ from newsgraph.store.connection import Database
 from newsgraph.store.params import (
     MAX_PAGE,
     Page,
-    check_date,
+    article_filters,
     check_limit,
     decode_cursor,
     encode_cursor,
     match_rows,
-    until_clause,
 )
 
 # bm25 weights for (title, text): a term in the headline says more about what an article is about than
@@ -101,16 +100,9 @@ def search_page(
         offset = 0
     where: list[str] = []
     params: list[Any] = []
-    if outlet:
-        where.append("instr(lower(ar.outlet), lower(?)) > 0")
-        params.append(outlet)
-    if since:
-        where.append("ar.published >= ?")
-        params.append(check_date(since, "since"))
-    if until:
-        clause, values = until_clause("ar.published", until)
-        where.append(clause)
-        params.extend(values)
+    shared, values = article_filters(outlet, since, until)
+    where.extend(shared)
+    params.extend(values)
     hits = _hits(db, q, where, params, size + 1, offset, "q", lenient=False)
     more = len(hits) > size
     return Page(hits[:size], encode_cursor("search", [offset + size]) if more else None)
