@@ -289,6 +289,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=3, help="accurate: training epochs (default 3)")
     parser.add_argument("--lr", type=float, default=1e-4, help="accurate: peak learning rate (default 1e-4)")
     parser.add_argument("--threads", type=int, help="accurate: torch CPU threads")
+    parser.add_argument(
+        "--bf16", action="store_true", help="accurate: bfloat16 autocast (about 2x faster on CPUs with AMX)"
+    )
     args = parser.parse_args(argv)
     if args.mode == "accurate":
         from newsgraph.extract.roles_encoder import encoder_folder
@@ -305,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
             args.lr,
             dev=args.dev,
             threads=args.threads,
+            bf16=args.bf16,
         )
         return
     params = {**CRF_PARAMS, "max_iterations": args.iterations, "c1": args.c1, "c2": args.c2}

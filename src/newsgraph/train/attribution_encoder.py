@@ -103,8 +103,13 @@ def train_encoder(
     weights: tuple[float, ...] = (0.3, 0.5, 1.0),
     seed: int = 13,
     threads: int | None = None,
+    bf16: bool = False,
 ) -> None:
-    """Fine-tune the encoder on ``polnear`` and write it to ``out`` after every epoch."""
+    """Fine-tune the encoder on ``polnear`` and write it to ``out`` after every epoch.
+
+    With ``bf16`` the forward pass runs under bfloat16 autocast (the weights and the optimiser stay float32),
+    about twice as fast on CPUs with AMX or AVX512-BF16 units.
+    """
     import torch
 
     from newsgraph.extract.roles import default_tagger
@@ -149,9 +154,10 @@ def train_encoder(
                 labels[row, : len(piece_ids)] = torch.tensor(piece_labels)
                 mask[row, : len(piece_ids)] = 1
             device = encoder.device
-            loss = encoder.model(
-                input_ids=ids.to(device), attention_mask=mask.to(device), labels=labels.to(device)
-            ).loss
+            with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16):
+                loss = encoder.model(
+                    input_ids=ids.to(device), attention_mask=mask.to(device), labels=labels.to(device)
+                ).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -176,6 +182,7 @@ def train_encoder(
             "epochs": epoch,
             "lr": lr,
             "batch_size": batch_size,
+            "bf16": bf16,
             "history": history,
         }
         encoder.save(out / f"epoch-{epoch}", extra)
