@@ -1,11 +1,12 @@
 """The Spark job: inputs in, the same :class:`~newsgraph.pipeline.Pipeline` per partition, Parquet out.
 
-The driver plans the inputs into splits (:mod:`newsgraph.spark.inputs`) and hands them to
-``mapInArrow``. Each Python worker loads the spaCy model and the gazetteer once (they stay loaded
-while Spark reuses the worker for further tasks), reads its splits with the readers ``ingest`` uses,
-analyses the articles in batches and returns Arrow record batches: one row per article with its facts
-in list columns, or one row per failure. Spark then keeps the first copy of each article id and writes
-each table (:mod:`newsgraph.spark.tables`), partitioned by publication date.
+The driver plans the inputs into splits (:mod:`newsgraph.spark.inputs`), deals them out to tasks of
+about the same size, and runs one task per partition of ``spark.range`` through ``mapInArrow``, the
+splits travelling with the function. Each Python worker loads the spaCy model and the gazetteer once
+(they stay loaded while Spark reuses the worker for further tasks), reads its splits with the readers
+``ingest`` uses, analyses the articles in batches and returns Arrow record batches: one row per article
+with its facts in list columns, or one row per failure. Spark then keeps the first copy of each article
+id and writes each table (:mod:`newsgraph.spark.tables`), partitioned by publication date.
 
 A bad input never fails a task: a record that cannot be read, and an article whose analysis raises,
 become rows of ``errors``. Spark's own retries cover lost executors.
@@ -136,10 +137,10 @@ def analyze_splits(splits: Iterable[Split], options: JobOptions) -> Iterator[pa.
     if rows:
         yield pa.RecordBatch.from_pylist(rows, schema=schema)
     if options.trace:
-        _trace_task(options, started, cpu, articles)
+        _trace_task(options.trace, options, started, cpu, articles)
 
 
-def _trace_task(options: JobOptions, started: float, cpu: float, articles: int) -> None:
+def _trace_task(folder: str, options: JobOptions, started: float, cpu: float, articles: int) -> None:
     """Append the task's line to ``task-<pid>.jsonl`` in the trace folder (a local path on every worker).
 
     The line gives the worker's process id, the partition, start and end (seconds since the epoch), CPU
@@ -163,8 +164,6 @@ def _trace_task(options: JobOptions, started: float, cpu: float, articles: int) 
         "articles": articles,
         "mode": pipeline.nlp.get_pipe_config("newsgraph_attribution")["mode"] if pipeline else None,
     }
-    folder = options.trace
-    assert folder is not None
     _LOADING.clear()
     try:
         with open(os.path.join(folder, f"task-{os.getpid()}.jsonl"), "a", encoding="utf-8") as handle:
