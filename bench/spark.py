@@ -9,8 +9,11 @@ and a 1 GB crawl through local[2] with broken records planted in it.
    Each runs in a fresh process (``--repeat`` times, alternated; the median is reported). For Spark,
    the job time runs from planning the inputs to the last table written: it includes the Python
    workers loading the model and the gazetteer, and leaves out starting the JVM (``session_s``, also
-   reported). ``wall_s`` is the whole command, start-up included, for the comparison with ingest, whose
-   wall time includes loading the model and writing the store.
+   reported). Every task writes a trace line (``run_job(trace=…)``), from which the report draws each
+   worker's timeline: time to the first task, the share of the tasks' span the cores were busy, the
+   model loads and the gaps between tasks, and the time after the last task. ``wall_s`` is the whole
+   command, start-up included, for the comparison with ingest, whose wall time includes loading the model
+   and writing the store.
    Texts come from PolNeAR's train split at ``../shared/eval/polnear/train/text`` when it is there, else
    from the bundled sample corpus, each copy made distinct.
 2. Crawl (``--warc-mb``, default 1000; 0 skips it): a synthetic CC-NEWS-style ``.warc.gz`` built by
@@ -32,6 +35,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -167,14 +171,20 @@ def run_spark(master: str, inputs: list[str], out: Path, memory: bool) -> dict[s
     spark = spark_session(master, app_name="newsgraph-bench")
     session_s = time.perf_counter() - started
     sampler = WorkerMemory() if memory else None
+    trace = Path(tempfile.mkdtemp(prefix="newsgraph-spark-trace-"))
     if sampler:
         sampler.__enter__()
+    job_started = time.time()
     try:
-        result = run_job(inputs, str(out), published=PUBLISHED, spark=spark)
+        result = run_job(inputs, str(out), published=PUBLISHED, spark=spark, trace=str(trace))
     finally:
         if sampler:
             sampler.__exit__()
+    job_ended = time.time()
+    cores = spark.sparkContext.defaultParallelism
     spark.stop()
+    tasks = [json.loads(line) for path in trace.glob("*.jsonl") for line in path.read_text().splitlines()]
+    shutil.rmtree(trace, ignore_errors=True)
     figures = {
         "master": master,
         "session_s": round(session_s, 1),
@@ -184,10 +194,52 @@ def run_spark(master: str, inputs: list[str], out: Path, memory: bool) -> dict[s
         "splits": result.splits,
         "tasks": result.partitions,
         "articles_per_s": round(result.rows["articles"] / result.seconds, 2),
+        "timeline": timeline(tasks, job_started, job_ended, cores),
     }
     if sampler:
         figures["memory"] = sampler.figures()
     return figures
+
+
+def timeline(tasks: list[dict[str, Any]], started: float, ended: float, cores: int) -> dict[str, Any]:
+    """Where the job's time went, from the tasks' trace lines (``run_job(trace=…)``).
+
+    ``before_tasks_s``: planning, Spark's scheduling and the Python workers starting, up to the first
+    task; ``tasks_s``: first task start to last task end, and ``busy``: the share of that span the
+    cores spent inside tasks (1.0: no core ever waited); ``after_tasks_s``: finding repeated articles
+    and writing the tables. ``load_s``: each worker's model and gazetteer load (inside its first task),
+    ``gaps_s``: the time between one task's end and the next on the same worker, summed per worker.
+    """
+    if not tasks:
+        return {}
+    first = min(t["start"] for t in tasks)
+    last = max(t["end"] for t in tasks)
+    by_worker: dict[int, list[dict[str, Any]]] = {}
+    for task in sorted(tasks, key=lambda t: t["start"]):
+        by_worker.setdefault(task["pid"], []).append(task)
+    busy = sum(t["end"] - t["start"] for t in tasks)
+    workers = []
+    for pid, own in by_worker.items():
+        workers.append(
+            {
+                "pid": pid,
+                "tasks": [t["partition"] for t in own],
+                "articles": sum(t["articles"] for t in own),
+                "first_start_s": round(own[0]["start"] - started, 1),
+                "last_end_s": round(own[-1]["end"] - started, 1),
+                "busy_s": round(sum(t["end"] - t["start"] for t in own), 1),
+                "cpu_s": round(sum(t["cpu_s"] for t in own), 1),
+                "load_s": round(sum(t["load_s"] for t in own), 1),
+                "gaps_s": round(sum(b["start"] - a["end"] for a, b in itertools.pairwise(own)), 1),
+            }
+        )
+    return {
+        "before_tasks_s": round(first - started, 1),
+        "tasks_s": round(last - first, 1),
+        "after_tasks_s": round(ended - last, 1),
+        "busy": round(busy / (min(cores, len(by_worker)) * (last - first)), 3),
+        "workers": workers,
+    }
 
 
 def run_ingest(folder: Path, db: Path) -> dict[str, Any]:
@@ -302,6 +354,20 @@ def report(figures: dict[str, Any]) -> None:
             f"{name:<11} {row['articles_per_s']:>7} articles/s  ({extra}; runs {row['all_articles_per_s']}; "
             f"load {row['load_before_after']})"
         )
+    for name in ("local[1]", "local[2]"):
+        line = rows.get(name, {}).get("timeline")
+        if not line:
+            continue
+        print(
+            f"  {name}: {line['before_tasks_s']} s to the first task, {line['tasks_s']} s of tasks "
+            f"(cores busy {line['busy']:.0%} of it), {line['after_tasks_s']} s after the last"
+        )
+        for worker in line["workers"]:
+            print(
+                f"    worker {worker['pid']}: tasks {worker['tasks']}, {worker['articles']} articles, "
+                f"{worker['first_start_s']}-{worker['last_end_s']} s, busy {worker['busy_s']} s "
+                f"(cpu {worker['cpu_s']} s, model load {worker['load_s']} s), gaps {worker['gaps_s']} s"
+            )
     if "local[1]" in rows and "local[2]" in rows:
         one, two = rows["local[1]"], rows["local[2]"]
         print(f"local[2] / local[1] = {two['articles_per_s'] / one['articles_per_s']:.2f} (job time)")

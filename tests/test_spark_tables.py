@@ -213,13 +213,53 @@ def test_an_article_whose_analysis_raises_is_an_error_row_and_its_batch_is_kept(
     texts = ["Officials said the port reopened.", "EXPLODE said the minister.", "The mayor said rain fell."]
     lines.write_text("".join(f'{{"text": "{t}", "id": "a{i}"}}\n' for i, t in enumerate(texts)))
     options = job.JobOptions(model="failing-for-test", published="2024-03-14", batch_size=8)
-    job._PIPELINES[options.model] = pipeline
+    key = (options.model, options.mode, options.encoder)
+    job._PIPELINES[key] = pipeline
     try:
         splits = pa.RecordBatch.from_pylist([s.to_dict() for s in plan_splits([str(lines)])])
         rows = [row for batch in job.analyze_partition([splits], options) for row in batch.to_pylist()]
     finally:
-        del job._PIPELINES[options.model]
+        del job._PIPELINES[key]
     assert [row[ARTICLES]["id"] for row in rows if row[ARTICLES]] == ["a0", "a2"]
     (failure,) = [row[ERRORS] for row in rows if row[ERRORS]]
     assert failure["input"] == str(lines) and failure["line"] == 2 and failure["item"] == "a1"
     assert failure["reason"] == "analysis failed: ValueError: the stage cannot handle this article"
+
+
+def test_splits_are_dealt_to_tasks_of_about_the_same_size() -> None:
+    from newsgraph.spark.inputs import Split, deal_splits
+
+    sizes = [900, 50, 40, 400, 30, 500, 20, 10, 480, 60]
+    splits = [Split(f"page-{i}.html", i, size=size) for i, size in enumerate(sizes)]
+    tasks = deal_splits(splits, 3)
+    assert sorted(s.order for task in tasks for s in task) == list(range(len(sizes)))
+    loads = sorted(sum(s.size for s in task) for task in tasks)
+    # The largest page alone sets the longest task; dealt in turn (i mod 3) they would be 1380, 90 and 1020.
+    assert loads == [710, 880, 900]
+    assert all([s.order for s in task] == sorted(s.order for s in task) for task in tasks)
+    assert deal_splits(splits[:2], 4)[2:] == [[], []]  # more tasks than splits: some read nothing
+
+
+def test_accurate_mode_without_weights_fails_as_analyze_does_before_spark_starts(tmp_path: Path, monkeypatch):
+    """`spark --mode accurate` reaches the same Pipeline mode as `analyze --mode accurate`: without the
+    encoder weights both stop with the same error, and the Spark job stops before starting Spark."""
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+    from newsgraph.extract import roles_encoder
+    from newsgraph.spark import job
+
+    monkeypatch.setattr(roles_encoder, "encoder_folder", lambda: tmp_path / "no-encoder")
+    started: list[str] = []
+    monkeypatch.setattr(job, "spark_session", lambda *args, **kwargs: started.append("spark"))
+    page = tmp_path / "page.txt"
+    page.write_text("The minister said the talks had ended.\n", encoding="utf-8")
+    runner = CliRunner()
+    analyzed = runner.invoke(main, ["analyze", str(page), "--mode", "accurate"])
+    sparked = runner.invoke(main, ["spark", str(page), "--out", str(tmp_path / "t"), "--mode", "accurate"])
+    assert analyzed.exit_code == sparked.exit_code == 1
+    assert f"no fine-tuned encoder in {tmp_path / 'no-encoder'}" in sparked.stderr
+    assert sparked.stderr == analyzed.stderr and "Traceback" not in sparked.output
+    assert started == [] and not (tmp_path / "t").exists()
+    unknown = runner.invoke(main, ["spark", str(page), "--out", str(tmp_path / "t"), "--mode", "turbo"])
+    assert unknown.exit_code == 2 and "turbo" in unknown.stderr

@@ -8,6 +8,7 @@ from newsgraph.cli.common import (
     db_option,
     err,
     main,
+    mode_option,
     model_option,
     open_store,
     out,
@@ -36,6 +37,7 @@ from newsgraph.cli.common import (
     help="Tasks to deal the inputs out to. [default: 4 per core, at most one per split]",
 )
 @model_option
+@mode_option
 @published_option
 @click.option(
     "--batch-size",
@@ -64,6 +66,7 @@ def spark_command(
     master: str | None,
     partitions: int | None,
     model: str,
+    mode: str,
     published: str | None,
     batch_size: int,
     split_mb: int,
@@ -73,7 +76,8 @@ def spark_command(
 
     INPUTS are WARC/WARC.gz crawls, JSONL files and folders of text or HTML, as local paths, globs or
     URIs Spark's executors can read (s3a://, gs://, hdfs://; only local ones are tested). Each Python
-    worker loads the spaCy model and the gazetteer once and runs the same pipeline as `analyze`.
+    worker loads the spaCy model and the gazetteer once and runs the same pipeline as `analyze`
+    (`--mode accurate`: the fine-tuned encoder too, checked on the driver before Spark starts).
 
     Tables: articles, entities, attributions, events, places, times, claims (partitioned by
     published_date; child rows carry article_id) and errors (input, offset, line, reason). Article ids
@@ -95,6 +99,7 @@ def spark_command(
         master=master,
         partitions=partitions,
         model=model,
+        mode=mode,
         published=published,
         max_bytes=max_bytes,
         batch_size=batch_size,

@@ -53,6 +53,7 @@ class Split:
             reads: text, HTML, feeds, a file it sniffs).
         start: First byte of the range (0 for a whole file).
         stop: End of the range, or -1 for the end of the file.
+        size: Bytes to read (the range's, or the file's): what tasks are balanced by.
     """
 
     path: str
@@ -60,6 +61,7 @@ class Split:
     kind: str = "file"
     start: int = 0
     stop: int = -1
+    size: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,10 +99,29 @@ def plan_splits(inputs: Iterable[str], split_bytes: int = DEFAULT_SPLIT_BYTES) -
         kind = _kind(path) if size is not None and not is_uri(path) else "file"
         if kind in ("warc", "jsonl") and size is not None and size > split_bytes:
             for start in range(0, size, split_bytes):
-                splits.append(Split(path, order, kind, start, min(start + split_bytes, size)))
+                stop = min(start + split_bytes, size)
+                splits.append(Split(path, order, kind, start, stop, stop - start))
         else:
-            splits.append(Split(path, order, kind))
+            splits.append(Split(path, order, kind, size=size or 0))
     return splits
+
+
+def deal_splits(splits: list[Split], tasks: int) -> list[list[Split]]:
+    """Share the splits out to ``tasks`` tasks of about the same number of bytes.
+
+    The largest split goes first, each to the task with the fewest bytes so far (a folder of pages of
+    mixed lengths, or the ranges of a few crawls, make tasks that end together, so no core waits on
+    a last long task); within a task the splits keep their input order.
+    """
+    import heapq
+
+    loads = [(0, task) for task in range(max(1, tasks))]
+    dealt: list[list[int]] = [[] for _ in loads]
+    for index in sorted(range(len(splits)), key=lambda i: (-splits[i].size, i)):
+        load, task = heapq.heappop(loads)
+        dealt[task].append(index)
+        heapq.heappush(loads, (load + max(1, splits[index].size), task))
+    return [[splits[i] for i in sorted(indexes)] for indexes in dealt]
 
 
 def _kind(path: str) -> str:
@@ -202,7 +223,7 @@ def _read_remote(
         except (OSError, ValueError) as exc:
             yield InputFailure(split.path, f"cannot be read: {exc}"), 0
             return
-        copy = Split(str(local), split.order, _kind(str(local)))
+        copy = Split(str(local), split.order, _kind(str(local)), size=split.size)
         for item, position in read_split(copy, published, max_bytes):
             if isinstance(item, Article):
                 _rename(item, str(local), split.path)
