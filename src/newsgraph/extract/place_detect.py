@@ -37,7 +37,7 @@ from newsgraph.errors import NewsgraphError
 from newsgraph.extract.countries import by_demonym, by_name
 from newsgraph.extract.doctext import doc_text
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
-from newsgraph.geo.resolve import candidates_for, prior
+from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
@@ -50,6 +50,10 @@ _QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
 _HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
 )
+# What joins two names into one entity ("Asia-Pacific", "Chartres/Franklin").
+_JOINERS = frozenset({"-", "/", "–"})
+# What ends a dateline written in ordinary capitals ("Muscat: …").
+_DATELINE_MARKS = frozenset({":", "—", "–", "--"})
 # Prepositions after which a capitalised name is usually a place ("in Knoxville", "near Oak Ridge").
 _LOCATIVE = frozenset(
     {
@@ -124,7 +128,7 @@ FEATURES: tuple[str, ...] = (
     "in_article_region", "in_article_country", "in_outlet_country",
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
     "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
-    "common_word", "lowercase_elsewhere",
+    "common_word", "lowercase_elsewhere", "adjective", "cue_located_in",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _KIND = {
@@ -253,18 +257,27 @@ class Detector:
             text = self._span_text(start, end)
             if is_demonym(text):
                 continue
+            taken.update(range(ent.start, ent.end))
             if candidates_for(text, self.gaz):
                 found.extend(self._split(start, end, ent.label_))
+                continue
+            joined = self._joined(start, end, ent.label_)
+            if joined:
+                found.extend(joined)
             elif ent.label_ in PLACE_LABELS:
                 # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
                 embedded = self._embedded(start, end, ent.label_)
                 found.extend([embedded] if embedded else self._split(start, end, ent.label_))
             elif ent.label_ != "PERSON":
                 embedded = self._embedded(start, end, ent.label_)
-                found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
-            elif doc[end - 1].lower_.rstrip(".") in STREET_WORDS:
+                if embedded:
+                    found.append(embedded)
+                else:
+                    label = ent.label_
+                    found.extend(self._facility(start, end, label) or self._located(start, end, label))
+            else:
+                # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
                 found.extend(self._facility(start, end, ent.label_))
-            taken.update(range(ent.start, ent.end))
         found.extend(self._untagged(taken))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
@@ -275,12 +288,18 @@ class Detector:
         return found
 
     def _dateline(self) -> Found | None:
-        """The place in capitals that opens a wire story ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO")."""
+        """The place that opens a wire story: in capitals ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO"), or
+        capitalised and followed by a colon or a dash ("Muscat: The …", "Lagos — The …")."""
         doc = self.doc
         end = 0
         while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
             end += 1
-        if end == 0 or len(self._span_text(0, end)) < 3:
+        if end == 0:
+            while end < min(len(doc) - 1, MAX_NAME_TOKENS) and doc[end].is_title and doc[end].is_alpha:
+                end += 1
+            if end == 0 or doc[end].text not in _DATELINE_MARKS:
+                return None
+        if len(self._span_text(0, end)) < 3:
             return None
         text = self._span_text(0, end)
         if is_demonym(text) or not candidates_for(text, self.gaz):
@@ -299,6 +318,22 @@ class Detector:
                 if self._qualifier(tail) is not None and candidates_for(head, self.gaz):
                     return [Found(start, i, label, qualifier=tail), Found(i + 1, end, label)]
         return [Found(start, end, label)]
+
+    def _joined(self, start: int, end: int, label: str) -> list[Found]:
+        """Place names joined by hyphens or slashes into one entity ("Asia-Pacific", "Nelson-Creston",
+        "Chartres/Franklin"): each name, when every part is a gazetteer name."""
+        doc = self.doc
+        parts: list[tuple[int, int]] = []
+        first = start
+        for i in range(start, end + 1):
+            if i == end or (doc[i].text in _JOINERS and not doc[i].whitespace_ and i > first):
+                parts.append((first, i))
+                first = i + 1
+        if len(parts) < 2 or any(a >= b for a, b in parts):
+            return []
+        if not all(doc[a].is_title and self._place_words(a, b) for a, b in parts):
+            return []
+        return [Found(a, b, label) for a, b in parts]
 
     def _embedded(self, start: int, end: int, label: str) -> Found | None:
         """The place inside an organisation's or title's name: after "of" ("Bank of England"), at its
@@ -370,6 +405,16 @@ class Detector:
             return [Found(start, end, label)]
         return []
 
+    def _located(self, start: int, end: int, label: str) -> list[Found]:
+        """An organisation's or building's name written with the town it is in ("the Palais des Nations in
+        Geneva", "the CHU in Montpellier"): news names the site as a place."""
+        return [Found(start, end, label)] if self._located_in(end) else []
+
+    def _located_in(self, end: int) -> bool:
+        """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
+        doc = self.doc
+        return end + 1 < len(doc) and doc[end].lower_ in ("in", "at") and doc[end + 1].ent_type_ == "GPE"
+
     def _untagged(self, taken: set[int]) -> list[Found]:
         """Capitalised proper nouns outside every entity whose text is a gazetteer name."""
         pos, starts, lengths, full = self._pos, self._starts, self._lengths, self._text
@@ -377,8 +422,12 @@ class Detector:
         out: list[Found] = []
         i = 0
         while i < n_tokens:
-            if i in taken or pos[i] != _PROPN or not full[starts[i]].isupper():
+            if i in taken or not full[starts[i]].isupper():
                 i += 1
+                continue
+            if pos[i] != _PROPN:
+                # "a Siberian chill", "Latin American history": a regional adjective tagged ADJ.
+                i += max(self._untagged_adjective(i, taken, out), 1)
                 continue
             matched = 0
             for n in range(min(MAX_NAME_TOKENS, n_tokens - i), 0, -1):
@@ -394,6 +443,19 @@ class Detector:
                 matched = self._untagged_facility(i, taken, out)
             i += max(matched, 1)
         return out
+
+    def _untagged_adjective(self, i: int, taken: set[int], out: list[Found]) -> int:
+        """A regional adjective of up to three tokens from token ``i`` ("Siberian", "Sub-Saharan")."""
+        starts, lengths, full = self._starts, self._lengths, self._text
+        if full[starts[i] : starts[i] + lengths[i]].lower() not in ADJECTIVE_FIRST_WORDS:
+            return 0
+        for n in range(min(3, len(self.doc) - i), 0, -1):
+            if any(j in taken for j in range(i, i + n)):
+                continue
+            if is_region_adjective(full[starts[i] : starts[i + n - 1] + lengths[i + n - 1]]):
+                out.append(Found(i, i + n, ""))
+                return n
+        return 0
 
     def _untagged_facility(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A run of capitalised words from token ``i`` that ends with a facility word ("Press Street")."""
@@ -523,6 +585,8 @@ class Detector:
         x[_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
         x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
         x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
+        x[_INDEX["adjective"]] = float(is_region_adjective(text))
+        x[_INDEX["cue_located_in"]] = float(self._located_in(f.end))
         return x
 
 
@@ -531,9 +595,14 @@ def detect(
 ) -> list[Found]:
     """The toponyms of ``doc`` the scorer keeps, in text order, each with its probability."""
     scorer = scorer if scorer is not None else PlaceScorer.default()
-    kept = []
-    for f in Detector(doc, gazetteer, outlet_country).candidates():
+    found = Detector(doc, gazetteer, outlet_country).candidates()
+    for f in found:
         f.probability = scorer.probability(f.features)
-        if f.probability >= scorer.threshold:
-            kept.append(f)
-    return kept
+    # One name, one reading per article: a mention the scorer doubts is kept when the same name is kept
+    # elsewhere in the article ("Owerri" tagged PERSON once and GPE twice), unless it is part of a
+    # person's name there.
+    kept = {f.text for f in found if f.probability >= scorer.threshold}
+    person = _INDEX["person_name"]
+    return [
+        f for f in found if f.probability >= scorer.threshold or (f.text in kept and not f.features[person])
+    ]
