@@ -248,36 +248,33 @@ class Detector:
         if dateline is not None:
             found.append(dateline)
             taken.update(range(dateline.start, dateline.end))
-        for ent in self.ents:
-            if ent.label_ in _SKIP_LABELS:
-                continue
-            start, end = _trim(doc, max(ent.start, dateline.end if dateline else 0), ent.end)
+        for ent_start, ent_end, label in self._entities():
+            start, end = _trim(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
             if start >= end:
                 continue
             text = self._span_text(start, end)
             if is_demonym(text):
                 continue
-            taken.update(range(ent.start, ent.end))
+            taken.update(range(ent_start, ent_end))
             if candidates_for(text, self.gaz):
-                found.extend(self._split(start, end, ent.label_))
+                found.extend(self._split(start, end, label))
                 continue
-            joined = self._joined(start, end, ent.label_)
+            joined = self._joined(start, end, label)
             if joined:
                 found.extend(joined)
-            elif ent.label_ in PLACE_LABELS:
+            elif label in PLACE_LABELS:
                 # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
-                embedded = self._embedded(start, end, ent.label_)
-                found.extend([embedded] if embedded else self._split(start, end, ent.label_))
-            elif ent.label_ != "PERSON":
-                embedded = self._embedded(start, end, ent.label_)
+                embedded = self._embedded(start, end, label)
+                found.extend([embedded] if embedded else self._split(start, end, label))
+            elif label != "PERSON":
+                embedded = self._embedded(start, end, label)
                 if embedded:
                     found.append(embedded)
                 else:
-                    label = ent.label_
                     found.extend(self._facility(start, end, label) or self._located(start, end, label))
             else:
                 # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
-                found.extend(self._facility(start, end, ent.label_))
+                found.extend(self._facility(start, end, label))
         found.extend(self._untagged(taken))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
@@ -286,6 +283,29 @@ class Detector:
             f.text = self._span_text(f.start, f.end)
             f.features = self.features(f)
         return found
+
+    def _entities(self) -> list[tuple[int, int, str]]:
+        """The entities worth a look as (start, end, label), two touching ones merged when together they
+        are a gazetteer name and one is tagged a place ("Boa" GPE + "Vista" ORG is Boa Vista)."""
+        spans = [(e.start, e.end, e.label_) for e in self.ents if e.label_ not in _SKIP_LABELS]
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(spans):
+            start, end, label = spans[i]
+            if i + 1 < len(spans) and spans[i + 1][0] == end and spans[i + 1][1] - start <= MAX_NAME_TOKENS:
+                other = spans[i + 1][2]
+                places = label in PLACE_LABELS or other in PLACE_LABELS
+                if (
+                    places
+                    and self.doc[end].is_title
+                    and candidates_for(self._span_text(start, spans[i + 1][1]), self.gaz)
+                ):
+                    out.append((start, spans[i + 1][1], label if label in PLACE_LABELS else other))
+                    i += 2
+                    continue
+            out.append((start, end, label))
+            i += 1
+        return out
 
     def _dateline(self) -> Found | None:
         """The place that opens a wire story: in capitals ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO"), or
@@ -358,7 +378,12 @@ class Detector:
         options: list[tuple[int, int]] = []
         for i in range(start + 1, end - 1):
             if doc[i].lower_ == "of":
-                options.append((i + 1, end))
+                # The longest name right after it: "the Office of the United States Trade Representative".
+                j = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+                for n in range(min(MAX_NAME_TOKENS, end - j), 0, -1):
+                    if (doc[j].is_title or doc[j].is_upper) and self._place_words(j, j + n):
+                        options.append((j, j + n))
+                        break
                 break
         for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
             if (doc[start + n - 1].is_title or doc[start + n - 1].is_upper) and self._place_words(
@@ -371,15 +396,14 @@ class Detector:
             if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
-        if not options:
-            # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
-            for i in range(start + 1, end - 1):
-                for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
-                    if doc[i].is_title and self._place_words(i, j):
-                        kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
-                        if kinds & _QUALIFIER_FEATURES:
-                            options.append((i, j))
-                            break
+        # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
+        for i in range(start + 1, end - 1):
+            for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
+                if doc[i].is_title and self._place_words(i, j):
+                    kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                    if kinds & _QUALIFIER_FEATURES:
+                        options.append((i, j))
+                        break
         best: tuple[int, int, int] | None = None
         for a, b in options:
             population = max(
@@ -595,14 +619,9 @@ def detect(
 ) -> list[Found]:
     """The toponyms of ``doc`` the scorer keeps, in text order, each with its probability."""
     scorer = scorer if scorer is not None else PlaceScorer.default()
-    found = Detector(doc, gazetteer, outlet_country).candidates()
-    for f in found:
+    kept = []
+    for f in Detector(doc, gazetteer, outlet_country).candidates():
         f.probability = scorer.probability(f.features)
-    # One name, one reading per article: a mention the scorer doubts is kept when the same name is kept
-    # elsewhere in the article ("Owerri" tagged PERSON once and GPE twice), unless it is part of a
-    # person's name there.
-    kept = {f.text for f in found if f.probability >= scorer.threshold}
-    person = _INDEX["person_name"]
-    return [
-        f for f in found if f.probability >= scorer.threshold or (f.text in kept and not f.features[person])
-    ]
+        if f.probability >= scorer.threshold:
+            kept.append(f)
+    return kept
