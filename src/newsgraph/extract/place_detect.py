@@ -19,9 +19,11 @@ with the weights.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,9 +49,14 @@ MAX_NAME_TOKENS = 4
 _PROPN = POS_IDS["PROPN"]
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
 _QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
+# Kinds of place taken from the middle of an organisation's name ("Air Canada Cargo", "the Single European
+# Sky"): countries, first-level regions, continents and macro-regions, not towns.
+_INSIDE_NAME_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
 _HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
 )
+# "Bourbon and Dauphine streets", "the 500 block of Jeffords" (see Detector._streets).
+_STREET_CUES = re.compile(r"\b(?:(streets|avenues|roads|boulevards)|block of)\b")
 # What joins two names into one entity ("Asia-Pacific", "Chartres/Franklin").
 _JOINERS = frozenset({"-", "/", "–"})
 # What ends a dateline written in ordinary capitals ("Muscat: …").
@@ -128,7 +135,7 @@ FEATURES: tuple[str, ...] = (
     "in_article_region", "in_article_country", "in_outlet_country",
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
     "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
-    "common_word", "lowercase_elsewhere", "adjective", "cue_located_in",
+    "common_word", "lowercase_elsewhere", "adjective", "cue_located_in", "cue_street", "cue_of_person",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _KIND = {
@@ -153,6 +160,7 @@ class Found:
     qualifier: str | None = None
     embedded: bool = False
     dateline: bool = False
+    street: bool = False
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
@@ -276,6 +284,7 @@ class Detector:
                 # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
                 found.extend(self._facility(start, end, label))
         found.extend(self._untagged(taken))
+        found.extend(self._streets(found))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
         self._anchor_regions(found)
@@ -396,12 +405,12 @@ class Detector:
             if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
-        # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
+        # A country, first-level region or continent in the middle: "Air Canada Cargo", "Royal Wales Trust".
         for i in range(start + 1, end - 1):
             for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
                 if doc[i].is_title and self._place_words(i, j):
                     kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
-                    if kinds & _QUALIFIER_FEATURES:
+                    if kinds & _INSIDE_NAME_FEATURES:
                         options.append((i, j))
                         break
         best: tuple[int, int, int] | None = None
@@ -467,6 +476,40 @@ class Detector:
                 matched = self._untagged_facility(i, taken, out)
             i += max(matched, 1)
         return out
+
+    def _streets(self, found: list[Found]) -> list[Found]:
+        """Street names written without their street word: "at State and Hubbard streets", "the 500 block
+        of Jeffords". Local news places crimes, crashes and closures this way."""
+        doc, starts = self.doc, self._starts
+        covered = {i for f in found for i in range(f.start, f.end)}
+        out: list[Found] = []
+        for match in _STREET_CUES.finditer(self._text):
+            i = bisect.bisect_left(starts, match.start())
+            if i >= len(doc) or starts[i] != match.start():
+                continue
+            if match.group(1):  # "<names> streets": walk back over "A, B and C"
+                end = i
+                while end > 0:
+                    start = end
+                    while start > 0 and end - start < MAX_NAME_TOKENS and doc[start - 1].is_title:
+                        start -= 1
+                    if start == end:
+                        break
+                    out.append(Found(start, end, doc[start].ent_type_, street=True))
+                    if start < 2 or doc[start - 1].lower_ not in ("and", ",", "&"):
+                        break
+                    end = start - 1
+            else:  # "block of <name>"
+                start = end = i + 2
+                while end < len(doc) and end - start < MAX_NAME_TOKENS and doc[end].is_title:
+                    end += 1
+                if end > start:
+                    out.append(Found(start, end, doc[start].ent_type_, street=True))
+        same = {(f.start, f.end): f for f in found}
+        for f in out:
+            if (f.start, f.end) in same:
+                same[(f.start, f.end)].street = True
+        return [f for f in out if not any(j in covered for j in range(f.start, f.end))]
 
     def _untagged_adjective(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A regional adjective of up to three tokens from token ``i`` ("Siberian", "Sub-Saharan")."""
@@ -611,6 +654,14 @@ class Detector:
         x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
         x[_INDEX["adjective"]] = float(is_region_adjective(text))
         x[_INDEX["cue_located_in"]] = float(self._located_in(f.end))
+        x[_INDEX["cue_street"]] = float(f.street)
+        # "David Mahler of Bellmore": where a person is from.
+        x[_INDEX["cue_of_person"]] = float(
+            before is not None
+            and before.lower_ == "of"
+            and f.start > 1
+            and doc[f.start - 2].ent_type_ == "PERSON"
+        )
         return x
 
 

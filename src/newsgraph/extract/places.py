@@ -73,7 +73,7 @@ def find_demonyms(doc: Doc) -> list[tuple[tuple[int, int], str]]:
                     out.append(((starts[i], starts[i] + lengths[i]), iso))
             seen.update(range(ent.start, ent.end))
             continue
-        if label in _NUMERIC_LABELS or label in ("GPE", "LOC", "FAC"):
+        if label in _NUMERIC_LABELS or label in ("GPE", "LOC"):
             continue  # "the Indian Ocean" is a place of its own
         # A demonym inside a longer name: "the Nigerian Army", "Royal Canadian Mounted Police".
         for i in range(ent.start, ent.end - 1):
@@ -132,7 +132,7 @@ def find_places(
             doc[f.start : f.end].text,
             (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1])),
             f.qualifier,
-            needs_support=f.embedded or is_facility(f.text),
+            needs_support=f.embedded or f.street or is_facility(f.text),
         )
         for f in found
     ]
@@ -146,7 +146,7 @@ def find_places(
     for i, (f, place) in enumerate(zip(found, places, strict=True)):
         # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood; so is an
         # organisation's name whose place the article does not point to ("Stonewall Golf Club").
-        local = f.label == "FAC" or f.embedded or is_facility(f.text) or not place.candidates
+        local = f.label == "FAC" or f.embedded or f.street or is_facility(f.text) or not place.candidates
         if place.resolved or not local:
             continue
         where = _town_beside(text, places, i) or town

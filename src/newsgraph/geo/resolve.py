@@ -64,6 +64,8 @@ ROUNDS = 3
 UNSUPPORTED_MIN_POPULATION = 10_000
 # The same for a name that is weak evidence of a town (see Mention.needs_support): up to a city's size.
 SUPPORT_EXEMPT_POPULATION = 100_000
+# Words that make a name an area's ("Suffolk County"): the bare name in the same article means the area.
+AREA_SUFFIXES = ("county", "parish", "borough", "state", "province", "district")
 # Regional adjectives by folded form: "Siberian" -> ("Siberia", None), "Texan" -> ("Texas", "US").
 _ADJECTIVES = {name_key(adjective): target for adjective, target in REGION_ADJECTIVES.items()}
 # Their first words in lower case, for a cheap test before a run of tokens is folded and looked up.
@@ -401,6 +403,16 @@ def resolve(
     groups: dict[tuple[str, str], list[int]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault((name_key(m.text), name_key(m.qualifier or "")), []).append(i)
+    # A bare name the article also writes as an area ("Suffolk" beside "Suffolk County") means the area.
+    for key in list(groups):
+        name, qualifier = key
+        if qualifier:
+            continue
+        for word in AREA_SUFFIXES:
+            longer = (f"{name} {word}", "")
+            if longer in groups:
+                groups[longer].extend(groups.pop(key))
+                break
     keys = list(groups)
     cands = [candidates_for(mentions[groups[k][0]].text, gazetteer) for k in keys]
     quals: list[list[Candidate]] = []
