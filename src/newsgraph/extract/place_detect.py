@@ -1,17 +1,26 @@
 """Toponym detection: candidate spans from NER and the gazetteer, kept or dropped by a small learned scorer.
 
-Candidates come from four places:
+Candidates come from these places:
 
-- spaCy's GPE, LOC and FAC entities ("Paris, Texas" split into the town and its qualifier);
+- spaCy's GPE, LOC and FAC entities ("Paris, Texas" split into the town and its qualifier; two touching
+  entities that together are a name merged: "Boa" GPE + "Vista" ORG; names joined by hyphens or slashes
+  split: "Asia-Pacific", "Chartres/Franklin");
 - other entities whose whole text is a gazetteer name ("Dewsbury" tagged ORG, "Nelson" tagged PERSON);
-- the place that opens or closes an organisation's name ("Knox County" in "Knox County Sheriff's Office",
-  "California" in "University of California");
-- capitalised proper nouns outside every entity that are gazetteer names (up to four words).
+- the place inside an organisation's name: after "of" ("the Office of the United States Trade
+  Representative"), at its start or end ("Knox County Sheriff's Office", "Air Zimbabwe") or a country,
+  region or continent in its middle ("Air France KLM", "the Single European Sky");
+- buildings and sites by their last word ("Trump Tower", also where the model tagged them PERSON), and
+  organisations written with their town ("the Palais des Nations in Geneva");
+- capitalised proper nouns outside every entity that are gazetteer names (up to four words), and regional
+  adjectives (:data:`newsgraph.geo.names.REGION_ADJECTIVES`: "Siberian", "Texan");
+- street names written without their street word ("State and Hubbard streets", "the 500 block of Jeffords");
+- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...").
 
 Each candidate is described by features that say nothing about any particular name: its NER label, what
 kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
-around it (a locative preposition, "-based", a state after a comma), whether the article uses it as a
-person's name, and whether the article tags the same words as a place elsewhere. A logistic model over
+around it (a locative preposition, "-based", a state after a comma, "in <town>" after it, "of" after a
+person's name, a street cue), whether the article uses it as a person's name, and whether the article tags
+the same words as a place elsewhere. A logistic model over
 those features (:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
 ``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
 with the weights.
@@ -21,133 +30,49 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import math
-import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 
-from newsgraph.errors import NewsgraphError
-from newsgraph.extract.countries import by_demonym, by_name
 from newsgraph.extract.doctext import doc_text
+from newsgraph.extract.place_scorer import (
+    FEATURE_INDEX,
+    FEATURES,
+    KIND_FEATURES,
+    NER_FEATURES,
+    PlaceScorer,
+)
+from newsgraph.extract.place_words import (
+    AREA_WORDS,
+    COMMON_WORDS,
+    DATELINE_MARKS,
+    EMBEDDED_IN_FACILITY_MIN_POPULATION,
+    FACILITY_WORDS,
+    GENERIC_WORDS,
+    HONORIFICS,
+    INSIDE_NAME_FEATURES,
+    JOINERS,
+    LOCATIVE,
+    MAX_NAME_TOKENS,
+    NATURAL_WORDS,
+    PLACE_LABELS,
+    QUALIFIER_FEATURES,
+    SKIP_LABELS,
+    STREET_CUES,
+    STREET_WORDS,
+    is_demonym,
+    is_facility,
+)
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
-_SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "MONEY"})
-# Longest run of tokens tried as a name outside entities ("Rio de Janeiro", "Bosnia and Herzegovina").
-MAX_NAME_TOKENS = 4
 _PROPN = POS_IDS["PROPN"]
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
-_QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
-# Kinds of place taken from the middle of an organisation's name ("Air Canada Cargo", "the Single European
-# Sky"): countries, first-level regions, continents and macro-regions, not towns.
-_INSIDE_NAME_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
-_HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
-)
-# "Bourbon and Dauphine streets", "the 500 block of Jeffords" (see Detector._streets).
-_STREET_CUES = re.compile(r"\b(?:(streets|avenues|roads|boulevards)|block of)\b")
-# What joins two names into one entity ("Asia-Pacific", "Chartres/Franklin").
-_JOINERS = frozenset({"-", "/", "–"})
-# What ends a dateline written in ordinary capitals ("Muscat: …").
-_DATELINE_MARKS = frozenset({":", "—", "–", "--"})
-# Prepositions after which a capitalised name is usually a place ("in Knoxville", "near Oak Ridge").
-_LOCATIVE = frozenset(
-    {
-        "in", "near", "from", "at", "to", "into", "across", "outside", "throughout", "around", "toward",
-        "towards", "via", "between", "through", "inside", "within", "along", "north", "south",
-        "east", "west", "nearby", "downtown", "suburban", "rural",
-    }
-)  # fmt: skip
-# Words that are towns somewhere but in capitals mostly start sentences or name other things.
-COMMON_WORDS = frozenset(
-    {
-        "of", "most", "best", "hope", "mobile", "reading", "bath", "nice", "march", "may", "june", "july",
-        "independence", "liberty", "union", "unity", "victoria", "university", "central", "north", "south",
-        "east", "west", "eastern", "western", "northern", "southern", "media", "police", "man", "god",
-        "mission", "enterprise", "commerce", "industry", "sale", "split", "bar", "van", "lead", "ware",
-    }
-)  # fmt: skip
-# Words for kinds of place: a name that is only one of these ("Island", "Delta", "Republic") is a word of a
-# longer name, not the village or region of that name; and a river, lake or range is not the place it is
-# named after ("Mississippi River" is not the state).
-GENERIC_WORDS = frozenset(
-    {
-        "island", "islands", "lake", "river", "bay", "valley", "delta", "point", "republic", "city",
-        "state", "county", "coast", "mountain", "mountains", "hills", "falls", "beach", "creek", "port",
-        "gulf", "sea", "ocean", "strait", "canyon", "peninsula", "forest", "desert", "springs", "heights",
-    }
-)  # fmt: skip
-_NATURAL_WORDS = frozenset(
-    {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
-)
-# A name whose last word is one of these is a street, building or site: most of the ones local news names
-# are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
-# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
-# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
-STREET_WORDS = frozenset(
-    {
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "road",
-        "rd",
-        "boulevard",
-        "blvd",
-        "drive",
-        "place",
-        "highway",
-        "parkway",
-    }
-)
-FACILITY_WORDS = frozenset(
-    {
-        "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
-        "square", "bridge", "highway", "parkway", "church", "cathedral", "chapel", "basilica", "mosque",
-        "temple", "hospital", "hall", "centre", "center", "estate", "prison", "campus", "plantation", "canal",
-        "park", "stadium", "arena", "airport", "school", "academy", "college", "library", "museum",
-        "courthouse", "castle", "palace", "tower", "market", "mall", "hotel", "inn", "racecourse", "station",
-        "harbour", "harbor", "cemetery", "zoo", "gardens", "fields",
-    }
-)  # fmt: skip
-# A place inside a building's or site's name is taken from this size on (see Detector._embedded).
-EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
-# A name whose last word is one of these is an administrative area by its own words.
-_AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
-
-FEATURES: tuple[str, ...] = (
-    "bias",
-    "ner_gpe", "ner_loc", "ner_fac", "ner_org", "ner_person", "ner_norp", "ner_other", "ner_none",
-    "embedded", "gaz_none", "facility",
-    "kind_cont", "kind_country", "kind_adm1", "kind_adm2", "kind_city", "kind_region", "kind_landmark",
-    "log_population", "alternate_only", "code", "ambiguity",
-    "in_article_region", "in_article_country", "in_outlet_country",
-    "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
-    "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
-    "common_word", "lowercase_elsewhere", "adjective", "cue_located_in", "cue_street", "cue_of_person",
-)  # fmt: skip
-_INDEX = {name: i for i, name in enumerate(FEATURES)}
-_KIND = {
-    "CONT": "kind_cont", "PCLI": "kind_country", "ADM1": "kind_adm1", "ADM2": "kind_adm2",
-    "PPLC": "kind_city", "PPL": "kind_city", "RGN": "kind_region", "SEA": "kind_region",
-    "LDMK": "kind_landmark",
-}  # fmt: skip
-_NER = {
-    "GPE": "ner_gpe", "LOC": "ner_loc", "FAC": "ner_fac", "ORG": "ner_org", "PERSON": "ner_person",
-    "NORP": "ner_norp", "": "ner_none",
-}  # fmt: skip
-SCORER_FILE = "places_scorer.json"
 
 
 @dataclass
@@ -164,14 +89,6 @@ class Found:
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
-
-
-def is_demonym(text: str) -> bool:
-    """True when ``text`` is a nationality word rather than a place name ("Portuguese", "Iraqis").
-
-    Country names that double as adjectives ("U.S. troops") are names, not demonyms.
-    """
-    return by_demonym(text) is not None and by_name(text) is None
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -192,35 +109,6 @@ def _top(votes: Counter[Any], own: Any) -> Any:
         if count > most:
             best, most = key, count
     return best
-
-
-def is_facility(text: str) -> bool:
-    """True when the name's last word is a street, building or site word ("Royal Street", "St Mary's
-    Church")."""
-    words = text.split()
-    return len(words) >= 2 and words[-1].lower().rstrip(".") in FACILITY_WORDS
-
-
-class PlaceScorer:
-    """Logistic model over :data:`FEATURES`: ``weights`` by feature name, and the keeping ``threshold``."""
-
-    def __init__(self, weights: dict[str, float], threshold: float = 0.5):
-        unknown = set(weights) - set(FEATURES)
-        if unknown:
-            raise NewsgraphError(f"place scorer: unknown features {sorted(unknown)}; retrain it")
-        self.vector = [weights.get(name, 0.0) for name in FEATURES]
-        self.threshold = threshold
-
-    @classmethod
-    @cache
-    def default(cls) -> PlaceScorer:
-        """The scorer shipped in ``newsgraph/data``."""
-        data = json.loads(files("newsgraph.data").joinpath(SCORER_FILE).read_text(encoding="utf-8"))
-        return cls(data["weights"], data["threshold"])
-
-    def probability(self, features: Sequence[float]) -> float:
-        z = sum(w * x for w, x in zip(self.vector, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 class Detector:
@@ -296,7 +184,7 @@ class Detector:
     def _entities(self) -> list[tuple[int, int, str]]:
         """The entities worth a look as (start, end, label), two touching ones merged when together they
         are a gazetteer name and one is tagged a place ("Boa" GPE + "Vista" ORG is Boa Vista)."""
-        spans = [(e.start, e.end, e.label_) for e in self.ents if e.label_ not in _SKIP_LABELS]
+        spans = [(e.start, e.end, e.label_) for e in self.ents if e.label_ not in SKIP_LABELS]
         out: list[tuple[int, int, str]] = []
         i = 0
         while i < len(spans):
@@ -326,7 +214,7 @@ class Detector:
         if end == 0:
             while end < min(len(doc) - 1, MAX_NAME_TOKENS) and doc[end].is_title and doc[end].is_alpha:
                 end += 1
-            if end == 0 or doc[end].text not in _DATELINE_MARKS:
+            if end == 0 or doc[end].text not in DATELINE_MARKS:
                 return None
         if len(self._span_text(0, end)) < 3:
             return None
@@ -355,7 +243,7 @@ class Detector:
         parts: list[tuple[int, int]] = []
         first = start
         for i in range(start, end + 1):
-            if i == end or (doc[i].text in _JOINERS and not doc[i].whitespace_ and i > first):
+            if i == end or (doc[i].text in JOINERS and not doc[i].whitespace_ and i > first):
                 parts.append((first, i))
                 first = i + 1
         if len(parts) < 2 or any(a >= b for a, b in parts):
@@ -374,7 +262,7 @@ class Detector:
         """
         doc = self.doc
         words = self._span_text(start, end).lower().split()
-        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
+        if words[0] in NATURAL_WORDS or words[-1] in NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
             return None
         facility = is_facility(self._span_text(start, end))
         if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
@@ -410,7 +298,7 @@ class Detector:
             for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
                 if doc[i].is_title and self._place_words(i, j):
                     kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
-                    if kinds & _INSIDE_NAME_FEATURES:
+                    if kinds & INSIDE_NAME_FEATURES:
                         options.append((i, j))
                         break
         best: tuple[int, int, int] | None = None
@@ -483,7 +371,7 @@ class Detector:
         doc, starts = self.doc, self._starts
         covered = {i for f in found for i in range(f.start, f.end)}
         out: list[Found] = []
-        for match in _STREET_CUES.finditer(self._text):
+        for match in STREET_CUES.finditer(self._text):
             i = bisect.bisect_left(starts, match.start())
             if i >= len(doc) or starts[i] != match.start():
                 continue
@@ -538,7 +426,7 @@ class Detector:
 
     def _qualifier(self, text: str) -> Candidate | None:
         for c in candidates_for(text, self.gaz):
-            if c.feature in _QUALIFIER_FEATURES:
+            if c.feature in QUALIFIER_FEATURES:
                 return c
         return None
 
@@ -583,7 +471,7 @@ class Detector:
     def person_name(self, start: int, end: int, text: str, label: str) -> bool:
         """True when tokens ``start:end`` are (part of) a person's name here ("Jordan" after "Michael
         Jordan", "Mr Hope")."""
-        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in _HONORIFICS:
+        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in HONORIFICS:
             return True
         words = text.split()
         for p_start, p_end, p_words, _ in self._persons:
@@ -606,57 +494,59 @@ class Detector:
     def features(self, f: Found) -> list[float]:
         doc = self.doc
         x = [0.0] * len(FEATURES)
-        x[_INDEX["bias"]] = 1.0
-        x[_INDEX[_NER.get(f.label, "ner_other")]] = 1.0
+        x[FEATURE_INDEX["bias"]] = 1.0
+        x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
         text = self._span_text(f.start, f.end)
         options = [c for c in candidates_for(text, self.gaz)]
         if not options:
-            x[_INDEX["gaz_none"]] = 1.0
+            x[FEATURE_INDEX["gaz_none"]] = 1.0
         else:
             best = max(options, key=prior)
-            x[_INDEX[_KIND.get(best.feature, "kind_city")]] = 1.0
-            x[_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
-            x[_INDEX["alternate_only"]] = float(
+            x[FEATURE_INDEX[KIND_FEATURES.get(best.feature, "kind_city")]] = 1.0
+            x[FEATURE_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
+            x[FEATURE_INDEX["alternate_only"]] = float(
                 all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
             )
-            x[_INDEX["code"]] = float(any(c.flags & CODE for c in options))
-            x[_INDEX["ambiguity"]] = math.log(len(options)) / 3
+            x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
+            x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
             in_region, in_country = self._in_article_region(f, options)
-            x[_INDEX["in_article_region"]] = float(in_region)
-            x[_INDEX["in_article_country"]] = float(in_country)
-            x[_INDEX["in_outlet_country"]] = float(any(c.country == self.outlet_country for c in options))
-        x[_INDEX["embedded"]] = float(f.embedded)
-        x[_INDEX["dateline"]] = float(f.dateline)
-        x[_INDEX["facility"]] = float(is_facility(text))
+            x[FEATURE_INDEX["in_article_region"]] = float(in_region)
+            x[FEATURE_INDEX["in_article_country"]] = float(in_country)
+            x[FEATURE_INDEX["in_outlet_country"]] = float(
+                any(c.country == self.outlet_country for c in options)
+            )
+        x[FEATURE_INDEX["embedded"]] = float(f.embedded)
+        x[FEATURE_INDEX["dateline"]] = float(f.dateline)
+        x[FEATURE_INDEX["facility"]] = float(is_facility(text))
         before = doc[f.start - 1] if f.start > 0 else None
         after = doc[f.end] if f.end < len(doc) else None
         if before is not None:
-            x[_INDEX["cue_locative"]] = float(before.lower_ in _LOCATIVE)
-            x[_INDEX["cue_the"]] = float(before.lower_ == "the")
+            x[FEATURE_INDEX["cue_locative"]] = float(before.lower_ in LOCATIVE)
+            x[FEATURE_INDEX["cue_the"]] = float(before.lower_ == "the")
         qualified = f.qualifier is not None or (
             before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
         )
-        x[_INDEX["cue_qualified"]] = float(qualified)
+        x[FEATURE_INDEX["cue_qualified"]] = float(qualified)
         if after is not None:
             nxt = after.lower_
             if nxt in ("-", "–") and f.end + 1 < len(doc):
                 nxt = doc[f.end + 1].lower_
-            x[_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
-            x[_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
-        x[_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in _AREA_WORDS)
-        x[_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
-        x[_INDEX["place_elsewhere"]] = float(text in self._place_texts)
-        x[_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
-        x[_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
-        x[_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
-        x[_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
-        x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
-        x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
-        x[_INDEX["adjective"]] = float(is_region_adjective(text))
-        x[_INDEX["cue_located_in"]] = float(self._located_in(f.end))
-        x[_INDEX["cue_street"]] = float(f.street)
+            x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
+            x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
+        x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
+        x[FEATURE_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
+        x[FEATURE_INDEX["place_elsewhere"]] = float(text in self._place_texts)
+        x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
+        x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
+        x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
+        x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
+        x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
+        x[FEATURE_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
+        x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
+        x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
+        x[FEATURE_INDEX["cue_street"]] = float(f.street)
         # "David Mahler of Bellmore": where a person is from.
-        x[_INDEX["cue_of_person"]] = float(
+        x[FEATURE_INDEX["cue_of_person"]] = float(
             before is not None
             and before.lower_ == "of"
             and f.start > 1

@@ -8,9 +8,11 @@ not places: they are returned by :func:`find_demonyms` as country references, wh
 evidence and the actor stage turns into entity attributes.
 
 Resolution is :func:`newsgraph.geo.resolve.resolve`; see there for the evidence it weighs. A kept name the
-gazetteer has no entry for (a street, a building, a neighbourhood: "Royal Street", "Faubourg Marigny") is
-placed at the article's own town (:func:`_local_focus`), with feature ``FAC``, no GeoNames id and half
-the town's confidence.
+gazetteer has no entry for (a street, a building, a neighbourhood: "Royal Street", "Faubourg Marigny"), and
+a place read inside an organisation's name that the article gives no reason to resolve, is placed at the
+town written beside it ("the Palais des Nations in Geneva", "Derry's Altnagelvin Hospital") or else at the
+article's own town (:func:`_local_focus`), with feature ``FAC``, no GeoNames id and half the town's
+confidence.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.doctext import doc_text
-from newsgraph.extract.place_detect import detect, is_demonym, is_facility
+from newsgraph.extract.place_detect import detect
+from newsgraph.extract.place_words import is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
 from newsgraph.schema import Place

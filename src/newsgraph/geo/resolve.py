@@ -8,6 +8,11 @@ from what the article says elsewhere:
 - the admin-1 regions it names or whose towns it names (Richmond and Norfolk make Virginia likely);
 - the other places it names, by distance (document coherence).
 
+A regional adjective means its region ("Sicilian" is Sicily: :data:`newsgraph.geo.names.REGION_ADJECTIVES`);
+a sea, macro-region or continent outranks the villages named after it; a bare name means the county the
+article names with it ("Suffolk" beside "Suffolk County"); and a name that is weak evidence of a town (read
+inside a building's or organisation's name) needs the article's support to be resolved to one.
+
 Resolution runs in rounds: the first uses priors and unambiguous evidence only, the later ones the
 previous round's picks. One name keeps one meaning in one article unless a qualifier says otherwise.
 The weights are in natural-log units, so a score difference of 1 is a likelihood ratio of about 2.7; they
