@@ -72,6 +72,11 @@ from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
 _PROPN = POS_IDS["PROPN"]
+# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
+_RESIDENT_WORDS = frozenset(
+    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
+     "mayor", "police", "council", "officials", "voters", "schools"}
+)  # fmt: skip
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
 
 
@@ -545,6 +550,7 @@ class Detector:
         x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
         x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
         x[FEATURE_INDEX["cue_street"]] = float(f.street)
+        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in _RESIDENT_WORDS)
         # "David Mahler of Bellmore": where a person is from.
         x[FEATURE_INDEX["cue_of_person"]] = float(
             before is not None

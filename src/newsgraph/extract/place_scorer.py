@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
     "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
     "common_word", "lowercase_elsewhere", "adjective", "cue_located_in", "cue_street", "cue_of_person",
+    "cue_resident",
 )  # fmt: skip
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 KIND_FEATURES = {
