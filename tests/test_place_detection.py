@@ -9,11 +9,12 @@ import spacy
 
 from newsgraph.errors import EvalError, NewsgraphError
 from newsgraph.evaluation.geowebnews import select_articles
-from newsgraph.extract.place_detect import FEATURES, PlaceScorer, is_facility
+from newsgraph.extract.place_scorer import FEATURES, PlaceScorer
+from newsgraph.extract.place_words import is_facility
 from newsgraph.extract.places import find_demonyms, find_places
 from newsgraph.geo.gazetteer import Gazetteer
 from newsgraph.geo.outlets import home_of_url
-from newsgraph.geo.resolve import Mention, resolve
+from newsgraph.geo.resolve import Mention, candidates_for, is_region_adjective, resolve
 from newsgraph.train.places import best_threshold, fit_logistic, predict
 
 
@@ -95,6 +96,60 @@ FOUND = [
         {"admin1": "Kentucky"},
         id="region-named-in-an-organisation-picks-the-namesake",
     ),
+    pytest.param(
+        "A Siberian cold front pushed temperatures in Moscow well below zero.",
+        "Siberian",
+        {"name": "Siberia", "feature": "RGN"},
+        id="regional-adjective-is-the-region",
+    ),
+    pytest.param(
+        "Texan ranchers sold cattle at the auction in Amarillo.",
+        "Texan",
+        {"name": "Texas", "feature": "ADM1", "country": "US"},
+        id="state-adjective-is-the-state-not-texas-county",
+    ),
+    pytest.param(
+        "Police said the shooting happened at State and Hubbard streets in Chicago.",
+        "Hubbard",
+        {"feature": "FAC", "admin1": "Illinois", "geonameid": None},
+        id="streets-named-without-their-street-word",
+    ),
+    pytest.param(
+        "A man was robbed in the 500 block of Jeffords in Lemay, Missouri.",
+        "Jeffords",
+        {"feature": "FAC", "admin1": "Missouri"},
+        id="block-of-a-street",
+    ),
+    pytest.param(
+        "Leaders from the Middle East met in Annapolis, Maryland, to talk about oil prices in the region.",
+        "Middle East",
+        {"feature": "RGN", "country": None},
+        id="macro-region-outranks-a-village-of-its-name",
+    ),
+    pytest.param(
+        "The Suffolk County police said Suffolk had seen fewer burglaries, officials in Riverhead said.",
+        "Suffolk",
+        {"name": "Suffolk County", "admin1": "New York"},
+        id="bare-name-is-the-county-the-article-names",
+    ),
+    pytest.param(
+        "Muscat: The Muscat International Book Fair opened on Wednesday.",
+        "Muscat",
+        {"country": "OM"},
+        id="dateline-with-a-colon",
+    ),
+    pytest.param(
+        "The Office of the United States Trade Representative published the list.",
+        "United States",
+        {"feature": "PCLI", "country": "US"},
+        id="longest-name-after-of",
+    ),
+    pytest.param(
+        "Flights by Air France KLM were cancelled at the airport.",
+        "France",
+        {"feature": "PCLI", "country": "FR"},
+        id="country-inside-an-airline-whose-first-word-is-a-village",
+    ),
 ]
 
 
@@ -141,6 +196,43 @@ def test_a_demonym_opening_an_organisation_name_is_a_country_reference(parse):
     text = "The Philippine National Police said three officers were hurt."
     refs = {text[s:e]: country for (s, e), country in find_demonyms(parse(text))}
     assert refs == {"Philippine": "PH"}
+
+
+@pytest.mark.slow
+def test_every_demonym_of_a_compound_or_an_amount_is_a_country_reference(parse):
+    text = "Austro-Hungarian rule ended, a Bosnian Serb was arrested, and the fee is 8,000 Egyptian pounds."
+    refs = {text[s:e]: country for (s, e), country in find_demonyms(parse(text))}
+    assert {"Hungarian": "HU", "Bosnian": "BA", "Serb": "RS", "Egyptian": "EG"}.items() <= refs.items()
+
+
+def test_regional_adjectives_resolve_to_regions_not_towns(gaz):
+    assert candidates_for("Sicilian", gaz)[0].feature == "ADM1"
+    assert [c.name for c in candidates_for("Latin American", gaz)] == ["Latin America"]
+    assert not is_region_adjective("sicilian")  # in lower case it is no name
+    assert not is_region_adjective("English")  # a country's demonym stays a country reference
+
+
+def test_a_town_named_in_a_building_needs_support_from_the_article(gaz):
+    # "Bozeman Golf Club" in a Virginia article is no evidence for Bozeman, Montana; "Bozeman" alone is.
+    def bozeman(needs_support: bool):
+        mentions = [
+            Mention("Bozeman", (0, 7), needs_support=needs_support),
+            Mention("Gainesville", (30, 41), qualifier="Va."),
+        ]
+        return resolve(mentions, gaz)
+
+    alone, gainesville = bozeman(False)
+    assert gainesville.candidate is not None and gainesville.candidate.admin1 == "VA"
+    assert alone.candidate is not None and alone.candidate.admin1 == "MT"
+    assert bozeman(True)[0].candidate is None
+
+
+@pytest.mark.slow
+def test_a_site_is_placed_at_the_town_written_beside_it(parse, gaz):
+    text = "The conference at the Bambino Gesu Paediatric Hospital in Rome drew doctors from Liverpool."
+    places = {p.text: p for p in find_places(parse(text), gaz, outlet_country="GB")}
+    hospital = places.get("Bambino Gesu Paediatric Hospital")
+    assert hospital is not None and hospital.country == "IT", places
 
 
 @pytest.mark.slow

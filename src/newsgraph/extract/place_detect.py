@@ -1,17 +1,26 @@
 """Toponym detection: candidate spans from NER and the gazetteer, kept or dropped by a small learned scorer.
 
-Candidates come from four places:
+Candidates come from these places:
 
-- spaCy's GPE, LOC and FAC entities ("Paris, Texas" split into the town and its qualifier);
+- spaCy's GPE, LOC and FAC entities ("Paris, Texas" split into the town and its qualifier; two touching
+  entities that together are a name merged: "Boa" GPE + "Vista" ORG; names joined by hyphens or slashes
+  split: "Asia-Pacific", "Chartres/Franklin");
 - other entities whose whole text is a gazetteer name ("Dewsbury" tagged ORG, "Nelson" tagged PERSON);
-- the place that opens or closes an organisation's name ("Knox County" in "Knox County Sheriff's Office",
-  "California" in "University of California");
-- capitalised proper nouns outside every entity that are gazetteer names (up to four words).
+- the place inside an organisation's name: after "of" ("the Office of the United States Trade
+  Representative"), at its start or end ("Knox County Sheriff's Office", "Air Zimbabwe") or a country,
+  region or continent in its middle ("Air France KLM", "the Single European Sky");
+- buildings and sites by their last word ("Trump Tower", also where the model tagged them PERSON), and
+  organisations written with their town ("the Palais des Nations in Geneva");
+- capitalised proper nouns outside every entity that are gazetteer names (up to four words), and regional
+  adjectives (:data:`newsgraph.geo.names.REGION_ADJECTIVES`: "Siberian", "Texan");
+- street names written without their street word ("State and Hubbard streets", "the 500 block of Jeffords");
+- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...").
 
 Each candidate is described by features that say nothing about any particular name: its NER label, what
 kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
-around it (a locative preposition, "-based", a state after a comma), whether the article uses it as a
-person's name, and whether the article tags the same words as a place elsewhere. A logistic model over
+around it (a locative preposition, "-based", a state after a comma, "in <town>" after it, "of" after a
+person's name, a street cue), whether the article uses it as a person's name, and whether the article tags
+the same words as a place elsewhere. A logistic model over
 those features (:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
 ``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
 with the weights.
@@ -19,124 +28,56 @@ with the weights.
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import json
 import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 
-from newsgraph.errors import NewsgraphError
-from newsgraph.extract.countries import by_demonym, by_name
 from newsgraph.extract.doctext import doc_text
+from newsgraph.extract.place_scorer import (
+    FEATURE_INDEX,
+    FEATURES,
+    KIND_FEATURES,
+    NER_FEATURES,
+    PlaceScorer,
+)
+from newsgraph.extract.place_words import (
+    AREA_WORDS,
+    COMMON_WORDS,
+    DATELINE_MARKS,
+    EMBEDDED_IN_FACILITY_MIN_POPULATION,
+    FACILITY_WORDS,
+    GENERIC_WORDS,
+    HONORIFICS,
+    INSIDE_NAME_FEATURES,
+    JOINERS,
+    LOCATIVE,
+    MAX_NAME_TOKENS,
+    NATURAL_WORDS,
+    PLACE_LABELS,
+    QUALIFIER_FEATURES,
+    SKIP_LABELS,
+    STREET_CUES,
+    STREET_WORDS,
+    is_demonym,
+    is_facility,
+)
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
-from newsgraph.geo.resolve import candidates_for, prior
+from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
-_SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "MONEY"})
-# Longest run of tokens tried as a name outside entities ("Rio de Janeiro", "Bosnia and Herzegovina").
-MAX_NAME_TOKENS = 4
 _PROPN = POS_IDS["PROPN"]
+# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
+_RESIDENT_WORDS = frozenset(
+    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
+     "mayor", "police", "council", "officials", "voters", "schools"}
+)  # fmt: skip
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
-_QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
-_HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
-)
-# Prepositions after which a capitalised name is usually a place ("in Knoxville", "near Oak Ridge").
-_LOCATIVE = frozenset(
-    {
-        "in", "near", "from", "at", "to", "into", "across", "outside", "throughout", "around", "toward",
-        "towards", "via", "between", "through", "inside", "within", "along", "north", "south",
-        "east", "west", "nearby", "downtown", "suburban", "rural",
-    }
-)  # fmt: skip
-# Words that are towns somewhere but in capitals mostly start sentences or name other things.
-COMMON_WORDS = frozenset(
-    {
-        "of", "most", "best", "hope", "mobile", "reading", "bath", "nice", "march", "may", "june", "july",
-        "independence", "liberty", "union", "unity", "victoria", "university", "central", "north", "south",
-        "east", "west", "eastern", "western", "northern", "southern", "media", "police", "man", "god",
-        "mission", "enterprise", "commerce", "industry", "sale", "split", "bar", "van", "lead", "ware",
-    }
-)  # fmt: skip
-# Words for kinds of place: a name that is only one of these ("Island", "Delta", "Republic") is a word of a
-# longer name, not the village or region of that name; and a river, lake or range is not the place it is
-# named after ("Mississippi River" is not the state).
-GENERIC_WORDS = frozenset(
-    {
-        "island", "islands", "lake", "river", "bay", "valley", "delta", "point", "republic", "city",
-        "state", "county", "coast", "mountain", "mountains", "hills", "falls", "beach", "creek", "port",
-        "gulf", "sea", "ocean", "strait", "canyon", "peninsula", "forest", "desert", "springs", "heights",
-    }
-)  # fmt: skip
-_NATURAL_WORDS = frozenset(
-    {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
-)
-# A name whose last word is one of these is a street, building or site: most of the ones local news names
-# are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
-# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
-# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
-STREET_WORDS = frozenset(
-    {
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "road",
-        "rd",
-        "boulevard",
-        "blvd",
-        "drive",
-        "place",
-        "highway",
-        "parkway",
-    }
-)
-FACILITY_WORDS = frozenset(
-    {
-        "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
-        "square", "bridge", "highway", "parkway", "church", "cathedral", "chapel", "basilica", "mosque",
-        "temple", "hospital", "hall", "centre", "center", "estate", "prison", "campus", "plantation", "canal",
-        "park", "stadium", "arena", "airport", "school", "academy", "college", "library", "museum",
-        "courthouse", "castle", "palace", "tower", "market", "mall", "hotel", "inn", "racecourse", "station",
-        "harbour", "harbor", "cemetery", "zoo", "gardens", "fields",
-    }
-)  # fmt: skip
-# A place inside a building's or site's name is taken from this size on (see Detector._embedded).
-EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
-# A name whose last word is one of these is an administrative area by its own words.
-_AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
-
-FEATURES: tuple[str, ...] = (
-    "bias",
-    "ner_gpe", "ner_loc", "ner_fac", "ner_org", "ner_person", "ner_norp", "ner_other", "ner_none",
-    "embedded", "gaz_none", "facility",
-    "kind_cont", "kind_country", "kind_adm1", "kind_adm2", "kind_city", "kind_region", "kind_landmark",
-    "log_population", "alternate_only", "code", "ambiguity",
-    "in_article_region", "in_article_country", "in_outlet_country",
-    "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
-    "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
-    "common_word", "lowercase_elsewhere",
-)  # fmt: skip
-_INDEX = {name: i for i, name in enumerate(FEATURES)}
-_KIND = {
-    "CONT": "kind_cont", "PCLI": "kind_country", "ADM1": "kind_adm1", "ADM2": "kind_adm2",
-    "PPLC": "kind_city", "PPL": "kind_city", "RGN": "kind_region", "SEA": "kind_region",
-    "LDMK": "kind_landmark",
-}  # fmt: skip
-_NER = {
-    "GPE": "ner_gpe", "LOC": "ner_loc", "FAC": "ner_fac", "ORG": "ner_org", "PERSON": "ner_person",
-    "NORP": "ner_norp", "": "ner_none",
-}  # fmt: skip
-SCORER_FILE = "places_scorer.json"
 
 
 @dataclass
@@ -149,17 +90,10 @@ class Found:
     qualifier: str | None = None
     embedded: bool = False
     dateline: bool = False
+    street: bool = False
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
-
-
-def is_demonym(text: str) -> bool:
-    """True when ``text`` is a nationality word rather than a place name ("Portuguese", "Iraqis").
-
-    Country names that double as adjectives ("U.S. troops") are names, not demonyms.
-    """
-    return by_demonym(text) is not None and by_name(text) is None
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -180,35 +114,6 @@ def _top(votes: Counter[Any], own: Any) -> Any:
         if count > most:
             best, most = key, count
     return best
-
-
-def is_facility(text: str) -> bool:
-    """True when the name's last word is a street, building or site word ("Royal Street", "St Mary's
-    Church")."""
-    words = text.split()
-    return len(words) >= 2 and words[-1].lower().rstrip(".") in FACILITY_WORDS
-
-
-class PlaceScorer:
-    """Logistic model over :data:`FEATURES`: ``weights`` by feature name, and the keeping ``threshold``."""
-
-    def __init__(self, weights: dict[str, float], threshold: float = 0.5):
-        unknown = set(weights) - set(FEATURES)
-        if unknown:
-            raise NewsgraphError(f"place scorer: unknown features {sorted(unknown)}; retrain it")
-        self.vector = [weights.get(name, 0.0) for name in FEATURES]
-        self.threshold = threshold
-
-    @classmethod
-    @cache
-    def default(cls) -> PlaceScorer:
-        """The scorer shipped in ``newsgraph/data``."""
-        data = json.loads(files("newsgraph.data").joinpath(SCORER_FILE).read_text(encoding="utf-8"))
-        return cls(data["weights"], data["threshold"])
-
-    def probability(self, features: Sequence[float]) -> float:
-        z = sum(w * x for w, x in zip(self.vector, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 class Detector:
@@ -244,28 +149,35 @@ class Detector:
         if dateline is not None:
             found.append(dateline)
             taken.update(range(dateline.start, dateline.end))
-        for ent in self.ents:
-            if ent.label_ in _SKIP_LABELS:
-                continue
-            start, end = _trim(doc, max(ent.start, dateline.end if dateline else 0), ent.end)
+        for ent_start, ent_end, label in self._entities():
+            start, end = _trim(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
             if start >= end:
                 continue
             text = self._span_text(start, end)
             if is_demonym(text):
                 continue
+            taken.update(range(ent_start, ent_end))
             if candidates_for(text, self.gaz):
-                found.extend(self._split(start, end, ent.label_))
-            elif ent.label_ in PLACE_LABELS:
+                found.extend(self._split(start, end, label))
+                continue
+            joined = self._joined(start, end, label)
+            if joined:
+                found.extend(joined)
+            elif label in PLACE_LABELS:
                 # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
-                embedded = self._embedded(start, end, ent.label_)
-                found.extend([embedded] if embedded else self._split(start, end, ent.label_))
-            elif ent.label_ != "PERSON":
-                embedded = self._embedded(start, end, ent.label_)
-                found.extend([embedded] if embedded else self._facility(start, end, ent.label_))
-            elif doc[end - 1].lower_.rstrip(".") in STREET_WORDS:
-                found.extend(self._facility(start, end, ent.label_))
-            taken.update(range(ent.start, ent.end))
+                embedded = self._embedded(start, end, label)
+                found.extend([embedded] if embedded else self._split(start, end, label))
+            elif label != "PERSON":
+                embedded = self._embedded(start, end, label)
+                if embedded:
+                    found.append(embedded)
+                else:
+                    found.extend(self._facility(start, end, label) or self._located(start, end, label))
+            else:
+                # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
+                found.extend(self._facility(start, end, label))
         found.extend(self._untagged(taken))
+        found.extend(self._streets(found))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
         self._anchor_regions(found)
@@ -274,13 +186,42 @@ class Detector:
             f.features = self.features(f)
         return found
 
+    def _entities(self) -> list[tuple[int, int, str]]:
+        """The entities worth a look as (start, end, label), two touching ones merged when together they
+        are a gazetteer name and one is tagged a place ("Boa" GPE + "Vista" ORG is Boa Vista)."""
+        spans = [(e.start, e.end, e.label_) for e in self.ents if e.label_ not in SKIP_LABELS]
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(spans):
+            start, end, label = spans[i]
+            if i + 1 < len(spans) and spans[i + 1][0] == end and spans[i + 1][1] - start <= MAX_NAME_TOKENS:
+                other = spans[i + 1][2]
+                places = label in PLACE_LABELS or other in PLACE_LABELS
+                if (
+                    places
+                    and self.doc[end].is_title
+                    and candidates_for(self._span_text(start, spans[i + 1][1]), self.gaz)
+                ):
+                    out.append((start, spans[i + 1][1], label if label in PLACE_LABELS else other))
+                    i += 2
+                    continue
+            out.append((start, end, label))
+            i += 1
+        return out
+
     def _dateline(self) -> Found | None:
-        """The place in capitals that opens a wire story ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO")."""
+        """The place that opens a wire story: in capitals ("SPRINGFIELD, Ill. (AP) -", "SAN ANTONIO"), or
+        capitalised and followed by a colon or a dash ("Muscat: The …", "Lagos — The …")."""
         doc = self.doc
         end = 0
         while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
             end += 1
-        if end == 0 or len(self._span_text(0, end)) < 3:
+        if end == 0:
+            while end < min(len(doc) - 1, MAX_NAME_TOKENS) and doc[end].is_title and doc[end].is_alpha:
+                end += 1
+            if end == 0 or doc[end].text not in DATELINE_MARKS:
+                return None
+        if len(self._span_text(0, end)) < 3:
             return None
         text = self._span_text(0, end)
         if is_demonym(text) or not candidates_for(text, self.gaz):
@@ -300,6 +241,22 @@ class Detector:
                     return [Found(start, i, label, qualifier=tail), Found(i + 1, end, label)]
         return [Found(start, end, label)]
 
+    def _joined(self, start: int, end: int, label: str) -> list[Found]:
+        """Place names joined by hyphens or slashes into one entity ("Asia-Pacific", "Nelson-Creston",
+        "Chartres/Franklin"): each name, when every part is a gazetteer name."""
+        doc = self.doc
+        parts: list[tuple[int, int]] = []
+        first = start
+        for i in range(start, end + 1):
+            if i == end or (doc[i].text in JOINERS and not doc[i].whitespace_ and i > first):
+                parts.append((first, i))
+                first = i + 1
+        if len(parts) < 2 or any(a >= b for a, b in parts):
+            return []
+        if not all(doc[a].is_title and self._place_words(a, b) for a, b in parts):
+            return []
+        return [Found(a, b, label) for a, b in parts]
+
     def _embedded(self, start: int, end: int, label: str) -> Found | None:
         """The place inside an organisation's or title's name: after "of" ("Bank of England"), at its
         start ("Knox County Sheriff's Office") or at its end ("Air Zimbabwe").
@@ -310,7 +267,7 @@ class Detector:
         """
         doc = self.doc
         words = self._span_text(start, end).lower().split()
-        if words[0] in _NATURAL_WORDS or words[-1] in _NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
+        if words[0] in NATURAL_WORDS or words[-1] in NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
             return None
         facility = is_facility(self._span_text(start, end))
         if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
@@ -323,7 +280,12 @@ class Detector:
         options: list[tuple[int, int]] = []
         for i in range(start + 1, end - 1):
             if doc[i].lower_ == "of":
-                options.append((i + 1, end))
+                # The longest name right after it: "the Office of the United States Trade Representative".
+                j = i + 2 if doc[i + 1].lower_ == "the" else i + 1
+                for n in range(min(MAX_NAME_TOKENS, end - j), 0, -1):
+                    if (doc[j].is_title or doc[j].is_upper) and self._place_words(j, j + n):
+                        options.append((j, j + n))
+                        break
                 break
         for n in range(min(MAX_NAME_TOKENS, end - start - 1), 0, -1):
             if (doc[start + n - 1].is_title or doc[start + n - 1].is_upper) and self._place_words(
@@ -336,15 +298,14 @@ class Detector:
             if not facility and capital and self._place_words(end - n, end):
                 options.append((end - n, end))
                 break
-        if not options:
-            # A country or first-level region in the middle: "Air Canada Cargo", "Royal Wales Trust".
-            for i in range(start + 1, end - 1):
-                for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
-                    if doc[i].is_title and self._place_words(i, j):
-                        kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
-                        if kinds & _QUALIFIER_FEATURES:
-                            options.append((i, j))
-                            break
+        # A country, first-level region or continent in the middle: "Air Canada Cargo", "Royal Wales Trust".
+        for i in range(start + 1, end - 1):
+            for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
+                if doc[i].is_title and self._place_words(i, j):
+                    kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                    if kinds & INSIDE_NAME_FEATURES:
+                        options.append((i, j))
+                        break
         best: tuple[int, int, int] | None = None
         for a, b in options:
             population = max(
@@ -370,6 +331,16 @@ class Detector:
             return [Found(start, end, label)]
         return []
 
+    def _located(self, start: int, end: int, label: str) -> list[Found]:
+        """An organisation's or building's name written with the town it is in ("the Palais des Nations in
+        Geneva", "the CHU in Montpellier"): news names the site as a place."""
+        return [Found(start, end, label)] if self._located_in(end) else []
+
+    def _located_in(self, end: int) -> bool:
+        """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
+        doc = self.doc
+        return end + 1 < len(doc) and doc[end].lower_ in ("in", "at") and doc[end + 1].ent_type_ == "GPE"
+
     def _untagged(self, taken: set[int]) -> list[Found]:
         """Capitalised proper nouns outside every entity whose text is a gazetteer name."""
         pos, starts, lengths, full = self._pos, self._starts, self._lengths, self._text
@@ -377,8 +348,12 @@ class Detector:
         out: list[Found] = []
         i = 0
         while i < n_tokens:
-            if i in taken or pos[i] != _PROPN or not full[starts[i]].isupper():
+            if i in taken or not full[starts[i]].isupper():
                 i += 1
+                continue
+            if pos[i] != _PROPN:
+                # "a Siberian chill", "Latin American history": a regional adjective tagged ADJ.
+                i += max(self._untagged_adjective(i, taken, out), 1)
                 continue
             matched = 0
             for n in range(min(MAX_NAME_TOKENS, n_tokens - i), 0, -1):
@@ -395,6 +370,53 @@ class Detector:
             i += max(matched, 1)
         return out
 
+    def _streets(self, found: list[Found]) -> list[Found]:
+        """Street names written without their street word: "at State and Hubbard streets", "the 500 block
+        of Jeffords". Local news places crimes, crashes and closures this way."""
+        doc, starts = self.doc, self._starts
+        covered = {i for f in found for i in range(f.start, f.end)}
+        out: list[Found] = []
+        for match in STREET_CUES.finditer(self._text):
+            i = bisect.bisect_left(starts, match.start())
+            if i >= len(doc) or starts[i] != match.start():
+                continue
+            if match.group(1):  # "<names> streets": walk back over "A, B and C"
+                end = i
+                while end > 0:
+                    start = end
+                    while start > 0 and end - start < MAX_NAME_TOKENS and doc[start - 1].is_title:
+                        start -= 1
+                    if start == end:
+                        break
+                    out.append(Found(start, end, doc[start].ent_type_, street=True))
+                    if start < 2 or doc[start - 1].lower_ not in ("and", ",", "&"):
+                        break
+                    end = start - 1
+            else:  # "block of <name>"
+                start = end = i + 2
+                while end < len(doc) and end - start < MAX_NAME_TOKENS and doc[end].is_title:
+                    end += 1
+                if end > start:
+                    out.append(Found(start, end, doc[start].ent_type_, street=True))
+        same = {(f.start, f.end): f for f in found}
+        for f in out:
+            if (f.start, f.end) in same:
+                same[(f.start, f.end)].street = True
+        return [f for f in out if not any(j in covered for j in range(f.start, f.end))]
+
+    def _untagged_adjective(self, i: int, taken: set[int], out: list[Found]) -> int:
+        """A regional adjective of up to three tokens from token ``i`` ("Siberian", "Sub-Saharan")."""
+        starts, lengths, full = self._starts, self._lengths, self._text
+        if full[starts[i] : starts[i] + lengths[i]].lower() not in ADJECTIVE_FIRST_WORDS:
+            return 0
+        for n in range(min(3, len(self.doc) - i), 0, -1):
+            if any(j in taken for j in range(i, i + n)):
+                continue
+            if is_region_adjective(full[starts[i] : starts[i + n - 1] + lengths[i + n - 1]]):
+                out.append(Found(i, i + n, ""))
+                return n
+        return 0
+
     def _untagged_facility(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A run of capitalised words from token ``i`` that ends with a facility word ("Press Street")."""
         doc = self.doc
@@ -409,7 +431,7 @@ class Detector:
 
     def _qualifier(self, text: str) -> Candidate | None:
         for c in candidates_for(text, self.gaz):
-            if c.feature in _QUALIFIER_FEATURES:
+            if c.feature in QUALIFIER_FEATURES:
                 return c
         return None
 
@@ -454,7 +476,7 @@ class Detector:
     def person_name(self, start: int, end: int, text: str, label: str) -> bool:
         """True when tokens ``start:end`` are (part of) a person's name here ("Jordan" after "Michael
         Jordan", "Mr Hope")."""
-        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in _HONORIFICS:
+        if start > 0 and self.doc[start - 1].lower_.rstrip(".") in HONORIFICS:
             return True
         words = text.split()
         for p_start, p_end, p_words, _ in self._persons:
@@ -477,52 +499,65 @@ class Detector:
     def features(self, f: Found) -> list[float]:
         doc = self.doc
         x = [0.0] * len(FEATURES)
-        x[_INDEX["bias"]] = 1.0
-        x[_INDEX[_NER.get(f.label, "ner_other")]] = 1.0
+        x[FEATURE_INDEX["bias"]] = 1.0
+        x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
         text = self._span_text(f.start, f.end)
         options = [c for c in candidates_for(text, self.gaz)]
         if not options:
-            x[_INDEX["gaz_none"]] = 1.0
+            x[FEATURE_INDEX["gaz_none"]] = 1.0
         else:
             best = max(options, key=prior)
-            x[_INDEX[_KIND.get(best.feature, "kind_city")]] = 1.0
-            x[_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
-            x[_INDEX["alternate_only"]] = float(
+            x[FEATURE_INDEX[KIND_FEATURES.get(best.feature, "kind_city")]] = 1.0
+            x[FEATURE_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
+            x[FEATURE_INDEX["alternate_only"]] = float(
                 all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
             )
-            x[_INDEX["code"]] = float(any(c.flags & CODE for c in options))
-            x[_INDEX["ambiguity"]] = math.log(len(options)) / 3
+            x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
+            x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
             in_region, in_country = self._in_article_region(f, options)
-            x[_INDEX["in_article_region"]] = float(in_region)
-            x[_INDEX["in_article_country"]] = float(in_country)
-            x[_INDEX["in_outlet_country"]] = float(any(c.country == self.outlet_country for c in options))
-        x[_INDEX["embedded"]] = float(f.embedded)
-        x[_INDEX["dateline"]] = float(f.dateline)
-        x[_INDEX["facility"]] = float(is_facility(text))
+            x[FEATURE_INDEX["in_article_region"]] = float(in_region)
+            x[FEATURE_INDEX["in_article_country"]] = float(in_country)
+            x[FEATURE_INDEX["in_outlet_country"]] = float(
+                any(c.country == self.outlet_country for c in options)
+            )
+        x[FEATURE_INDEX["embedded"]] = float(f.embedded)
+        x[FEATURE_INDEX["dateline"]] = float(f.dateline)
+        x[FEATURE_INDEX["facility"]] = float(is_facility(text))
         before = doc[f.start - 1] if f.start > 0 else None
         after = doc[f.end] if f.end < len(doc) else None
         if before is not None:
-            x[_INDEX["cue_locative"]] = float(before.lower_ in _LOCATIVE)
-            x[_INDEX["cue_the"]] = float(before.lower_ == "the")
+            x[FEATURE_INDEX["cue_locative"]] = float(before.lower_ in LOCATIVE)
+            x[FEATURE_INDEX["cue_the"]] = float(before.lower_ == "the")
         qualified = f.qualifier is not None or (
             before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
         )
-        x[_INDEX["cue_qualified"]] = float(qualified)
+        x[FEATURE_INDEX["cue_qualified"]] = float(qualified)
         if after is not None:
             nxt = after.lower_
             if nxt in ("-", "–") and f.end + 1 < len(doc):
                 nxt = doc[f.end + 1].lower_
-            x[_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
-            x[_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
-        x[_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in _AREA_WORDS)
-        x[_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
-        x[_INDEX["place_elsewhere"]] = float(text in self._place_texts)
-        x[_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
-        x[_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
-        x[_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
-        x[_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
-        x[_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
-        x[_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
+            x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
+            x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
+        x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
+        x[FEATURE_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
+        x[FEATURE_INDEX["place_elsewhere"]] = float(text in self._place_texts)
+        x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
+        x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
+        x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
+        x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
+        x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
+        x[FEATURE_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
+        x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
+        x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
+        x[FEATURE_INDEX["cue_street"]] = float(f.street)
+        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in _RESIDENT_WORDS)
+        # "David Mahler of Bellmore": where a person is from.
+        x[FEATURE_INDEX["cue_of_person"]] = float(
+            before is not None
+            and before.lower_ == "of"
+            and f.start > 1
+            and doc[f.start - 2].ent_type_ == "PERSON"
+        )
         return x
 
 

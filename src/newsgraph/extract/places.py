@@ -8,9 +8,11 @@ not places: they are returned by :func:`find_demonyms` as country references, wh
 evidence and the actor stage turns into entity attributes.
 
 Resolution is :func:`newsgraph.geo.resolve.resolve`; see there for the evidence it weighs. A kept name the
-gazetteer has no entry for (a street, a building, a neighbourhood: "Royal Street", "Faubourg Marigny") is
-placed at the article's own town (:func:`_local_focus`), with feature ``FAC``, no GeoNames id and half
-the town's confidence.
+gazetteer has no entry for (a street, a building, a neighbourhood: "Royal Street", "Faubourg Marigny"), and
+a place read inside an organisation's name that the article gives no reason to resolve, is placed at the
+town written beside it ("the Palais des Nations in Geneva", "Derry's Altnagelvin Hospital") or else at the
+article's own town (:func:`_local_focus`), with feature ``FAC``, no GeoNames id and half the town's
+confidence.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.doctext import doc_text
-from newsgraph.extract.place_detect import detect, is_demonym, is_facility
+from newsgraph.extract.place_detect import detect
+from newsgraph.extract.place_words import is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
 from newsgraph.schema import Place
@@ -33,6 +36,8 @@ _DEMONYM_POS = frozenset({POS_IDS["ADJ"], POS_IDS["PROPN"]})
 _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "MONEY"})
 # Kinds of resolved place that can be an article's own town (see :func:`_local_focus`).
 _TOWN_FEATURES = frozenset({"PPL", "PPLC", "ADM2"})
+# What may stand between a building or site and the town it is in ("X in Y", "X, Y", "X at Y").
+_BESIDE_AFTER = frozenset({"in", "at", ",", ", in", "near", "in central", "in downtown"})
 # A street, building or site is placed at the article's town only when the town was resolved this surely.
 LOCAL_MIN_CONFIDENCE = 0.5
 
@@ -63,7 +68,15 @@ def find_demonyms(doc: Doc) -> list[tuple[tuple[int, int], str]]:
             out.append(((ent.start_char, ent.end_char), iso))
             seen.update(range(ent.start, ent.end))
             continue
-        if label in _NUMERIC_LABELS or label in ("GPE", "LOC", "FAC"):
+        if label in ("NORP", "MONEY"):
+            # Every demonym of a compound ("Austro-Hungarian", "Bosnian Serb", "anti-Russian") or of an
+            # amount ("8,000 Egyptian pounds").
+            for i in range(ent.start, ent.end):
+                if titles[i] and (iso := country_of(i, i + 1)) is not None:
+                    out.append(((starts[i], starts[i] + lengths[i]), iso))
+            seen.update(range(ent.start, ent.end))
+            continue
+        if label in _NUMERIC_LABELS or label in ("GPE", "LOC"):
             continue  # "the Indian Ocean" is a place of its own
         # A demonym inside a longer name: "the Nigerian Army", "Royal Canadian Mounted Police".
         for i in range(ent.start, ent.end - 1):
@@ -122,6 +135,7 @@ def find_places(
             doc[f.start : f.end].text,
             (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1])),
             f.qualifier,
+            needs_support=f.embedded or f.street or is_facility(f.text),
         )
         for f in found
     ]
@@ -131,12 +145,39 @@ def find_places(
         place_from(f"p{i}", m, r, gaz) for i, (m, r) in enumerate(zip(mentions, resolutions, strict=True), 1)
     ]
     town = _local_focus(places, outlet_country)
-    if town is not None:
-        for f, place in zip(found, places, strict=True):
-            # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood.
-            if not place.resolved and (f.label == "FAC" or is_facility(f.text) or not place.candidates):
-                _place_in(place, town)
+    text = doc_text(doc)
+    for i, (f, place) in enumerate(zip(found, places, strict=True)):
+        # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood; so is an
+        # organisation's name whose place the article does not point to ("Stonewall Golf Club").
+        local = f.label == "FAC" or f.embedded or f.street or is_facility(f.text) or not place.candidates
+        if place.resolved or not local:
+            continue
+        where = _town_beside(text, places, i) or town
+        if where is not None:
+            _place_in(place, where)
     return places
+
+
+def _town_beside(text: str, places: Sequence[Place], i: int) -> Place | None:
+    """The town written right after place ``i`` ("the Palais des Nations in Geneva", "Alder Hey, Liverpool")
+    or right before it with a possessive ("Derry's Altnagelvin Hospital"), when it was resolved."""
+    place = places[i]
+    if i + 1 < len(places):
+        after = places[i + 1]
+        gap = text[place.span[1] : after.span[0]].strip().lower()
+        if gap in _BESIDE_AFTER and _is_town(after):
+            return after
+    if i > 0:
+        before = places[i - 1]
+        gap = text[before.span[1] : place.span[0]].strip().lower()
+        if gap in ("'s", "’s") and _is_town(before):
+            return before
+    return None
+
+
+def _is_town(place: Place) -> bool:
+    sure = (place.confidence or 0) >= LOCAL_MIN_CONFIDENCE
+    return place.resolved and place.feature in _TOWN_FEATURES and sure
 
 
 def _local_focus(places: Sequence[Place], outlet_country: str | None) -> Place | None:

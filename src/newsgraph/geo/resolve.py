@@ -8,6 +8,11 @@ from what the article says elsewhere:
 - the admin-1 regions it names or whose towns it names (Richmond and Norfolk make Virginia likely);
 - the other places it names, by distance (document coherence).
 
+A regional adjective means its region ("Sicilian" is Sicily: :data:`newsgraph.geo.names.REGION_ADJECTIVES`);
+a sea, macro-region or continent outranks the villages named after it; a bare name means the county the
+article names with it ("Suffolk" beside "Suffolk County"); and a name that is weak evidence of a town (read
+inside a building's or organisation's name) needs the article's support to be resolved to one.
+
 Resolution runs in rounds: the first uses priors and unambiguous evidence only, the later ones the
 previous round's picks. One name keeps one meaning in one article unless a qualifier says otherwise.
 The weights are in natural-log units, so a score difference of 1 is a likelihood ratio of about 2.7; they
@@ -25,6 +30,7 @@ from functools import lru_cache
 
 from newsgraph.geo.build import distance_km
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
+from newsgraph.geo.names import REGION_ADJECTIVES
 from newsgraph.geo.text import name_key
 
 # Priors, by feature, added to log10(population). A capital outranks a larger namesake region
@@ -61,6 +67,19 @@ ROUNDS = 3
 # names are mostly streets, buildings or common words that happen to name a village somewhere ("Broadway",
 # "Congress", "Turtle Rock"). On GeoWebNews this trades 1.5% of coverage for 1.4 points of Acc@161.
 UNSUPPORTED_MIN_POPULATION = 10_000
+# The same for a name that is weak evidence of a town (see Mention.needs_support): up to a city's size.
+SUPPORT_EXEMPT_POPULATION = 100_000
+# Words that make a name an area's ("Suffolk County"): the bare name in the same article means the area.
+AREA_SUFFIXES = ("county", "parish", "borough", "state", "province", "district")
+# Regional adjectives by folded form: "Siberian" -> ("Siberia", None), "Texan" -> ("Texas", "US").
+_ADJECTIVES = {name_key(adjective): target for adjective, target in REGION_ADJECTIVES.items()}
+# Their first words in lower case, for a cheap test before a run of tokens is folded and looked up.
+ADJECTIVE_FIRST_WORDS = frozenset(name.split()[0].split("-")[0].lower() for name in REGION_ADJECTIVES)
+_TOWN_FEATURES = frozenset({"PPL", "PPLC"})
+# Features of seas, macro-regions and continents, and the size from which a town of the same name is still
+# a candidate beside one.
+_MACRO_FEATURES = frozenset({"RGN", "SEA", "CONT"})
+MACRO_NAMESAKE_MIN_POPULATION = 100_000
 # Places bigger than this are not used as distance evidence: a country's point says little about where
 # a town in it lies.
 _POINT_FEATURES = frozenset({"PPL", "PPLC", "ADM2"})
@@ -78,11 +97,16 @@ class Mention:
         text: The name as written ("Paris", "Va.", "the U.S.").
         span: Character offsets in the article.
         qualifier: A region or country written with it ("Texas" in "Paris, Texas"), when any.
+        needs_support: The name is weak evidence of a town of that name: it ends with a street, building or
+            site word ("Washington Square") or was read inside an organisation's name ("Stonewall" in
+            "Stonewall Golf Club"). Such a town is taken only when the article points to its region
+            (see :func:`supported`), up to :data:`SUPPORT_EXEMPT_POPULATION` people.
     """
 
     text: str
     span: tuple[int, int]
     qualifier: str | None = None
+    needs_support: bool = False
 
 
 @dataclass
@@ -169,6 +193,9 @@ def candidates_for(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     if text.strip().lower() in DIRECTIONS:
         return ()
+    region = region_of_adjective(text, gazetteer)
+    if region is not None:
+        return (region,)
     for variant in _variants(text):
         found = [c for c in gazetteer.lookup(variant) if acceptable(c, variant)]
         if found:
@@ -186,12 +213,40 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
         if c.feature in ("PPL", "PPLC"):
             key = (c.country, c.admin1)
             cities[key] = max(cities.get(key, 0), c.population)
+    # A sea, macro-region or continent outranks the villages named after it ("the Middle East" is not
+    # Middle East, Maryland, however American the article): only a large town keeps its place beside one.
+    macro = any(c.feature in _MACRO_FEATURES and c.flags & MAIN for c in found)
     out = []
     for c in found:
         if c.feature in ("ADM1", "ADM2") and cities.get((c.country, c.admin1), 0) * 20 >= c.population:
             continue
+        if macro and c.feature in _POINT_FEATURES and c.population < MACRO_NAMESAKE_MIN_POPULATION:
+            continue
         out.append(c)
     return tuple(out)
+
+
+def is_region_adjective(text: str) -> bool:
+    """Whether ``text`` is a regional adjective of :data:`newsgraph.geo.names.REGION_ADJECTIVES`
+    ("Siberian", "Latin American"); case matters: "texan" in lower case is not one."""
+    return text[:1].isupper() and name_key(text) in _ADJECTIVES
+
+
+def region_of_adjective(text: str, gazetteer: Gazetteer) -> Candidate | None:
+    """The region a regional adjective names ("Sicilian" -> Sicily), or None when ``text`` is not one.
+
+    The region is the most populous entry of the adjective's name that is not a town and lies in the
+    country the table gives (Texas the state, not Texas County or a Mexican village).
+    """
+    if not is_region_adjective(text):
+        return None
+    name, country = _ADJECTIVES[name_key(text)]
+    options = [
+        c
+        for c in gazetteer.lookup(name)
+        if c.feature not in _TOWN_FEATURES and (country is None or c.country == country)
+    ]
+    return max(options, key=lambda c: c.population, default=None)
 
 
 @lru_cache(maxsize=65_536)  # detection and every resolution round ask about the same candidates
@@ -353,6 +408,16 @@ def resolve(
     groups: dict[tuple[str, str], list[int]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault((name_key(m.text), name_key(m.qualifier or "")), []).append(i)
+    # A bare name the article also writes as an area ("Suffolk" beside "Suffolk County") means the area.
+    for key in list(groups):
+        name, qualifier = key
+        if qualifier:
+            continue
+        for word in AREA_SUFFIXES:
+            longer = (f"{name} {word}", "")
+            if longer in groups:
+                groups[longer].extend(groups.pop(key))
+                break
     keys = list(groups)
     cands = [candidates_for(mentions[groups[k][0]].text, gazetteer) for k in keys]
     quals: list[list[Candidate]] = []
@@ -416,10 +481,13 @@ def resolve(
     out: list[Resolution] = [Resolution(None)] * len(mentions)
     for g, k in enumerate(keys):
         pick = picks[g]
+        weak = mentions[groups[k][0]].needs_support
+        floor = SUPPORT_EXEMPT_POPULATION if weak else UNSUPPORTED_MIN_POPULATION
+        small = pick is not None and pick.population < floor
         if (
             pick is not None
             and pick.feature in ("PPL", "ADM2")
-            and pick.population < UNSUPPORTED_MIN_POPULATION
+            and small
             and not supported(pick, g, _without(evidence, pick, weights[g]), quals[g])
         ):
             pick = None

@@ -27,7 +27,8 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from newsgraph.evaluation.geowebnews import GwnArticle, read_gwn, select_articles
-from newsgraph.extract.place_detect import FEATURES, SCORER_FILE, Detector
+from newsgraph.extract.place_detect import Detector
+from newsgraph.extract.place_scorer import FEATURES, SCORER_FILE
 from newsgraph.geo.gazetteer import Gazetteer
 from newsgraph.geo.outlets import country_of_url
 

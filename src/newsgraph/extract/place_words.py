@@ -1,0 +1,107 @@
+"""Word tables of toponym detection: what cues a place, what names a street or building, and which words are
+places somewhere but rarely meant as one. Kept apart from :mod:`newsgraph.extract.place_detect`, which
+reads them."""
+
+from __future__ import annotations
+
+import re
+
+from newsgraph.extract.countries import by_demonym, by_name
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
+SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "MONEY"})
+# Longest run of tokens tried as a name outside entities ("Rio de Janeiro", "Bosnia and Herzegovina").
+MAX_NAME_TOKENS = 4
+QUALIFIER_FEATURES = frozenset({"PCLI", "ADM1"})
+# Kinds of place taken from the middle of an organisation's name ("Air Canada Cargo", "the Single European
+# Sky"): countries, first-level regions, continents and macro-regions, not towns.
+INSIDE_NAME_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "judge", "coach", "sir", "lord"}
+)
+# "Bourbon and Dauphine streets", "the 500 block of Jeffords" (see Detector._streets).
+STREET_CUES = re.compile(r"\b(?:(streets|avenues|roads|boulevards)|block of)\b")
+# What joins two names into one entity ("Asia-Pacific", "Chartres/Franklin").
+JOINERS = frozenset({"-", "/", "–"})
+# What ends a dateline written in ordinary capitals ("Muscat: …").
+DATELINE_MARKS = frozenset({":", "—", "–", "--"})
+# Prepositions after which a capitalised name is usually a place ("in Knoxville", "near Oak Ridge").
+LOCATIVE = frozenset(
+    {
+        "in", "near", "from", "at", "to", "into", "across", "outside", "throughout", "around", "toward",
+        "towards", "via", "between", "through", "inside", "within", "along", "north", "south",
+        "east", "west", "nearby", "downtown", "suburban", "rural",
+    }
+)  # fmt: skip
+# Words that are towns somewhere but in capitals mostly start sentences or name other things.
+COMMON_WORDS = frozenset(
+    {
+        "of", "most", "best", "hope", "mobile", "reading", "bath", "nice", "march", "may", "june", "july",
+        "independence", "liberty", "union", "unity", "victoria", "university", "central", "north", "south",
+        "east", "west", "eastern", "western", "northern", "southern", "media", "police", "man", "god",
+        "mission", "enterprise", "commerce", "industry", "sale", "split", "bar", "van", "lead", "ware",
+    }
+)  # fmt: skip
+# Words for kinds of place: a name that is only one of these ("Island", "Delta", "Republic") is a word of a
+# longer name, not the village or region of that name; and a river, lake or range is not the place it is
+# named after ("Mississippi River" is not the state).
+GENERIC_WORDS = frozenset(
+    {
+        "island", "islands", "lake", "river", "bay", "valley", "delta", "point", "republic", "city",
+        "state", "county", "coast", "mountain", "mountains", "hills", "falls", "beach", "creek", "port",
+        "gulf", "sea", "ocean", "strait", "canyon", "peninsula", "forest", "desert", "springs", "heights",
+    }
+)  # fmt: skip
+NATURAL_WORDS = frozenset(
+    {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
+)
+# A name whose last word is one of these is a street, building or site: most of the ones local news names
+# are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
+# Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
+# no surname ends a person's name with one ("Fitzwilliam Place" tagged PERSON is a street).
+STREET_WORDS = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "place",
+        "highway",
+        "parkway",
+    }
+)
+FACILITY_WORDS = frozenset(
+    {
+        "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
+        "square", "bridge", "highway", "parkway", "church", "cathedral", "chapel", "basilica", "mosque",
+        "temple", "hospital", "hall", "centre", "center", "estate", "prison", "campus", "plantation", "canal",
+        "park", "stadium", "arena", "airport", "school", "academy", "college", "library", "museum",
+        "courthouse", "castle", "palace", "tower", "market", "mall", "hotel", "inn", "racecourse", "station",
+        "harbour", "harbor", "cemetery", "zoo", "gardens", "fields",
+    }
+)  # fmt: skip
+# A place inside a building's or site's name is taken from this size on (see Detector._embedded).
+EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
+# A name whose last word is one of these is an administrative area by its own words.
+AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
+
+
+def is_demonym(text: str) -> bool:
+    """True when ``text`` is a nationality word rather than a place name ("Portuguese", "Iraqis").
+
+    Country names that double as adjectives ("U.S. troops") are names, not demonyms.
+    """
+    return by_demonym(text) is not None and by_name(text) is None
+
+
+def is_facility(text: str) -> bool:
+    """True when the name's last word is a street, building or site word ("Royal Street", "St Mary's
+    Church")."""
+    words = text.split()
+    return len(words) >= 2 and words[-1].lower().rstrip(".") in FACILITY_WORDS
