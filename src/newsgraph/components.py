@@ -26,6 +26,7 @@ from newsgraph.errors import ModelError
 from newsgraph.extract import countries
 from newsgraph.extract.actors import describe_entities
 from newsgraph.extract.attribution import find_attributions_and_claims
+from newsgraph.extract.attribution.chains import without_publisher
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import find_entities
 from newsgraph.extract.events import find_events
@@ -35,7 +36,7 @@ from newsgraph.extract.plover import load_lexicon
 from newsgraph.extract.quotes import find_quote_spans
 from newsgraph.extract.roles import default_tagger
 from newsgraph.extract.times import find_times
-from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef
+from newsgraph.schema import Article, Attribution, Entity, Place, Record, TimeRef, Via
 from newsgraph.scripts import ALL_SENTENCE_MARKS, CLOSERS, NOT_LATIN, PHRASE_SPACE, SENTENCE_END
 
 # The component that runs before the parser (sentence bounds from blank lines and quote marks); COMPONENTS
@@ -291,11 +292,22 @@ def make_events(nlp: Language, name: str) -> Any:
     return events
 
 
+def _without_publisher(attribution: dict[str, Any], outlet: str) -> dict[str, Any]:
+    """An attribution's JSON form less the article's own outlet in its chain (:func:`without_publisher`)."""
+    via = [Via.from_dict(v) for v in attribution.get("via", [])]
+    kept = without_publisher(via, outlet)
+    if len(kept) == len(via):
+        return attribution
+    return {**attribution, "via": [v.to_dict() for v in kept]}
+
+
 def record_from_doc(doc: Doc, article: Article | None = None) -> Record:
     """Build the Record for an analysed Doc. ``article`` defaults to one holding just the Doc's text."""
     if article is None:
         article = Article(text=doc_text(doc), published=doc._.published)
     results = dict(doc._.newsgraph or {})
+    if article.outlet and results.get("attributions"):
+        results["attributions"] = [_without_publisher(a, article.outlet) for a in results["attributions"]]
     data = {**article.to_dict(), **results}
     furniture = results.pop("furniture", None)
     if furniture:

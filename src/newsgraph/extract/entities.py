@@ -27,7 +27,7 @@ from newsgraph.schema import Entity
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
 # Last words that make a name an organisation's: the role nouns of organisations and a few more.
-_ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "institute", "association"}
+ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "institute", "association"}
 _STRIP_LEADING = frozenset({"the", "a", "an"})
 _STRIP_TRAILING = frozenset({"'s", "’s", "'", "’"})
 
@@ -193,7 +193,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         label = ent.label_
         if label != "PERSON" and (honorific or (role and role.split()[-1].lower() not in ORG_ROLE_NOUNS)):
             label = "PERSON"
-        elif label in _PLACE_TYPES and len(tokens) > 1 and tokens[-1].lower_ in _ORG_HEADS:
+        elif label in _PLACE_TYPES and len(tokens) > 1 and tokens[-1].lower_ in ORG_HEADS:
             # "Japanese Foreign Ministry", "Japan Coast Guard": an organisation named after a place.
             label = "ORG"
         if not tokens:
@@ -215,6 +215,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
+    _people_by_pronoun(doc, clusters)
     clusters = _fold_short_forms(_fold_agency_names(_fold_person_names(clusters)))
     _add_nominal_mentions(doc, text, clusters)
     entities = []
@@ -262,6 +263,31 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
         if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
             return c
     return None
+
+
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
+
+
+def _people_by_pronoun(doc: Doc, clusters: list[_Cluster]) -> None:
+    """A name the tagger called an organisation that a personal pronoun takes up is a person's: "Helena
+    Marques travels to Osaka, where she will visit …". Only names of two or three capitalised words with no
+    word of an organisation's name ("Ministry", "News") and no person named between the name and "she"."""
+    for c in clusters:
+        if c.type != "ORG" or not 2 <= len(c.tokens) <= 3 or c.role:
+            continue
+        if not all(t[:1].isupper() and t.isalpha() for t in c.tokens) or set(c.low) & (
+            ORG_HEADS | NEWS_WORDS
+        ):
+            continue
+        for start, end in c.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            following = doc[span.end : span.sent.end] if span.sent.end > span.end else []
+            pronoun = next((t for t in following if t.lower_ in _PERSONAL_PRONOUNS), None)
+            if pronoun is not None and not any(t.ent_type_ == "PERSON" for t in doc[span.end : pronoun.i]):
+                c.type = "PERSON"
+                break
 
 
 def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:

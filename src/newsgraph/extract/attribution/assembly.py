@@ -39,6 +39,10 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
         self.text = doc_text(doc)
         self.entities = entities
         self.resolver = _Resolver(doc, self.text, entities)
+        # The speakers' names so far, in text order: an organisation described again takes its name.
+        self.spoken: list[str] = []
+        self.named: dict[str, str] = {}  # entity id → the name its first attribution gave it
+        self.described: tuple[int, str] | None = None  # the last organisation described, with no entity
         self.quotes = find_quote_spans(self.text)
         # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
         starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
@@ -206,9 +210,11 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
                 clause = head.head
                 if clause.dep_ == "relcl" and clause.head.i != clause.i:
                     head = clause.head
-            speaker = self.resolver.resolve(source, head)
+            speaker, name = self._speaker_name(self.resolver.resolve(source, head), source, head)
             role = self._role(head, speaker)
-            name = speaker.name if speaker else self._phrase(source)
+            self.spoken.append(name)
+            if speaker is not None:
+                self.named.setdefault(speaker.id, name)
             for content in contents:
                 attributions.append(
                     Attribution(

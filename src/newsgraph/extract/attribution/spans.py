@@ -117,6 +117,9 @@ class _State:
     sources: list[Span]
     contents: list[Span]
     resolver: _Resolver
+    spoken: list[str]
+    named: dict[str, str]
+    described: tuple[int, str] | None
 
     def kind_of(self, content: tuple[int, int]) -> str:
         raise NotImplementedError

@@ -7,6 +7,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract import countries
 from newsgraph.extract.attribution.spans import (
     _INHERIT_STEPS,
     _INHERITING_DEPS,
@@ -24,7 +25,7 @@ from newsgraph.extract.attribution.spans import (
     _root,
     _State,
 )
-from newsgraph.extract.entities import gender_of
+from newsgraph.extract.entities import ORG_HEADS, gender_of
 from newsgraph.extract.lexicon import (
     COLON_LABELS,
     PERSON_PRONOUNS,
@@ -36,6 +37,10 @@ from newsgraph.extract.lexicon import (
 )
 from newsgraph.schema import Entity
 
+# Seats of power that stand for their country as speakers ("Beijing says …", "the Kremlin said").
+_METONYM_KINDS = frozenset({"capital", "seat"})
+# Words that describe an organisation rather than name it ("Defence Ministry", "Air Force").
+_GENERIC_ORG_WORDS = ORG_HEADS | ROLE_MODIFIERS | {"air", "coast", "interior", "environment"}
 # How far ahead a role description in a lede may look for the person it introduces.
 _CATAPHORA_CHARS = 600
 # Only a role description this near the start (the lede) introduces a person named later.
@@ -258,6 +263,89 @@ class SpeakersMixin(_State):
         return found
 
     # -- per attribution --------------------------------------------------------------------------------
+
+    def _speaker_name(
+        self, speaker: Entity | None, source: tuple[int, int], head: Token
+    ) -> tuple[Entity | None, str]:
+        """The speaker entity and the name an attribution gives it.
+
+        A capital or seat of government speaking ("Beijing says …") is its country, the article's entity for
+        it when there is one. An organisation described rather than named takes the name the article
+        already gave it ("the interior ministry" after "the Interior Ministry", "the embassy" after "the
+        Chilean embassy"), else one built from its country ("Germany's environment ministry" is the German
+        Environment Ministry).
+        """
+        if head.lower_ in THING_PRONOUNS and self.described is not None:
+            # "Germany's environment ministry said … It said …": "it" is the organisation just described,
+            # which has no entity of its own, when no entity spoke since.
+            at, name = self.described
+            last = self.resolver.last_speaker
+            if source[0] - at < _PRONOUN_WINDOW and (last is None or last[0] < at):
+                return None, name
+        if speaker is not None and speaker.id in self.named:
+            return speaker, self.named[speaker.id]  # "It said": the name its first statement gave it
+        if speaker is not None and speaker.type in ("GPE", "ORG") and len(speaker.name.split()) == 1:
+            match = countries.lookup(speaker.name)
+            if match is not None and match.kind in _METONYM_KINDS:
+                country = match.country
+                same = next((e for e in self.entities if e.name == country.name), speaker)
+                return same, country.name
+        described = self._described(source, head) if head.lower_ in ORG_HEADS else None
+        if described is not None and (
+            speaker is None or (speaker.type == "ORG" and (speaker.name.islower() or self._possessor(head)))
+        ):
+            if speaker is None:
+                self.described = (source[0], described)
+            return speaker, described
+        return speaker, speaker.name if speaker else self._phrase(source)
+
+    @staticmethod
+    def _possessor(head: Token) -> Token | None:
+        """A country that owns the organisation: "Germany" in "Germany's environment ministry"."""
+        return next((c for c in head.lefts if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
+
+    def _described(self, source: tuple[int, int], head: Token) -> str | None:
+        owner = self._possessor(head)
+        demonym = None
+        if owner is not None:
+            start = owner.right_edge.i + 1
+            owner_text = self.text[owner.left_edge.idx : owner.idx + len(owner.text)]
+            country = countries.by_name(owner_text)
+            names = countries.demonyms_of(country) if country else []
+            demonym = names[0] if names else None
+            if demonym is None:
+                return None
+        else:
+            start = head.i
+            while start > 0:
+                left = self.doc[start - 1]
+                if left.head.i != head.i or left.dep_ not in ("compound", "amod") or left.idx < source[0]:
+                    break
+                start -= 1
+        words = self.doc[start : head.i + 1]
+        # A description, not a name: "environment ministry", "Foreign Ministry", not "Yonhap News Agency".
+        if not all(t.is_alpha and (t.is_lower or t.lower_ in _GENERIC_ORG_WORDS) for t in words):
+            return None
+        if len(words) == 1:
+            # "South Korea's ministry": the latest organisation named before with that word in its name.
+            for s, _, ent in reversed(self.resolver.mentions):
+                if s < source[0] and ent.type == "ORG" and head.lower_ in ent.name.lower().split():
+                    return self.named.get(ent.id, ent.name)
+        description = " ".join(t.text for t in words)
+        wanted = f"{demonym} {description}".lower() if demonym else description.lower()
+        # The name given before: the same words in another case, or a longer name ending in them.
+        for name in reversed(self.spoken):
+            low = name.lower()
+            if low == wanted or (demonym is None and low.endswith(" " + wanted)):
+                return name
+        for ent in self.entities:
+            if ent.type == "ORG" and ent.name.lower() == wanted:
+                return ent.name
+        if demonym is None:
+            return None
+        if description.islower():
+            description = " ".join(w.capitalize() for w in description.split())
+        return f"{demonym} {description}"
 
     def _role(self, head: Token, speaker: Entity | None) -> str | None:
         words = [t for t in head.lefts if t.lower_ in ROLE_NOUNS or t.lower_ in ROLE_MODIFIERS]
