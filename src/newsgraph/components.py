@@ -31,6 +31,7 @@ from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.entities import find_entities
 from newsgraph.extract.events import find_events
 from newsgraph.extract.furniture import furniture_spans, outside
+from newsgraph.extract.mentions import WINDOW, Coreference, resolve_pronouns
 from newsgraph.extract.places import find_places
 from newsgraph.extract.plover import load_lexicon
 from newsgraph.extract.quotes import find_quote_spans
@@ -45,6 +46,7 @@ PARAGRAPHS = "newsgraph_paragraphs"
 COMPONENTS = (
     "newsgraph_furniture",
     "newsgraph_entities",
+    "newsgraph_coref",
     "newsgraph_attribution",
     "newsgraph_places",
     "newsgraph_times",
@@ -194,6 +196,41 @@ def _without_furniture(entities: list[Entity], furniture: list[tuple[int, int]])
     return out
 
 
+if not Doc.has_extension("coref"):
+    Doc.set_extension("coref", default=None)
+
+
+def _coref(doc: Doc) -> Coreference | None:
+    """The pronoun antecedents the ``newsgraph_coref`` component stored, or None when it did not run."""
+    return Coreference.from_dict(doc._.coref) if doc._.coref is not None else None
+
+
+@Language.factory(
+    "newsgraph_coref",
+    requires=["doc.sents", "doc.ents", "doc._.newsgraph"],
+    assigns=["doc._.coref"],
+    default_config={"window": WINDOW},
+)
+def make_coref(nlp: Language, name: str, window: int) -> Any:
+    """The one mention resolver every later stage reads: each pronoun's antecedent entity, looked for
+    ``window`` sentences back (:mod:`newsgraph.extract.mentions`), and every entity's mentions (names,
+    descriptions, short forms, pronouns) as clusters, in ``doc._.coref``. Attribution takes pronoun
+    speakers from it and event coding pronoun actors."""
+    if window < 0:
+        raise ModelError(f"newsgraph_coref window must be 0 or more sentences, got {window}")
+
+    def coref(doc: Doc) -> Doc:
+        results = _results(doc)
+        if "entities" not in results:
+            results["entities"] = [e.to_dict() for e in find_entities(doc)]
+        entities = _entities(doc)
+        found = Coreference(window, resolve_pronouns(doc, entities, window))
+        doc._.coref = found.to_dict(entities)
+        return doc
+
+    return coref
+
+
 MODES = ("fast", "accurate")
 
 
@@ -225,7 +262,7 @@ def make_attribution(nlp: Language, name: str, mode: str, encoder: str | None, w
         spans = tagger.tag(doc)
         if furniture:
             spans = [r for r in spans if outside((doc[r.start].idx, doc[r.end - 1].idx + 1), furniture)]
-        found, claims = find_attributions_and_claims(doc, _entities(doc), spans)
+        found, claims = find_attributions_and_claims(doc, _entities(doc), spans, _coref(doc))
         results["attributions"] = [a.to_dict() for a in found]
         results["claims"] = [c.to_dict() for c in claims]
         return doc
@@ -285,7 +322,9 @@ def make_events(nlp: Language, name: str) -> Any:
         entities = _entities(doc)
         if entities and all(e.country is None and e.sector is None for e in entities):
             entities = describe_entities(doc, entities)  # a pipeline whose entities were not described
-        found = find_events(doc, entities, places, times, attributions, reference_date(doc))
+        found = find_events(
+            doc, entities, places, times, attributions, reference_date(doc), coref=_coref(doc)
+        )
         results["events"] = [e.to_dict() for e in found if outside(e.trigger, _furniture(doc))]
         return doc
 

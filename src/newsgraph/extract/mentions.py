@@ -45,6 +45,9 @@ PRONOUN_TYPES: dict[str, tuple[str, ...]] = {
     "they": ("ORG", "GPE", "NORP"),
     "them": ("ORG", "GPE", "NORP"),
     "their": ("ORG", "GPE", "NORP"),
+    "we": ("ORG", "GPE", "PERSON"),
+    "our": ("ORG", "GPE", "PERSON"),
+    "i": ("PERSON",),
 }
 GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
@@ -99,8 +102,14 @@ class Coreference:
             out.setdefault(entity, []).append((start, end))
         return {k: sorted(v) for k, v in out.items()}
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"window": self.window, "pronouns": [list(p) for p in self.pronouns]}
+    def to_dict(self, entities: Sequence[Entity] = ()) -> dict[str, Any]:
+        """The JSON form: the window, the pronouns and, given the entities, every entity's mentions."""
+        clusters = self.clusters(entities) if entities else {}
+        return {
+            "window": self.window,
+            "pronouns": [list(p) for p in self.pronouns],
+            "clusters": {k: [list(m) for m in v] for k, v in clusters.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coreference:
@@ -151,7 +160,7 @@ def resolve_pronouns(
     for tok in doc:
         low = tok.lower_
         types = PRONOUN_TYPES.get(low)
-        if types is None or tok.pos_ not in ("PRON", "DET", ""):
+        if types is None:
             continue
         index = max(0, bisect.bisect_right(sentence_starts, tok.idx) - 1)
         floor = sentence_starts[max(0, index - window)]

@@ -35,6 +35,7 @@ from newsgraph.extract.lexicon import (
     STRONG_SPEECH_VERBS,
     THING_PRONOUNS,
 )
+from newsgraph.extract.mentions import Coreference, resolve_pronouns
 from newsgraph.schema import Entity
 
 # Seats of power that stand for their country as speakers ("Beijing says …", "the Kremlin said").
@@ -50,11 +51,15 @@ _LEDE_CHARS = 400
 class _Resolver:
     """Maps a source mention to an entity: names, role descriptions, then pronouns."""
 
-    def __init__(self, doc: Doc, text: str, entities: list[Entity]):
+    def __init__(self, doc: Doc, text: str, entities: list[Entity], coref: Coreference | None = None):
         self.doc = doc
         self.text = text
         self.entities = entities
+        self.by_id = {e.id: e for e in entities}
         self.mentions = sorted((s, e, ent) for ent in entities for s, e in ent.mentions)
+        # Pronoun antecedents come from the one mention resolver (newsgraph_coref), or are resolved here
+        # the same way when no component ran.
+        self.coref = coref if coref is not None else Coreference(pronouns=resolve_pronouns(doc, entities))
         self.last_speaker: tuple[int, Entity] | None = None
 
     def mention_at(self, start: int, end: int, head: Token) -> Entity | None:
@@ -104,9 +109,9 @@ class _Resolver:
                 return entity
         word = head.lower_
         if word in PERSON_PRONOUNS:
-            return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])
+            return self._antecedent(head, {"PERSON"}, PERSON_PRONOUNS[word])
         if word in PLURAL_PRONOUNS or word in THING_PRONOUNS:
-            return self._antecedent(source[0], {"ORG", "GPE", "NORP"}, None)
+            return self._antecedent(head, {"ORG", "GPE", "NORP"}, None)
         phrase = self.text[source[0] : source[1]]
         for ent in self.entities:
             # A surname the model did not tag: "Marques said" after "Helena Marques".
@@ -153,18 +158,17 @@ class _Resolver:
                 return ent
         return None
 
-    def _antecedent(self, position: int, types: set[str], gender: str | None) -> Entity | None:
+    def _antecedent(self, pronoun: Token, types: set[str], gender: str | None) -> Entity | None:
+        """Who a pronoun source is: the speaker just before, when it fits ("…, Ms Pinto said. She added …"),
+        else the antecedent the article's mentions give it (:mod:`newsgraph.extract.mentions`)."""
+        position = pronoun.idx
         if self.last_speaker is not None:
             at, ent = self.last_speaker
             if ent.type in types and position - at < _PRONOUN_WINDOW and gender_of(ent) in (None, gender):
                 return ent
-        for s, _, ent in reversed(self.mentions):
-            if s >= position:
-                continue
-            if position - s > _PRONOUN_WINDOW:
-                break
-            if ent.type in types and (gender is None or gender_of(ent) in (None, gender)):
-                return ent
+        found = self.by_id.get(self.coref.antecedent(position) or "")
+        if found is not None and found.type in types and gender_of(found) in (None, gender):
+            return found
         return None
 
 
