@@ -3,6 +3,7 @@ signing dash, sources a cue shares with the verb it hangs from, and the speaker'
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc, Span, Token
@@ -15,7 +16,6 @@ from newsgraph.extract.attribution.spans import (
     _NAME_EDGES,
     _OPENING_MARKS,
     _PARTICIPLE_REACH,
-    _PRONOUN_WINDOW,
     _SIGNATURE_DASHES,
     _SIGNATURE_WORDS,
     _SPEAKER_TYPES,
@@ -61,6 +61,13 @@ class _Resolver:
         # the same way when no component ran.
         self.coref = coref if coref is not None else Coreference(pronouns=resolve_pronouns(doc, entities))
         self.last_speaker: tuple[int, Entity] | None = None
+        self.sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    def near(self, at: int, position: int) -> bool:
+        """Whether the mention at character ``at`` lies within the coreference window (in sentences) before
+        ``position``: the reach of "the speaker just before" is the reach of a pronoun's antecedent."""
+        here = bisect.bisect_right(self.sentence_starts, position)
+        return at <= position and bisect.bisect_right(self.sentence_starts, at) >= here - self.coref.window
 
     def mention_at(self, start: int, end: int, head: Token) -> Entity | None:
         """The entity named by the phrase ``[start, end)`` headed by ``head``.
@@ -154,7 +161,7 @@ class _Resolver:
                 return ent
         if self.last_speaker is not None:
             at, ent = self.last_speaker
-            if ent.type == "PERSON" and not ent.role and position - at < _PRONOUN_WINDOW:
+            if ent.type == "PERSON" and not ent.role and self.near(at, position):
                 return ent
         return None
 
@@ -164,7 +171,7 @@ class _Resolver:
         position = pronoun.idx
         if self.last_speaker is not None:
             at, ent = self.last_speaker
-            if ent.type in types and position - at < _PRONOUN_WINDOW and gender_of(ent) in (None, gender):
+            if ent.type in types and self.near(at, position) and gender_of(ent) in (None, gender):
                 return ent
         found = self.by_id.get(self.coref.antecedent(position) or "")
         if found is not None and found.type in types and gender_of(found) in (None, gender):
@@ -284,7 +291,7 @@ class SpeakersMixin(_State):
             # which has no entity of its own, when no entity spoke since.
             at, name = self.described
             last = self.resolver.last_speaker
-            if source[0] - at < _PRONOUN_WINDOW and (last is None or last[0] < at):
+            if self.resolver.near(at, source[0]) and (last is None or last[0] < at):
                 return None, name
         if speaker is not None and speaker.id in self.named:
             return speaker, self.named[speaker.id]  # "It said": the name its first statement gave it
