@@ -28,9 +28,7 @@ def names_of(record, phrase):
     found = []
     at = text.find(phrase)
     while at >= 0:
-        found.append(
-            next((e.name for e in record.entities for s, x in e.mentions if s <= at + 4 < x), None)
-        )
+        found.append(next((e.name for e in record.entities for s, x in e.mentions if s <= at + 4 < x), None))
         at = text.find(phrase, at + 1)
     return found
 
