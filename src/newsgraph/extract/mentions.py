@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from spacy.attrs import ENT_TYPE, LOWER
 from spacy.tokens import Doc
 
@@ -157,11 +158,12 @@ def resolve_pronouns(
     starts = [s for s, _, _ in mentions]
     sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     found = []
-    for tok in doc:
+    # Only the pronouns are visited: found in the Doc's arrays rather than Token by Token.
+    words = np.array([doc.vocab.strings.add(word) for word in PRONOUN_TYPES], dtype=np.uint64)
+    for i in np.isin(doc.to_array(LOWER), words).nonzero()[0].tolist():
+        tok = doc[i]
         low = tok.lower_
-        types = PRONOUN_TYPES.get(low)
-        if types is None:
-            continue
+        types = PRONOUN_TYPES[low]
         index = max(0, bisect.bisect_right(sentence_starts, tok.idx) - 1)
         floor = sentence_starts[max(0, index - window)]
         gender = GENDERS.get(low)
