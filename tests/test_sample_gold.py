@@ -13,13 +13,15 @@ from newsgraph.sources import read_articles
 pytestmark = pytest.mark.slow
 
 GOLD = sample_dir() / "gold_attributions.json"
-# Measured (learned role model, blank lines ending sentences, organisations resolved from descriptions):
-# precision 0.80, recall 0.94, speaker accuracy 0.82, via accuracy 0.93, kind accuracy 1.00.
+# Measured (learned role model, blank lines ending sentences, organisations named from their descriptions,
+# capitals as their countries, the publishing outlet out of the chains): precision 0.80, recall 0.95,
+# speaker accuracy 0.91, via accuracy 0.96, kind accuracy 1.00. The speaker and via floors are issue 14's
+# targets.
 FLOORS = {
     "precision": 0.78,
     "recall": 0.90,
-    "speaker_accuracy": 0.80,
-    "via_accuracy": 0.85,
+    "speaker_accuracy": 0.90,
+    "via_accuracy": 0.95,
     "kind_accuracy": 0.95,
 }
 

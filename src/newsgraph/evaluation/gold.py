@@ -5,7 +5,9 @@ The gold gives, per article id, attributions as strings (speaker name, source, c
 list of hedged sentences that must yield no attribution. Content strings follow a reader's convention (direct
 quotes without their marks, no trailing punctuation), so both sides are compared after :func:`normalise`.
 A predicted attribution matches a gold one when their normalised contents are equal, or when one contains
-the other and they share at least 80% of their words (quotes split differently around a cue).
+the other and they share at least 80% of their words (quotes split differently around a cue). Equal contents
+are paired first: an outer attribution ("Yonhap reported that Song said she would …") must not take the gold
+of the one nested in it ("she would …").
 """
 
 from __future__ import annotations
@@ -152,9 +154,20 @@ def score_gold(gold: dict[str, Any], records: dict[str, Record]) -> GoldReport:
         report.predicted += len(record.attributions)
         predicted = [(normalise(text[a.content[0] : a.content[1]]), a) for a in record.attributions]
         used: set[int] = set()
-        for g in expected:
+        pairs: dict[int, int] = {}
+        for n, g in enumerate(expected):
             content = normalise(g["content"])
-            hit = next((i for i, (p, _) in enumerate(predicted) if i not in used and _same(p, content)), None)
+            hit = next((i for i, (p, _) in enumerate(predicted) if i not in used and p == content), None)
+            if hit is not None:
+                used.add(hit)
+                pairs[n] = hit
+        for n, g in enumerate(expected):
+            content = normalise(g["content"])
+            hit = pairs.get(n)
+            if hit is None:
+                hit = next(
+                    (i for i, (p, _) in enumerate(predicted) if i not in used and _same(p, content)), None
+                )
             if hit is None:
                 report.misses.append(f"{doc_id}: {g['speaker']}: {g['content'][:70]}")
                 continue

@@ -1,7 +1,8 @@
 """Entities: spaCy's named entities clustered within one article, with roles and nominal aliases.
 
 "Foreign Minister Ana Ribeiro" … "Ms Ribeiro" … "Ribeiro" … "the minister" become one PERSON entity named
-Ana Ribeiro, role "Foreign Minister", with every mention's span.
+Ana Ribeiro, role "Foreign Minister", with every mention's span. Names are clustered here; descriptions ("the
+minister"), short forms ("the North") and pronouns are resolved in :mod:`newsgraph.extract.mentions`.
 """
 
 from __future__ import annotations
@@ -9,25 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.attrs import ENT_TYPE, LOWER
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract import countries
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.lexicon import (
-    FEMALE_HONORIFICS,
     HONORIFICS,
-    MALE_HONORIFICS,
     NEWS_WORDS,
     ORG_ROLE_NOUNS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
 )
+from newsgraph.extract.mentions import gender_of, link_descriptions
 from newsgraph.schema import Entity
+
+__all__ = ["ENTITY_LABELS", "ORG_HEADS", "find_entities", "gender_of", "is_news_organisation"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
 # Last words that make a name an organisation's: the role nouns of organisations and a few more.
-_ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "institute", "association"}
+ORG_HEADS = ORG_ROLE_NOUNS | {"guard", "forces", "force", "navy", "institute", "association"}
 _STRIP_LEADING = frozenset({"the", "a", "an"})
 _STRIP_TRAILING = frozenset({"'s", "’s", "'", "’"})
 
@@ -65,17 +67,6 @@ class _Cluster:
             self.aliases.append(text)
         if span not in self.mentions:
             self.mentions.append(span)
-
-
-def gender_of(entity: Entity) -> str | None:
-    """Return "m" or "f" when an honorific in the entity's names tells it, else None."""
-    for alias in [entity.name, *entity.aliases]:
-        first = alias.split()[0].lower() if alias.split() else ""
-        if first in MALE_HONORIFICS:
-            return "m"
-        if first in FEMALE_HONORIFICS:
-            return "f"
-    return None
 
 
 def is_news_organisation(name: str) -> bool:
@@ -193,7 +184,7 @@ def find_entities(doc: Doc) -> list[Entity]:
         label = ent.label_
         if label != "PERSON" and (honorific or (role and role.split()[-1].lower() not in ORG_ROLE_NOUNS)):
             label = "PERSON"
-        elif label in _PLACE_TYPES and len(tokens) > 1 and tokens[-1].lower_ in _ORG_HEADS:
+        elif label in _PLACE_TYPES and len(tokens) > 1 and tokens[-1].lower_ in ORG_HEADS:
             # "Japanese Foreign Ministry", "Japan Coast Guard": an organisation named after a place.
             label = "ORG"
         if not tokens:
@@ -215,13 +206,15 @@ def find_entities(doc: Doc) -> list[Entity]:
         cluster.add(span.text, mention)
         if role and not cluster.role:
             cluster.role = role
+    _people_by_pronoun(doc, clusters)
     clusters = _fold_short_forms(_fold_agency_names(_fold_person_names(clusters)))
-    _add_nominal_mentions(doc, text, clusters)
     entities = []
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(c.mentions))
     for i, c in enumerate(ordered, 1):
         aliases = [a for a in c.aliases if a != c.name]
         entities.append(Entity(f"e{i}", c.name, c.type, aliases, sorted(c.mentions), c.role))
+    # Descriptions and short forms ("the minister", "the island") are decided in one place for every stage.
+    link_descriptions(doc, entities)
     return entities
 
 
@@ -262,6 +255,31 @@ def _match(clusters: list[_Cluster], label: str, words: list[str], key: str) -> 
         if shorter and longer[: len(shorter)] == shorter and label in ("ORG", c.type):
             return c
     return None
+
+
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
+
+
+def _people_by_pronoun(doc: Doc, clusters: list[_Cluster]) -> None:
+    """A name the tagger called an organisation that a personal pronoun takes up is a person's: "Helena
+    Marques travels to Osaka, where she will visit …". Only names of two or three capitalised words with no
+    word of an organisation's name ("Ministry", "News") and no person named between the name and "she"."""
+    for c in clusters:
+        if c.type != "ORG" or not 2 <= len(c.tokens) <= 3 or c.role:
+            continue
+        if not all(t[:1].isupper() and t.isalpha() for t in c.tokens) or set(c.low) & (
+            ORG_HEADS | NEWS_WORDS
+        ):
+            continue
+        for start, end in c.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            following = doc[span.end : span.sent.end] if span.sent.end > span.end else []
+            pronoun = next((t for t in following if t.lower_ in _PERSONAL_PRONOUNS), None)
+            if pronoun is not None and not any(t.ent_type_ == "PERSON" for t in doc[span.end : pronoun.i]):
+                c.type = "PERSON"
+                break
 
 
 def _fold_person_names(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -315,7 +333,26 @@ def _fold_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
         named = [o for o in clusters if len(o.low) > 1 and o.low[0] == c.low[0] and o.type in ("GPE", "NORP")]
         return min(named, key=lambda o: (o.type != "GPE", min(o.mentions)), default=None)
 
-    return _fold(clusters, into)
+    kept = _fold(clusters, into)
+    for c in kept:
+        if c.type != "PERSON" and len(c.low) == 1 and c.low[0] in _SHORT_FORMS:
+            _name_counterpart(c, kept)
+    return kept
+
+
+def _name_counterpart(short: _Cluster, clusters: list[_Cluster]) -> None:
+    """ "The South" in an article that names only North Korea is South Korea, not an entity called "South":
+    the other direction of a country the article names, when that makes a country's name."""
+    for other in clusters:
+        if other.type not in ("GPE", "NORP") or len(other.low) < 2 or other.low[0] not in _SHORT_FORMS:
+            continue
+        match = countries.lookup(" ".join([short.tokens[0].capitalize(), *other.tokens[1:]]))
+        if match is not None and match.kind in ("name", "demonym"):
+            if short.name not in short.aliases:
+                short.aliases.append(short.name)
+            short.rename(match.country.name.split(), match.country.name)
+            short.type = "GPE"
+            return
 
 
 def _fold(clusters: list[_Cluster], into: Callable[[_Cluster], _Cluster | None]) -> list[_Cluster]:
@@ -329,67 +366,3 @@ def _fold(clusters: list[_Cluster], into: Callable[[_Cluster], _Cluster | None])
         for span in c.mentions:
             target.add(c.name, span)
     return kept
-
-
-def _add_nominal_mentions(doc: Doc, text: str, clusters: list[_Cluster]) -> None:
-    """Link "the minister", "the spokesman", "the agency" to the entity last described that way."""
-    # Only "the" outside entities can start one: found in the Doc's arrays rather than Token by Token.
-    the = doc.vocab.strings["the"]
-    candidates = (doc.to_array(LOWER) == the) & (doc.to_array(ENT_TYPE) == 0)
-    for i in candidates.nonzero()[0].tolist():
-        tok = doc[i]
-        head = tok.head
-        if head.i <= tok.i or head.i - tok.i > 4 or head.ent_type_ or head.tag_ not in ("NN", "NNP"):
-            continue
-        noun = head.lower_
-        if noun not in ROLE_NOUNS and noun not in ORG_ROLE_NOUNS:
-            continue
-        if any(t.ent_type_ or t.is_punct for t in doc[tok.i + 1 : head.i]):
-            continue
-        if head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "POS":
-            continue
-        start, end = tok.idx, head.idx + len(head.text)
-        target = _resolve_nominal(clusters, noun, start)
-        if target is not None:
-            target.add(text[start:end], (start, end))
-
-
-def _resolve_nominal(clusters: list[_Cluster], noun: str, position: int) -> _Cluster | None:
-    before = [c for c in clusters if c.mentions and min(c.mentions)[0] < position]
-    before.sort(key=lambda c: max(s for s, _ in c.mentions if s < position), reverse=True)
-    for c in before:
-        if c.type == "PERSON" and c.role and noun in c.role.lower().split():
-            return c
-    if noun in ORG_ROLE_NOUNS:
-        for c in before:
-            if c.type == "ORG" and noun in c.name.lower().split():
-                return c
-        if noun in ("agency", "broadcaster", "newspaper", "paper", "daily", "outlet", "network", "station"):
-            for c in before:
-                if c.type == "ORG" and is_news_organisation(c.name):
-                    return c
-        if noun in _COMPANY_NOUNS:
-            # "the company said": the business last named, not an agency, ministry or outlet.
-            # The business the article is about: the one named most often so far, the latest on a tie.
-            businesses = [
-                c
-                for c in before
-                if c.type == "ORG"
-                and not is_news_organisation(c.name)
-                and not set(c.low) & _PUBLIC_BODY_WORDS
-            ]
-            if businesses:
-                return max(
-                    businesses,
-                    key=lambda c: (
-                        sum(s < position for s, _ in c.mentions),
-                        max(s for s, _ in c.mentions if s < position),
-                    ),
-                )
-    return None
-
-
-_COMPANY_NOUNS = frozenset({"company", "firm"})
-_PUBLIC_BODY_WORDS = frozenset(
-    {"ministry", "department", "agency", "office", "government", "council", "committee", "embassy", "army"}
-)

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 from newsgraph.extract.actors import Actor, EntityIndex, actor_of_entity, describe_phrase
 from newsgraph.extract.discourse import dateline_token, is_complement
 from newsgraph.extract.lexicon import SPEECH_VERBS
+from newsgraph.extract.mentions import Coreference, resolve_pronouns
 from newsgraph.extract.plover import Lexicon, load_lexicon
 from newsgraph.schema import Attribution, Entity
 
@@ -22,8 +23,6 @@ PARTITIVES = _WORDS["partitives"]
 STATIVE_PASSIVES = _WORDS["stative_passives"]
 MESSAGES = _WORDS["messages"]
 
-# Pronouns look back this many sentences for an antecedent entity: wire copy rarely reaches further.
-PRONOUN_SENTENCES = 2
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 PRONOUN_TYPES = {
     "he": ("PERSON",),
@@ -212,17 +211,24 @@ class RoleFinder:
         entities: Its entities (with country and sector).
         attributions: Its attributions (a pronoun inside one's content may be its speaker).
         lex: The event lexicon (event nouns are never actors).
+        coref: The article's pronoun antecedents (``doc._.coref`` of the ``newsgraph_coref`` component);
+            resolved here with the default window when not given.
     """
 
     def __init__(
-        self, doc: Doc, entities: Sequence[Entity], attributions: Sequence[Attribution], lex: Lexicon
+        self,
+        doc: Doc,
+        entities: Sequence[Entity],
+        attributions: Sequence[Attribution],
+        lex: Lexicon,
+        coref: Coreference | None = None,
     ) -> None:
         self.doc = doc
         self.entities = EntityIndex(entities)
         self.attributions = list(attributions)
         self.lex = lex
         self.mentions = sorted((start, end, e) for e in self.entities for start, end in e.mentions)
-        self.sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        self.coref = coref if coref is not None else Coreference(pronouns=resolve_pronouns(doc, entities))
         self.dateline = dateline_token(doc)
 
     def past_dateline(self, tok: Token | None) -> Token | None:
@@ -277,19 +283,13 @@ class RoleFinder:
             speaker = subject(clause.head, self.lex)
             if speaker is not None and speaker.i != pron.i:
                 return self.resolve_pronoun(speaker, depth + 1) if speaker.pos_ == "PRON" else speaker
-        # Otherwise the reporting attribution's speaker, then the nearest earlier entity that fits.
+        # Otherwise the reporting attribution's speaker, then the antecedent the article's mentions give.
         for attribution in self.attributions:
             start, end = attribution.content
             if start <= pron.idx < end and attribution.speaker:
                 entity = next((e for e in self.entities if e.id == attribution.speaker), None)
                 if entity is not None and entity.type in PRONOUN_TYPES[low]:
                     return entity
-        index = max(0, sum(1 for s in self.sent_starts if s <= pron.idx) - 1)
-        floor = self.sent_starts[max(0, index - PRONOUN_SENTENCES)]
-        best = None
-        for start, _end, entity in self.mentions:
-            if start >= pron.idx:
-                break
-            if start >= floor and entity.type in PRONOUN_TYPES[low]:
-                best = entity
-        return best
+        found = self.coref.antecedent(pron.idx)
+        entity = next((e for e in self.entities if e.id == found), None) if found else None
+        return entity if entity is not None and entity.type in PRONOUN_TYPES[low] else None

@@ -23,9 +23,8 @@ from newsgraph.extract.attribution.spans import (
 )
 from newsgraph.extract.attribution.speakers import SpeakersMixin, _Resolver
 from newsgraph.extract.doctext import doc_text
-from newsgraph.extract.lexicon import (
-    RELATIVE_PRONOUNS,
-)
+from newsgraph.extract.lexicon import RELATIVE_PRONOUNS
+from newsgraph.extract.mentions import Coreference
 from newsgraph.extract.quotes import find_quote_spans
 from newsgraph.extract.roles import RoleSpan, paragraphs, tag_roles
 from newsgraph.schema import Attribution, Entity
@@ -34,11 +33,17 @@ from newsgraph.schema import Attribution, Entity
 class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
     """Assembles the role spans of one article into attributions and claims."""
 
-    def __init__(self, doc: Doc, entities: list[Entity], spans: list[RoleSpan]):
+    def __init__(
+        self, doc: Doc, entities: list[Entity], spans: list[RoleSpan], coref: Coreference | None = None
+    ):
         self.doc = doc
         self.text = doc_text(doc)
         self.entities = entities
-        self.resolver = _Resolver(doc, self.text, entities)
+        self.resolver = _Resolver(doc, self.text, entities, coref)
+        # The speakers' names so far, in text order: an organisation described again takes its name.
+        self.spoken: list[str] = []
+        self.named: dict[str, str] = {}  # entity id → the name its first attribution gave it
+        self.described: tuple[int, str] | None = None  # the last organisation described, with no entity
         self.quotes = find_quote_spans(self.text)
         # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
         starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
@@ -206,9 +211,11 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
                 clause = head.head
                 if clause.dep_ == "relcl" and clause.head.i != clause.i:
                     head = clause.head
-            speaker = self.resolver.resolve(source, head)
+            speaker, name = self._speaker_name(self.resolver.resolve(source, head), source, head)
             role = self._role(head, speaker)
-            name = speaker.name if speaker else self._phrase(source)
+            self.spoken.append(name)
+            if speaker is not None:
+                self.named.setdefault(speaker.id, name)
             for content in contents:
                 attributions.append(
                     Attribution(
@@ -235,7 +242,7 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
 
 
 def find_attributions_and_claims(
-    doc: Doc, entities: list[Entity], spans: list[RoleSpan] | None = None
+    doc: Doc, entities: list[Entity], spans: list[RoleSpan] | None = None, coref: Coreference | None = None
 ) -> tuple[list[Attribution], list[Attribution]]:
     """Find the attributions and the unsourced claims in ``doc``.
 
@@ -244,6 +251,8 @@ def find_attributions_and_claims(
         entities: The article's entities (from :func:`newsgraph.extract.entities.find_entities`), used to
             resolve speakers and relays.
         spans: Role spans to assemble, when already tagged; by default the shipped model tags ``doc``.
+        coref: The pronoun antecedents of the ``newsgraph_coref`` component (``doc._.coref``); by default
+            resolved from ``entities`` with the default window.
 
     Returns:
         ``(attributions, claims)``, each in text order of content. Claims have no source and no speaker.
@@ -253,7 +262,7 @@ def find_attributions_and_claims(
     """
     if spans is None:
         spans = tag_roles(doc)
-    assembler = _Assembler(doc, entities, spans)
+    assembler = _Assembler(doc, entities, spans, coref)
     assembler.assemble()
     return assembler.build()
 

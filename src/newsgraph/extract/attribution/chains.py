@@ -286,3 +286,19 @@ class ChainsMixin(_State):
                 )
                 taken.add(cue)
         return out
+
+
+def _outlet_words(name: str) -> set[str]:
+    return {w.strip(".,'’").lower() for w in name.split()} - {"the", "news", ""}
+
+
+def without_publisher(via: list[Via], outlet: str | None) -> list[Via]:
+    """The chain less the article's own publisher: "she told the BBC" in a BBC News story, "Ahn told Reuters"
+    in Reuters copy. The outlet that publishes the article relays everything in it, so naming it says
+    nothing; a relay matches it when the words of one name (less "the" and "news") hold the other's."""
+    if not outlet:
+        return via
+    own = _outlet_words(outlet)
+    if not own:
+        return via
+    return [v for v in via if not ((words := _outlet_words(v.name)) and (words <= own or own <= words))]

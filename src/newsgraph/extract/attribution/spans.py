@@ -15,9 +15,6 @@ from newsgraph.schema import Entity, Via
 if TYPE_CHECKING:
     from newsgraph.extract.attribution.speakers import _Resolver
 
-# How far back (in characters) a pronoun may reach for its speaker. Wire stories switch speakers every
-# few paragraphs; two paragraphs of ~600 characters cover "He also said…" after a quote.
-_PRONOUN_WINDOW = 1200
 # A content with no cue in its paragraph continues the attribution before it only this many paragraphs
 # back: PolNeAR's multi-paragraph quotes and "floating" quotes follow their cue's paragraph directly.
 _CONTINUATION_PARAGRAPHS = 1
@@ -117,6 +114,9 @@ class _State:
     sources: list[Span]
     contents: list[Span]
     resolver: _Resolver
+    spoken: list[str]
+    named: dict[str, str]
+    described: tuple[int, str] | None
 
     def kind_of(self, content: tuple[int, int]) -> str:
         raise NotImplementedError

@@ -3,10 +3,12 @@ signing dash, sources a cue shares with the verb it hangs from, and the speaker'
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract import countries
 from newsgraph.extract.attribution.spans import (
     _INHERIT_STEPS,
     _INHERITING_DEPS,
@@ -14,7 +16,6 @@ from newsgraph.extract.attribution.spans import (
     _NAME_EDGES,
     _OPENING_MARKS,
     _PARTICIPLE_REACH,
-    _PRONOUN_WINDOW,
     _SIGNATURE_DASHES,
     _SIGNATURE_WORDS,
     _SPEAKER_TYPES,
@@ -24,7 +25,7 @@ from newsgraph.extract.attribution.spans import (
     _root,
     _State,
 )
-from newsgraph.extract.entities import gender_of
+from newsgraph.extract.entities import ORG_HEADS, gender_of
 from newsgraph.extract.lexicon import (
     COLON_LABELS,
     PERSON_PRONOUNS,
@@ -34,8 +35,13 @@ from newsgraph.extract.lexicon import (
     STRONG_SPEECH_VERBS,
     THING_PRONOUNS,
 )
+from newsgraph.extract.mentions import Coreference, resolve_pronouns
 from newsgraph.schema import Entity
 
+# Seats of power that stand for their country as speakers ("Beijing says …", "the Kremlin said").
+_METONYM_KINDS = frozenset({"capital", "seat"})
+# Words that describe an organisation rather than name it ("Defence Ministry", "Air Force").
+_GENERIC_ORG_WORDS = ORG_HEADS | ROLE_MODIFIERS | {"air", "coast", "interior", "environment"}
 # How far ahead a role description in a lede may look for the person it introduces.
 _CATAPHORA_CHARS = 600
 # Only a role description this near the start (the lede) introduces a person named later.
@@ -45,12 +51,23 @@ _LEDE_CHARS = 400
 class _Resolver:
     """Maps a source mention to an entity: names, role descriptions, then pronouns."""
 
-    def __init__(self, doc: Doc, text: str, entities: list[Entity]):
+    def __init__(self, doc: Doc, text: str, entities: list[Entity], coref: Coreference | None = None):
         self.doc = doc
         self.text = text
         self.entities = entities
+        self.by_id = {e.id: e for e in entities}
         self.mentions = sorted((s, e, ent) for ent in entities for s, e in ent.mentions)
+        # Pronoun antecedents come from the one mention resolver (newsgraph_coref), or are resolved here
+        # the same way when no component ran.
+        self.coref = coref if coref is not None else Coreference(pronouns=resolve_pronouns(doc, entities))
         self.last_speaker: tuple[int, Entity] | None = None
+        self.sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    def near(self, at: int, position: int) -> bool:
+        """Whether the mention at character ``at`` lies within the coreference window (in sentences) before
+        ``position``: the reach of "the speaker just before" is the reach of a pronoun's antecedent."""
+        here = bisect.bisect_right(self.sentence_starts, position)
+        return at <= position and bisect.bisect_right(self.sentence_starts, at) >= here - self.coref.window
 
     def mention_at(self, start: int, end: int, head: Token) -> Entity | None:
         """The entity named by the phrase ``[start, end)`` headed by ``head``.
@@ -99,9 +116,9 @@ class _Resolver:
                 return entity
         word = head.lower_
         if word in PERSON_PRONOUNS:
-            return self._antecedent(source[0], {"PERSON"}, PERSON_PRONOUNS[word])
+            return self._antecedent(head, {"PERSON"}, PERSON_PRONOUNS[word])
         if word in PLURAL_PRONOUNS or word in THING_PRONOUNS:
-            return self._antecedent(source[0], {"ORG", "GPE", "NORP"}, None)
+            return self._antecedent(head, {"ORG", "GPE", "NORP"}, None)
         phrase = self.text[source[0] : source[1]]
         for ent in self.entities:
             # A surname the model did not tag: "Marques said" after "Helena Marques".
@@ -144,22 +161,21 @@ class _Resolver:
                 return ent
         if self.last_speaker is not None:
             at, ent = self.last_speaker
-            if ent.type == "PERSON" and not ent.role and position - at < _PRONOUN_WINDOW:
+            if ent.type == "PERSON" and not ent.role and self.near(at, position):
                 return ent
         return None
 
-    def _antecedent(self, position: int, types: set[str], gender: str | None) -> Entity | None:
+    def _antecedent(self, pronoun: Token, types: set[str], gender: str | None) -> Entity | None:
+        """Who a pronoun source is: the speaker just before, when it fits ("…, Ms Pinto said. She added …"),
+        else the antecedent the article's mentions give it (:mod:`newsgraph.extract.mentions`)."""
+        position = pronoun.idx
         if self.last_speaker is not None:
             at, ent = self.last_speaker
-            if ent.type in types and position - at < _PRONOUN_WINDOW and gender_of(ent) in (None, gender):
+            if ent.type in types and self.near(at, position) and gender_of(ent) in (None, gender):
                 return ent
-        for s, _, ent in reversed(self.mentions):
-            if s >= position:
-                continue
-            if position - s > _PRONOUN_WINDOW:
-                break
-            if ent.type in types and (gender is None or gender_of(ent) in (None, gender)):
-                return ent
+        found = self.by_id.get(self.coref.antecedent(position) or "")
+        if found is not None and found.type in types and gender_of(found) in (None, gender):
+            return found
         return None
 
 
@@ -258,6 +274,89 @@ class SpeakersMixin(_State):
         return found
 
     # -- per attribution --------------------------------------------------------------------------------
+
+    def _speaker_name(
+        self, speaker: Entity | None, source: tuple[int, int], head: Token
+    ) -> tuple[Entity | None, str]:
+        """The speaker entity and the name an attribution gives it.
+
+        A capital or seat of government speaking ("Beijing says …") is its country, the article's entity for
+        it when there is one. An organisation described rather than named takes the name the article
+        already gave it ("the interior ministry" after "the Interior Ministry", "the embassy" after "the
+        Chilean embassy"), else one built from its country ("Germany's environment ministry" is the German
+        Environment Ministry).
+        """
+        if head.lower_ in THING_PRONOUNS and self.described is not None:
+            # "Germany's environment ministry said … It said …": "it" is the organisation just described,
+            # which has no entity of its own, when no entity spoke since.
+            at, name = self.described
+            last = self.resolver.last_speaker
+            if self.resolver.near(at, source[0]) and (last is None or last[0] < at):
+                return None, name
+        if speaker is not None and speaker.id in self.named:
+            return speaker, self.named[speaker.id]  # "It said": the name its first statement gave it
+        if speaker is not None and speaker.type in ("GPE", "ORG") and len(speaker.name.split()) == 1:
+            match = countries.lookup(speaker.name)
+            if match is not None and match.kind in _METONYM_KINDS:
+                country = match.country
+                same = next((e for e in self.entities if e.name == country.name), speaker)
+                return same, country.name
+        described = self._described(source, head) if head.lower_ in ORG_HEADS else None
+        if described is not None and (
+            speaker is None or (speaker.type == "ORG" and (speaker.name.islower() or self._possessor(head)))
+        ):
+            if speaker is None:
+                self.described = (source[0], described)
+            return speaker, described
+        return speaker, speaker.name if speaker else self._phrase(source)
+
+    @staticmethod
+    def _possessor(head: Token) -> Token | None:
+        """A country that owns the organisation: "Germany" in "Germany's environment ministry"."""
+        return next((c for c in head.lefts if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
+
+    def _described(self, source: tuple[int, int], head: Token) -> str | None:
+        owner = self._possessor(head)
+        demonym = None
+        if owner is not None:
+            start = owner.right_edge.i + 1
+            owner_text = self.text[owner.left_edge.idx : owner.idx + len(owner.text)]
+            country = countries.by_name(owner_text)
+            names = countries.demonyms_of(country) if country else []
+            demonym = names[0] if names else None
+            if demonym is None:
+                return None
+        else:
+            start = head.i
+            while start > 0:
+                left = self.doc[start - 1]
+                if left.head.i != head.i or left.dep_ not in ("compound", "amod") or left.idx < source[0]:
+                    break
+                start -= 1
+        words = self.doc[start : head.i + 1]
+        # A description, not a name: "environment ministry", "Foreign Ministry", not "Yonhap News Agency".
+        if not all(t.is_alpha and (t.is_lower or t.lower_ in _GENERIC_ORG_WORDS) for t in words):
+            return None
+        if len(words) == 1:
+            # "South Korea's ministry": the latest organisation named before with that word in its name.
+            for s, _, ent in reversed(self.resolver.mentions):
+                if s < source[0] and ent.type == "ORG" and head.lower_ in ent.name.lower().split():
+                    return self.named.get(ent.id, ent.name)
+        description = " ".join(t.text for t in words)
+        wanted = f"{demonym} {description}".lower() if demonym else description.lower()
+        # The name given before: the same words in another case, or a longer name ending in them.
+        for name in reversed(self.spoken):
+            low = name.lower()
+            if low == wanted or (demonym is None and low.endswith(" " + wanted)):
+                return name
+        for ent in self.entities:
+            if ent.type == "ORG" and ent.name.lower() == wanted:
+                return ent.name
+        if demonym is None:
+            return None
+        if description.islower():
+            description = " ".join(w.capitalize() for w in description.split())
+        return f"{demonym} {description}"
 
     def _role(self, head: Token, speaker: Entity | None) -> str | None:
         words = [t for t in head.lefts if t.lower_ in ROLE_NOUNS or t.lower_ in ROLE_MODIFIERS]

@@ -14,6 +14,7 @@ from newsgraph.extract.events.found import Found
 from newsgraph.extract.events.links import after, link, linkables, place_country, reported_by
 from newsgraph.extract.events.main import choose_main, load_type_model
 from newsgraph.extract.events.triggers import Coder
+from newsgraph.extract.mentions import Coreference
 from newsgraph.extract.plover import load_lexicon
 from newsgraph.schema import Attribution, Entity, Event, Place, TimeRef
 
@@ -28,6 +29,7 @@ def find_events(
     *,
     main: bool = True,
     triggers: list[tuple[str, tuple[int, int]]] | None = None,
+    coref: Coreference | None = None,
 ) -> list[Event]:
     """Code the events of a parsed article.
 
@@ -44,6 +46,8 @@ def find_events(
             rules did not code it; False gives the rules' events alone, none of them main.
         triggers: A list to fill with the type and span of every trigger the rules coded, also those
             with no party named (the main-event classifier reads them).
+        coref: The pronoun antecedents of the ``newsgraph_coref`` component (``doc._.coref``); by default
+            resolved from ``entities`` with the default window.
 
     Returns:
         Coded events in text order (``candidate`` False). An event needs an actor or a target that
@@ -51,7 +55,7 @@ def find_events(
         is the main event.
     """
     lex = load_lexicon()
-    coder = Coder(RoleFinder(doc, entities, attributions, lex), lex, Hedges(doc))
+    coder = Coder(RoleFinder(doc, entities, attributions, lex, coref), lex, Hedges(doc))
     found = coder.run(doc)
     build = _Builder(doc, coder, places, times, attributions, reference)
     events: list[Event] = []
