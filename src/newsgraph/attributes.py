@@ -32,6 +32,8 @@ LEMMATIZER = "lemmatizer"
 # (places on GeoWebNews) still get parts of speech and lemmas, as with spaCy's two pipes.
 NAME = "cached_attributes"
 FACTORY = "newsgraph_cached_attributes"
+# Answers kept at most (about 200 bytes each); the 84 PolNeAR dev articles hold some 16,000 forms.
+MAX_CACHED = 200_000
 
 
 # A token's form, fine tag and dependency label (hashes), and what the ruler and the lemmatizer give it:
@@ -95,6 +97,9 @@ class CachedAttributes:
         if paired is not None and self._longer:
             return self._run_pipes(doc)
         cache = self.cache
+        if len(cache) > MAX_CACHED:  # a long-running process meets ever new forms (numbers, names, URLs)
+            cache.clear()
+            self._bits.clear()
         alone = rows if paired is None else [row for row, pair in zip(rows, paired, strict=True) if not pair]
         missing = [key for key in dict.fromkeys(alone) if key not in cache]
         if missing:
