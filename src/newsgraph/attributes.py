@@ -64,8 +64,16 @@ class CachedAttributes:
         # so every label counts); any other label is the same to it and is remembered as _OTHER_LABEL.
         self._labels: np.ndarray | None = None
         self._other = 0
-        # (ORTH, TAG, DEP) → (POS, MORPH, LEMMA, TAG, DEP) hashes after the ruler and the lemmatizer.
+        # The words the ruler's patterns name (None: it reads words in a way not known here, so every
+        # word counts) and the expressions they are matched with; any other word is the same to it.
+        self._words: frozenset[str] | None = None
+        self._regexes: list[re.Pattern[str]] = []
+        self._other_word = 0
+        self._word_of: dict[int, int] = {}  # ORTH → the word the ruler sees
+        # (word, TAG, DEP) → (POS, MORPH, LEMMA or 0, TAG, DEP) hashes after the ruler.
         self.cache: dict[Key, Answer] = {}
+        # (ORTH, POS, MORPH) → the lemmatizer's LEMMA.
+        self._lemmas: dict[Key, int] = {}
 
     def _load(self) -> None:
         """Find the two pipes (on first use, so that the component can be added before them)."""
@@ -80,6 +88,14 @@ class CachedAttributes:
                         self._longer = self._longer or len(tokens) > 2
         self._labels = _labels_read(self._ruler)
         self._other = self.nlp.vocab.strings.add(_OTHER_LABEL)
+        self._other_word = self.nlp.vocab.strings.add(_OTHER_WORD)
+        self._words, self._regexes = _words_read(self._ruler)
+        if self._words is not None and (
+            _OTHER_WORD in self._words or any(r.search(_OTHER_WORD) for r in self._regexes)
+        ):
+            self._words = None
+        if self._lemmatizer is not None:
+            self._lemmatizer(Doc(self.nlp.vocab, words=[]))  # checks its tables, as its first call does
         separator = (_SEPARATOR, *_SEPARATOR_LABELS)
         self._longer = self._longer or any(a(*separator) or b(*separator) for a, b in self._pairs)
         self._loaded = True
@@ -90,16 +106,21 @@ class CachedAttributes:
         if len(doc) == 0:
             return doc
         keys = doc.to_array([ORTH, TAG, DEP])
+        orths = keys[:, 0].copy()
         if self._labels is not None:
             keys[~np.isin(keys[:, 2], self._labels), 2] = self._other
+        if self._words is not None:
+            keys[:, 0] = self._ruler_words(orths)
         rows = list(map(tuple, keys.tolist()))
         paired = self._paired(rows)
         if paired is not None and self._longer:
             return self._run_pipes(doc)
         cache = self.cache
-        if len(cache) > MAX_CACHED:  # a long-running process meets ever new forms (numbers, names, URLs)
+        if len(cache) > MAX_CACHED or len(self._lemmas) > MAX_CACHED:  # a long-running process
             cache.clear()
             self._bits.clear()
+            self._lemmas.clear()
+            self._word_of.clear()
         alone = rows if paired is None else [row for row, pair in zip(rows, paired, strict=True) if not pair]
         missing = [key for key in dict.fromkeys(alone) if key not in cache]
         if missing:
@@ -112,14 +133,47 @@ class CachedAttributes:
             found = dict(zip(indices, self._answers(windows), strict=True))
             values = [found[i] if i in found else cache[key] for i, key in enumerate(rows)]
         answers = np.array(values, dtype=np.uint64)
-        doc.from_array([POS, MORPH, LEMMA], answers[:, :3])
+        doc.from_array([POS, MORPH], answers[:, :2])
         changed = np.flatnonzero((answers[:, 3:] != keys[:, 1:]).any(axis=1))
         for index in changed.tolist():  # the few words the ruler gives another tag or label
             token, tag, dep = doc[index], int(answers[index, 3]), int(answers[index, 4])
             token.tag = tag
             if dep != self._other:
                 token.dep = dep
+        doc.from_array([LEMMA], self._lemmatize(doc, orths, answers).reshape(-1, 1))
         return doc
+
+    def _ruler_words(self, orths: np.ndarray) -> np.ndarray:
+        """Each token's word as the ruler sees it: its lower-case form where a pattern names that word
+        (or it is a space), else the same stand-in for every word."""
+        word_of, strings, named = self._word_of, self.nlp.vocab.strings, self._words
+        out = []
+        for orth in orths.tolist():
+            word = word_of.get(orth)
+            if word is None:
+                text = strings[orth]
+                lower = text.lower()
+                kept = text.isspace() or lower in named or any(r.search(lower) for r in self._regexes)
+                word = word_of[orth] = strings.add(lower) if kept else self._other_word
+            out.append(word)
+        return np.array(out, dtype=np.uint64)
+
+    def _lemmatize(self, doc: Doc, orths: np.ndarray, answers: np.ndarray) -> np.ndarray:
+        """The lemma of each token: the ruler's where it set one, else the lemmatizer's for the token's
+        form, part of speech and morphology (asked once for each)."""
+        lemmas = answers[:, 2].copy()
+        lemmatizer = self._lemmatizer
+        if lemmatizer is None:
+            return lemmas
+        need = np.arange(len(lemmas)) if lemmatizer.overwrite else np.flatnonzero(lemmas == 0)
+        keys = np.stack([orths, answers[:, 0], answers[:, 1]], axis=1)[need]
+        known, strings = self._lemmas, self.nlp.vocab.strings
+        for index, key in zip(need.tolist(), map(tuple, keys.tolist()), strict=True):
+            lemma = known.get(key)
+            if lemma is None:
+                lemma = known[key] = strings.add(lemmatizer.lemmatize(doc[index])[0])
+            lemmas[index] = lemma
+        return lemmas
 
     def _paired(self, rows: list[Key]) -> np.ndarray | None:
         """Which tokens are in a pair of neighbours that may match one of the ruler's patterns of several
@@ -158,9 +212,9 @@ class CachedAttributes:
         return doc
 
     def _answers(self, windows: list[tuple[list[Key], int]]) -> list[Answer]:
-        """What the ruler and the lemmatizer give one token of each window of neighbouring tokens (form,
-        tag, label), the one at the place given with the window. The windows go through one Doc, with
-        a separator between two that starts and ends no pattern."""
+        """What the ruler gives one token of each window of neighbouring tokens (word, tag, label), the
+        one at the place given with the window (the lemma is 0 where it sets none). The windows go
+        through one Doc, with a separator between two that starts and ends no pattern."""
         strings = self.nlp.vocab.strings
         words: list[str] = []
         tags: list[str] = []
@@ -185,7 +239,8 @@ class CachedAttributes:
             deps=deps if labelled else None,
             heads=list(range(len(words))) if labelled else None,
         )
-        doc = self._run_pipes(doc)
+        if self._ruler is not None:
+            doc = self._ruler(doc)
         tokens = [doc[i] for i in targets]
         return [(t.pos, t.morph.key, t.lemma, t.tag, t.dep) for t in tokens]
 
@@ -196,6 +251,35 @@ TokenTest = Callable[[str, str, str], bool]
 _SEPARATOR = "|"
 _SEPARATOR_LABELS = ("NFP", "punct")
 _OTHER_LABEL = "newsgraph_other_label"
+_OTHER_WORD = "newsgraph_other_word"
+# What a token pattern of the ruler may read for the word to be replaced by a stand-in elsewhere.
+_KNOWN_KEYS = {"LOWER", "TAG", "DEP", "IS_SPACE", "lower", "tag", "dep", "is_space"}
+
+
+def _words_read(ruler: Any) -> tuple[frozenset[str] | None, list[re.Pattern[str]]]:
+    """The lower-case words ``ruler``'s patterns name in ``LOWER`` (``==``, ``IN``, ``NOT_IN``) and the
+    ``REGEX`` expressions they match words with, or None when a pattern reads the word another way."""
+    if ruler is None:
+        return frozenset(), []
+    words: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    for pattern in ruler.patterns:
+        for tokens in pattern["patterns"]:
+            for token in tokens:
+                if not set(token) <= _KNOWN_KEYS:
+                    return None, []
+                value = token.get("LOWER", token.get("lower"))
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    words.add(value)
+                elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+                    words.update(str(word) for values in value.values() for word in values)
+                elif isinstance(value, dict) and set(value) == {"REGEX"}:
+                    regexes.append(re.compile(value["REGEX"]))
+                else:
+                    return None, []
+    return frozenset(words), regexes
 
 
 def _labels_read(ruler: Any) -> np.ndarray | None:
