@@ -11,7 +11,7 @@ from newsgraph.pipeline import DEFAULT_MODEL
 
 TEXTS = [
     "The minister said on Tuesday that the talks had ended, and officials were seen leaving.",
-    "\"We're gonna win this,\" she told reporters. \"Let's see what they've got.\"",
+    '"We\'re gonna win this," she told reporters. "Let\'s see what they\'ve got."',
     "He ain't here yet. Y'all know we gotta go, don't we?",
     "Saw the saw? The leaves leave; the better man was better.\n\nPARIS - Prices rose 3.5% in May.",
     "There is no deal, and there were no talks. C'mon, is there?",
