@@ -1,15 +1,16 @@
-"""spaCy's attribute ruler and rule lemmatizer, with their answers remembered per word form.
+"""spaCy's attribute ruler and rule lemmatizer, asked once per distinct case instead of once per token.
 
 In ``en_core_web_sm`` the attribute ruler (a Matcher of some 180 patterns: coarse part of speech and
 morphology from the fine tag, a few word exceptions) and the rule lemmatizer walk every token of every
-Doc: together about a fifth of the pipeline's time. What they give a token depends on its form, its fine
-tag and its dependency label alone (the ruler's one-token patterns read ``LOWER``, ``TAG``, ``DEP`` and
-``IS_SPACE``; the lemmatizer reads the form, the part of speech and the morphology they set), so
-:class:`CachedAttributes` runs them once on a one-token Doc for each new ``(form, tag, label)`` and copies
-the remembered part of speech, morphology and lemma onto every later token with the same three, in one
-array write a Doc. A Doc holding the first word of one of the ruler's few patterns of several tokens
-("gon na", "let 's") goes through the ruler and the lemmatizer themselves, so every token gets exactly
-what they would have given it.
+Doc: together about a fifth of the pipeline's time. What the ruler gives a token depends on its fine tag,
+its dependency label and its lower-case form, and on the form only where a pattern names it (its one-token
+patterns read ``LOWER``, ``TAG``, ``DEP`` and ``IS_SPACE``); what the lemmatizer gives it depends on its
+form, part of speech and morphology. :class:`CachedAttributes` keys the ruler's answer on (word or a
+stand-in for every word no pattern names, tag, label), asks the ruler about new keys in one small Doc,
+and asks the lemmatizer once per (form, part of speech, morphology), on the real token. The ruler's few
+patterns of two tokens ("gon na", "let 's", "there is") are tested on every pair of neighbours; a token
+in a pair that may match is worked out from a window of itself and its neighbours. Every token gets
+exactly what the two pipes would have given it; a Doc's answers are written in two array writes.
 
 :func:`cache_attributes` puts the component in the place of the two (which stay in the pipeline,
 disabled, as the component's source of rules).
@@ -32,7 +33,7 @@ LEMMATIZER = "lemmatizer"
 # (places on GeoWebNews) still get parts of speech and lemmas, as with spaCy's two pipes.
 NAME = "cached_attributes"
 FACTORY = "newsgraph_cached_attributes"
-# Answers kept at most (about 200 bytes each); the 84 PolNeAR dev articles hold some 16,000 forms.
+# Answers kept at most in each cache (about 200 bytes each); 84 PolNeAR dev articles hold some 16,000 forms.
 MAX_CACHED = 200_000
 
 
