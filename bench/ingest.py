@@ -18,12 +18,21 @@
 3. Reads the sample pages as HTML files (``--html-pages`` files, the six pages repeated) both ways:
    ``read_articles`` over the folder, and ``trafilatura.extract`` on each file's bytes.
 
+4. With ``--analyse``: ``newsgraph ingest DIR -j 2`` into a fresh SQLite store on PolNeAR's dev texts
+   (``../shared/eval/polnear/dev/text``, as ``bench/throughput.py`` reads them): articles/s with reading,
+   analysis, storage and full-text indexing, and where the time goes. Two fresh interpreters: the
+   command itself (wall time, model loading and worker start-up included), and one that loads the
+   pipeline (timed apart), then times reading the files, ``Pipeline.analyze(processes=2)``, storing
+   the records (``ingest_records``, FTS included) in a fresh store, and the whole ``ingest(...,
+   processes=2)`` with the loaded pipeline into another.
+
 The crawl is deleted afterwards unless ``--keep``. Importing and a warm-up page are not timed.
 
 Usage::
 
     .venv/bin/python bench/ingest.py --size-mb 50            # a quick look
     .venv/bin/python bench/ingest.py                         # the 1 GB crawl (about 15 minutes on 2 cores)
+    .venv/bin/python bench/ingest.py --skip-warc --html-pages 0 --analyse   # ingest -j 2 into SQLite
 """
 
 from __future__ import annotations
@@ -46,6 +55,9 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+POLNEAR_DEV = REPO_ROOT.parent / "shared" / "eval" / "polnear" / "dev" / "text"
+# The reference date of the plain-text articles (PolNeAR's are from the 2016 campaign).
+PUBLISHED = "2016-10-01"
 SAMPLE_HTML = REPO_ROOT / "src" / "newsgraph" / "data" / "sample" / "html"
 OUTLETS = ("ledger", "courier", "wire", "gazette", "herald", "post", "tribune", "observer")
 CHECKPOINTS = (0.25, 0.5, 0.75, 1.0)
@@ -262,7 +274,62 @@ def _figures(pages: int, errors: int, elapsed: float, samples: list[dict[str, fl
     }
 
 
+def measure_store_stages(folder: Path) -> dict[str, Any]:
+    """Load the pipeline, then time each part of ``ingest -j 2`` apart and the whole with the loaded model."""
+    from newsgraph.errors import InputError
+    from newsgraph.ingest import ingest, ingest_records
+    from newsgraph.pipeline import Pipeline
+    from newsgraph.schema import Article
+    from newsgraph.sources import read_articles
+    from newsgraph.store import Store
+
+    started = time.perf_counter()
+    pipeline = Pipeline()
+    loading = time.perf_counter() - started
+    list(pipeline.analyze([Article(text="The minister said on Tuesday that the talks had ended.")]))
+    figures: dict[str, Any] = {"loading_s": round(loading, 2)}
+    started = time.perf_counter()
+    articles = [a for a in read_articles([folder], published=PUBLISHED) if not isinstance(a, InputError)]
+    figures["read_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    records = list(pipeline.analyze(articles, processes=2))
+    figures["analyse_s"] = round(time.perf_counter() - started, 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "records.db") as store:
+            started = time.perf_counter()
+            stored = ingest_records(store, records).stored
+            figures["store_s"] = round(time.perf_counter() - started, 2)
+        with Store(Path(tmp) / "ingest.db") as store:
+            started = time.perf_counter()
+            summary = ingest(store, [folder], pipeline=pipeline, processes=2, published=PUBLISHED)
+            figures["ingest_s"] = round(time.perf_counter() - started, 2)
+    figures.update(articles=len(articles), stored=stored, ingested=summary.stored)
+    figures["articles_per_s"] = round(summary.stored / figures["ingest_s"], 2)
+    return figures
+
+
+def measure_store_command(folder: Path) -> dict[str, Any]:
+    """``newsgraph ingest DIR --processes 2`` into a fresh store: wall time, start-up included."""
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "news.db"
+        command = [sys.executable, "-m", "newsgraph", "ingest", str(folder), "--db", str(db), "-j", "2"]
+        started = time.perf_counter()
+        done = subprocess.run(
+            [*command, "--published", PUBLISHED], capture_output=True, text=True, check=False
+        )
+        wall = time.perf_counter() - started
+        if done.returncode != 0:
+            sys.exit(f"newsgraph ingest failed:\n{done.stderr[-4000:]}")
+        with sqlite3.connect(db) as conn:
+            (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    return {"wall_s": round(wall, 2), "articles": articles, "articles_per_s": round(articles / wall, 2)}
+
+
 MODES = {
+    "store-stages": measure_store_stages,
+    "store-command": measure_store_command,
     "warc-newsgraph": measure_warc_newsgraph,
     "warc-trafilatura": measure_warc_trafilatura,
     "html-newsgraph": measure_html_newsgraph,
@@ -287,6 +354,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the crawl afterwards")
     parser.add_argument("--html-pages", type=int, default=300, help="HTML files for the file benchmark")
     parser.add_argument("--skip-warc", action="store_true", help="only the HTML-file benchmark")
+    parser.add_argument(
+        "--analyse", action="store_true", help="also time `newsgraph ingest -j 2` on PolNeAR dev into SQLite"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--mode", choices=sorted(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
@@ -311,9 +381,15 @@ def main() -> None:
         pages = sorted(SAMPLE_HTML.glob("*.html"))
         for i in range(args.html_pages):
             shutil.copyfile(pages[i % len(pages)], folder / f"page-{i:05d}.html")
-        for mode in ("html-newsgraph", "html-trafilatura"):
+        for mode in ("html-newsgraph", "html-trafilatura") if args.html_pages else ():
             print(f"{mode}…", file=sys.stderr)
             figures[mode] = run_mode(mode, folder)
+        if args.analyse:
+            if not POLNEAR_DEV.is_dir():
+                sys.exit(f"--analyse needs PolNeAR's dev texts at {POLNEAR_DEV}")
+            for mode in ("store-stages", "store-command"):
+                print(f"{mode}…", file=sys.stderr)
+                figures[mode] = run_mode(mode, POLNEAR_DEV)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -339,6 +415,15 @@ def report(figures: dict[str, Any]) -> None:
         print(
             f"{name:<18} {row['pages']:>7} {row['errors']:>6} {row['seconds']:>8} {row['pages_per_s']:>8} "
             f"{row['peak_rss_mib']:>7.0f} MiB  {series}"
+        )
+    stages, command = figures.get("store-stages"), figures.get("store-command")
+    if stages and command:
+        print(
+            f"newsgraph ingest -j 2, {command['articles']} PolNeAR dev articles into SQLite with FTS: "
+            f"{command['articles_per_s']} articles/s ({command['wall_s']} s wall, start-up included); "
+            f"with the model loaded ({stages['loading_s']} s apart): {stages['articles_per_s']} articles/s "
+            f"({stages['ingest_s']} s), of which reading {stages['read_s']} s, analysis (2 processes) "
+            f"{stages['analyse_s']} s, storing {stages['store_s']} s when timed apart"
         )
     for kind in ("warc", "html"):
         ours, theirs = figures.get(f"{kind}-newsgraph"), figures.get(f"{kind}-trafilatura")

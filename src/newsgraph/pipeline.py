@@ -21,6 +21,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
+from newsgraph.attributes import cache_attributes
 from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
@@ -71,6 +72,7 @@ def load_model(model: str = DEFAULT_MODEL, mode: str = "fast", encoder: str | No
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")
     nlp.max_length = MAX_LENGTH
     add_paragraph_breaks(nlp)
+    cache_attributes(nlp)  # the same parts of speech and lemmas, each word form worked out once
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             config = {"mode": mode, "encoder": encoder} if name == "newsgraph_attribution" else {}
