@@ -17,7 +17,7 @@ DEFAULTS = {
     "newsgraph_furniture": {"drop_entities": True},
     "newsgraph_entities": {"describe": True},
     "newsgraph_coref": {"window": 2},
-    "newsgraph_attribution": {"mode": "fast", "model": None, "encoder": None, "weight": 0.5},
+    "newsgraph_attribution": {"mode": "fast", "model": None, "encoder": None, "weight": 1.0},
     "newsgraph_places": {"gazetteer": None},
     "newsgraph_times": {"reference": None},
     "newsgraph_events": {"main": True},

@@ -252,6 +252,9 @@ def _start_worker(pipeline: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
     _die_with_parent(parent)
+    torch = sys.modules.get("torch")
+    if torch is not None:  # accurate mode: one thread per worker, or the workers' threads fight for the cores
+        torch.set_num_threads(1)
 
 
 # prctl(2) option: the signal the kernel sends this process when its parent ends.
