@@ -253,7 +253,7 @@ def _start_worker(pipeline: Pipeline, parent: int) -> None:
     _worker_pipeline = pipeline
     _die_with_parent(parent)
     torch = sys.modules.get("torch")
-    if torch is not None:  # accurate mode: one thread per worker, or the workers' threads fight for the cores
+    if torch is not None:  # the accurate encoder: one thread per worker, or their threads fight for the cores
         torch.set_num_threads(1)
 
 

@@ -92,7 +92,7 @@ def worker_pipeline(options: JobOptions) -> Any:
         started = time.perf_counter()
         _PIPELINES[key] = Pipeline(options.model, options.mode, options.encoder)
         torch = sys.modules.get("torch")
-        if torch is not None:  # accurate mode: one thread per task slot, as Spark runs one task per core
+        if torch is not None:  # the accurate encoder: one thread per task slot, as Spark runs one per core
             torch.set_num_threads(1)
         _LOADING.append(time.perf_counter() - started)
     return _PIPELINES[key]
