@@ -17,13 +17,12 @@ from newsgraph.store.params import (
     MAX_PAGE,
     Page,
     QueryError,
-    check_date,
+    article_filters,
     check_limit,
     decode_cursor,
     encode_cursor,
     match_rows,
     newest_first,
-    until_clause,
 )
 
 _ENTITY_KEY = re.compile(r"[0-9a-f]{16}")
@@ -210,21 +209,14 @@ def _filters(
     if via:
         where.append("instr(a.via_terms, ?) > 0")
         params.append(fold(via))
-    if outlet:
-        where.append("instr(lower(ar.outlet), lower(?)) > 0")
-        params.append(outlet)
     if kind:
         if kind not in ATTRIBUTION_KINDS:
             raise QueryError("kind", f"kind must be one of {', '.join(ATTRIBUTION_KINDS)}; not {kind!r}")
         where.append("a.kind = ?")
         params.append(kind)
-    if since:
-        where.append("ar.published >= ?")
-        params.append(check_date(since, "since"))
-    if until:
-        clause, values = until_clause("ar.published", until)
-        where.append(clause)
-        params.extend(values)
+    article_where, article_params = article_filters(outlet, since, until)
+    where.extend(article_where)
+    params.extend(article_params)
     return where, params
 
 
