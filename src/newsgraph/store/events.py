@@ -18,11 +18,10 @@ from newsgraph.store.params import (
     MAX_PAGE,
     Page,
     QueryError,
-    check_date,
     check_limit,
+    date_filters,
     decode_cursor,
     encode_cursor,
-    until_clause,
 )
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -217,13 +216,9 @@ class _Filters:
                 raise QueryError("hedged", f"hedged must be true or false, not {hedged!r}")
             where.append("e.hedged = ?")
             params.append(int(hedged))
-        if since:
-            where.append("e.event_date >= ?")
-            params.append(check_date(since, "since"))
-        if until:
-            clause, values = until_clause("e.event_date", until)
-            where.append(clause)
-            params.extend(values)
+        dates, values = date_filters("e.event_date", since, until)
+        where.extend(dates)
+        params.extend(values)
         narrowed = bool(actor or target or country or actor_country or target_country)
         return cls(" AND ".join(where), params, narrowed)
 

@@ -200,11 +200,20 @@ def article_filters(outlet: str | None, since: str | None, until: str | None) ->
     if outlet:
         where.append("instr(lower(ar.outlet), lower(?)) > 0")
         params.append(outlet)
+    dates, values = date_filters("ar.published", since, until)
+    return where + dates, params + values
+
+
+def date_filters(column: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses and parameters that keep ``column`` between ``since`` and ``until`` (both
+    inclusive; a date ``until`` covers its whole day); a bad date names its parameter."""
+    where: list[str] = []
+    params: list[Any] = []
     if since:
-        where.append("ar.published >= ?")
+        where.append(f"{column} >= ?")
         params.append(check_date(since, "since"))
     if until:
-        clause, values = until_clause("ar.published", until)
+        clause, values = until_clause(column, until)
         where.append(clause)
         params.extend(values)
     return where, params
