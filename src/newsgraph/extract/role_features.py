@@ -15,7 +15,7 @@ or closes a constituent, and whether it is inside quote marks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from spacy.attrs import (
@@ -523,11 +523,18 @@ def _buckets(pairs: np.ndarray, prior: dict[int, int]) -> np.ndarray:
     return np.array([prior.get(key, 0) for key in distinct.tolist()], dtype=np.int64)[inverse]
 
 
+@lru_cache(maxsize=4)
+def quote_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`find_quote_spans` of ``text``, remembered for the last few texts: the role features and the
+    assembly of attributions both read them for the same Doc."""
+    return tuple(find_quote_spans(text))
+
+
 def _quote_marks(doc: Doc, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Per token: its place relative to quote spans (out, in, open, close), and the quote's index or -1."""
     state = np.full(len(doc), _OUT, dtype=np.int64)
     which = np.full(len(doc), -1, dtype=np.int64)
-    for n, (start, end) in enumerate(find_quote_spans(text)):
+    for n, (start, end) in enumerate(quote_spans(text)):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue

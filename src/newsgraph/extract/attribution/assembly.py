@@ -25,7 +25,7 @@ from newsgraph.extract.attribution.speakers import SpeakersMixin, _Resolver
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.lexicon import RELATIVE_PRONOUNS
 from newsgraph.extract.mentions import Coreference
-from newsgraph.extract.quotes import find_quote_spans
+from newsgraph.extract.role_features import quote_spans
 from newsgraph.extract.roles import RoleSpan, paragraphs, tag_roles
 from newsgraph.schema import Attribution, Entity
 
@@ -44,7 +44,7 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
         self.spoken: list[str] = []
         self.named: dict[str, str] = {}  # entity id → the name its first attribution gave it
         self.described: tuple[int, str] | None = None  # the last organisation described, with no entity
-        self.quotes = find_quote_spans(self.text)
+        self.quotes = quote_spans(self.text)
         # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
         starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
         self.sent_start = [0] * len(doc)
