@@ -159,7 +159,8 @@ def _variants(text: str) -> list[str]:
             out.append(" ".join(words[lead:]))
         if last in ("city", "province", "state", "region", "governorate", "prefecture", "district", "area"):
             out.append(" ".join(words[:-1]))
-    return out
+    # A direction word alone names no place ("North State" is no "North").
+    return [v for v in out if v == text or v.lower() not in DIRECTIONS]
 
 
 def acceptable(candidate: Candidate, text: str) -> bool:
@@ -216,8 +217,21 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     # A sea, macro-region or continent outranks the villages named after it ("the Middle East" is not
     # Middle East, Maryland, however American the article): only a large town keeps its place beside one.
     macro = any(c.feature in _MACRO_FEATURES and c.flags & MAIN for c in found)
+    # A name that is some place's own name means that place, or a namesake, rather than a smaller one it
+    # was once called or is nicknamed ("Charleston" is not Lorain, Ohio, once Charleston): an alternate-name
+    # match stays a candidate only when it is larger than every town of that main name.
+    largest_main = max(
+        (c.population for c in found if c.flags & (MAIN | CODE) and c.feature in _TOWN_FEATURES), default=-1
+    )
     out = []
     for c in found:
+        if (
+            c.feature in _TOWN_FEATURES
+            and c.flags & ALTERNATE
+            and not c.flags & (MAIN | CODE)
+            and c.population < largest_main
+        ):
+            continue
         if c.feature in ("ADM1", "ADM2") and cities.get((c.country, c.admin1), 0) * 20 >= c.population:
             continue
         if macro and c.feature in _POINT_FEATURES and c.population < MACRO_NAMESAKE_MIN_POPULATION:
