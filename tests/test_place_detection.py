@@ -310,3 +310,28 @@ def test_a_local_outlet_is_named_after_its_town(gaz, url, home):
 def test_the_outlets_town_picks_the_namesake_in_its_region(gaz, url, region):
     (resolution,) = resolve([Mention("Springfield", (0, 11))], gaz, home=home_of_url(url, gaz))
     assert resolution.candidate.admin1 == region
+
+
+def test_a_dateline_outweighs_the_outlets_town(gaz):
+    # A wire story from Montana on a Memphis station's site: its Shelby is Shelby, Montana, not the
+    # county Memphis lies in, and without the dateline the outlet's region wins.
+    home = home_of_url("https://www.fox13memphis.com/news/tennessee/1", gaz)
+    mentions = [Mention("HELENA", (0, 6)), Mention("Mont.", (8, 13)), Mention("Shelby", (120, 126))]
+    (_, _, shelby) = resolve(mentions, gaz, home=home)
+    assert shelby.candidate.admin1 == "TN"
+    mentions[0].dateline = mentions[1].dateline = True
+    (helena, _, shelby) = resolve(mentions, gaz, home=home)
+    assert (helena.candidate.name, helena.candidate.admin1) == ("Helena", "MT")
+    assert (shelby.candidate.name, shelby.candidate.admin1) == ("Shelby", "MT")
+
+
+def test_a_dateline_region_after_a_town_the_gazetteer_lacks_is_found(parse, gaz):
+    # "QUARRY RIDGE" is no gazetteer name, but "Wash." after it still says where the story was written:
+    # Washington here is the state, not the capital the story also names.
+    text = (
+        "QUARRY RIDGE, Wash. — Two engineers flew home from Texas and Washington, D.C. on Friday. Their "
+        "crew now inspects bridges across Washington, from Spokane to the coast."
+    )
+    found = find_places(parse(text), gaz)
+    (bare,) = [p for p in found if p.span[0] == text.rindex("Washington")]
+    assert (bare.feature, bare.admin1) == ("ADM1", "Washington")

@@ -25,8 +25,8 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.doctext import doc_text
-from newsgraph.extract.place_detect import detect
-from newsgraph.extract.place_words import is_demonym, is_facility
+from newsgraph.extract.place_detect import Found, detect
+from newsgraph.extract.place_words import MAX_NAME_TOKENS, is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
 from newsgraph.schema import Place
@@ -130,14 +130,16 @@ def find_places(
         for f in detect(doc, gaz, outlet_country=outlet_country)
         if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)
     ]
+    datelines = _dateline_places(doc, found)
     mentions = [
         Mention(
             doc[f.start : f.end].text,
             (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1])),
             f.qualifier,
             needs_support=f.embedded or f.street or is_facility(f.text),
+            dateline=i in datelines,
         )
-        for f in found
+        for i, f in enumerate(found)
     ]
     demonyms = [country for _, country in find_demonyms(doc)]
     resolutions = resolve(mentions, gaz, countries=demonyms, outlet_country=outlet_country, home=home)
@@ -156,6 +158,24 @@ def find_places(
         if where is not None:
             _place_in(place, where)
     return places
+
+
+def _dateline_places(doc: Doc, found: Sequence[Found]) -> set[int]:
+    """Indices of the places a wire dateline names: the town detection read as one and the region written
+    after it ("HELENA, Mont. (AP) —"), also where the town is no gazetteer name ("CAMP MURRAY, Wash. —")."""
+    out: set[int] = set()
+    for i, f in enumerate(found):
+        if f.dateline:
+            out.add(i)
+            if i + 1 < len(found) and found[i + 1].start == f.end + 1 and doc[f.end].text == ",":
+                out.add(i + 1)
+        elif (
+            1 < f.start <= MAX_NAME_TOKENS + 1
+            and doc[f.start - 1].text == ","
+            and all(t.is_upper and t.is_alpha for t in doc[: f.start - 1])
+        ):
+            out.add(i)  # the region after a town in capitals that opens the text
+    return out
 
 
 def _town_beside(text: str, places: Sequence[Place], i: int) -> Place | None:

@@ -101,12 +101,16 @@ class Mention:
             site word ("Washington Square") or was read inside an organisation's name ("Stonewall" in
             "Stonewall Golf Club"). Such a town is taken only when the article points to its region
             (see :func:`supported`), up to :data:`SUPPORT_EXEMPT_POPULATION` people.
+        dateline: The name is part of the story's dateline ("HELENA, Mont. (AP) —"): the region it lies in
+            is where the story was written, and stands in for the outlet's home region (see ``home`` in
+            :func:`resolve`).
     """
 
     text: str
     span: tuple[int, int]
     qualifier: str | None = None
     needs_support: bool = False
+    dateline: bool = False
 
 
 @dataclass
@@ -395,6 +399,16 @@ def _without(evidence: Evidence, pick: Candidate | None, weight: int = 1) -> Evi
     return Evidence(countries, admin1, evidence.points, evidence.outlet_country, evidence.home_region)
 
 
+def _dateline_region(picks: Sequence[Candidate | None], datelines: Sequence[int]) -> tuple[str, str] | None:
+    """The (country, admin-1) region of the dateline's place: its region where the dateline names one
+    ("Mont."), else its town's."""
+    found = [picks[g] for g in datelines if picks[g] is not None]
+    for pick in sorted(found, key=lambda c: c.feature != "ADM1"):
+        if pick.country and pick.admin1 and pick.feature in ("ADM1", *_POINT_FEATURES):
+            return (pick.country, pick.admin1)
+    return None
+
+
 def resolve(
     mentions: Sequence[Mention],
     gazetteer: Gazetteer,
@@ -440,6 +454,7 @@ def resolve(
         found = candidates_for(qualifier, gazetteer) if qualifier else []
         quals.append([q for q in found if q.feature in ("PCLI", "ADM1")])
     weights = [len(groups[k]) for k in keys]
+    datelines = [g for g, k in enumerate(keys) if any(mentions[i].dateline for i in groups[k])]
     dominant = [_dominant(options) for options in cands]
 
     def pick_all(evidence: Evidence | None) -> tuple[list[Candidate | None], list[float]]:
@@ -490,6 +505,11 @@ def resolve(
             evidence.points.append((-1, home.lat, home.lon))
         if home is not None and home.country and home.admin1:
             evidence.home_region = (home.country, home.admin1)
+        # A dateline says where the story was written, which a local outlet's name only suggests: a wire
+        # story from Helena, Mont. on a Memphis station's site is about Montana.
+        written = _dateline_region(picks, datelines)
+        if written is not None:
+            evidence.home_region = written
         picks, confidences = pick_all(evidence)
 
     out: list[Resolution] = [Resolution(None)] * len(mentions)
