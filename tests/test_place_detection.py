@@ -8,14 +8,14 @@ import pytest
 import spacy
 
 from newsgraph.errors import EvalError, NewsgraphError
-from newsgraph.evaluation.geowebnews import select_articles
+from newsgraph.evaluation.geowebnews import GoldToponym, GwnArticle, select_articles
 from newsgraph.extract.place_scorer import FEATURES, PlaceScorer
 from newsgraph.extract.place_words import is_facility
 from newsgraph.extract.places import find_demonyms, find_places
 from newsgraph.geo.gazetteer import Gazetteer
 from newsgraph.geo.outlets import home_of_url
 from newsgraph.geo.resolve import Mention, candidates_for, is_region_adjective, resolve
-from newsgraph.train.places import best_threshold, fit_logistic, predict
+from newsgraph.train.places import E2E_THRESHOLDS, best_threshold, end_to_end_threshold, fit_logistic, predict
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +274,22 @@ def test_logistic_fit_separates_a_learnable_pattern():
     assert w[1] > 0 > w[2]
     p = predict(x, w)
     assert ((p >= best_threshold(p, y)) == (y == 1)).mean() > 0.95
+
+
+def test_the_threshold_is_the_highest_that_keeps_every_place_found(parse, gaz):
+    # A scorer that gives every candidate the same probability (0.5): every threshold up to 0.5 keeps both
+    # towns and scores alike end to end, one above it keeps none; the highest of the good ones is taken.
+    text = "Flood barriers went up in Lyon on Monday, and volunteers from Grenoble came to help."
+    gold = [
+        GoldToponym((text.index(name), text.index(name) + len(name)), name, "Literal", gid, lat, lon)
+        for name, gid, lat, lon in (("Lyon", 2996944, 45.748, 4.847), ("Grenoble", 3014728, 45.166, 5.716))
+    ]
+    article = GwnArticle("t1", "", None, text, gold)
+    threshold, rows = end_to_end_threshold([article], [parse(text)], gaz, {"bias": 0.0})
+    assert threshold == 0.5
+    accuracy = {t: a for t, a, _ in rows}
+    assert accuracy[0.5] == accuracy[min(E2E_THRESHOLDS)] == 100.0
+    assert accuracy[max(E2E_THRESHOLDS)] == 0.0
 
 
 def test_articles_are_split_by_index_parity():

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.place_detect import Found, detect
+from newsgraph.extract.place_scorer import PlaceScorer
 from newsgraph.extract.place_words import MAX_NAME_TOKENS, is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
@@ -108,6 +109,7 @@ def find_places(
     outlet_country: str | None = None,
     persons: Sequence[tuple[int, int]] = (),
     home: Candidate | None = None,
+    scorer: PlaceScorer | None = None,
 ) -> list[Place]:
     """Return one Place per toponym mention, resolved where the gazetteer knows the name.
 
@@ -119,6 +121,7 @@ def find_places(
             one ("Kenji Ota" is not the Tokyo ward Ōta, even where the model tagged it ORG).
         home: The place a local outlet is named after (:func:`newsgraph.geo.outlets.home_of_url`),
             evidence for the article's region.
+        scorer: The toponym scorer; default the shipped one.
 
     Returns:
         Places with ids ``p1``, ``p2``… in text order. ``resolved`` is True when the name was matched to a
@@ -127,7 +130,7 @@ def find_places(
     gaz = gazetteer if gazetteer is not None else Gazetteer.default()
     found = [
         f
-        for f in detect(doc, gaz, outlet_country=outlet_country)
+        for f in detect(doc, gaz, scorer, outlet_country=outlet_country)
         if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)
     ]
     datelines = _dateline_places(doc, found)
