@@ -351,3 +351,13 @@ def test_a_dateline_region_after_a_town_the_gazetteer_lacks_is_found(parse, gaz)
     found = find_places(parse(text), gaz)
     (bare,) = [p for p in found if p.span[0] == text.rindex("Washington")]
     assert (bare.feature, bare.admin1) == ("ADM1", "Washington")
+
+
+def test_a_name_right_after_at_or_inside_is_a_venue_in_the_articles_town(parse, gaz):
+    text = "Fans in Leeds cheered. Fireworks went off inside Vantorre as the team came out."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    leeds, venue = found["Leeds"], found["Vantorre"]
+    assert venue.feature == "FAC" and (venue.lat, venue.lon) == (leeds.lat, leeds.lon)
+    # The same kind of name after "with" is someone met, not somewhere.
+    text = "Residents of Leeds packed the hall. Later they met with Zorvath Quellby to talk."
+    assert {p.text for p in find_places(parse(text), gaz)} == {"Leeds"}
