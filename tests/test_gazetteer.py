@@ -62,6 +62,12 @@ def test_a_former_name_does_not_outweigh_the_towns_that_bear_it(gaz):
     assert "Mumbai" in {c.name for c in candidates_for("Bombay", gaz)}
 
 
+def test_a_one_or_two_letter_word_matches_no_alternate_name(gaz):
+    assert "Yale" not in {c.name for c in candidates_for("El", gaz)}  # "El" is an alternate of Yale, Mich.
+    assert "Limburg" not in {c.name for c in candidates_for("Li", gaz)}
+    assert "Ho" in {c.name for c in candidates_for("Ho", gaz)}  # a town's own name still counts (Ghana)
+
+
 def test_a_direction_word_left_over_from_a_street_is_no_place(gaz):
     assert candidates_for("North State", gaz) == []
     assert candidates_for("North", gaz) == []

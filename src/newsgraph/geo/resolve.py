@@ -202,7 +202,14 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     if region is not None:
         return (region,)
     for variant in _variants(text):
-        found = [c for c in gazetteer.lookup(variant) if acceptable(c, variant)]
+        # A name of one or two letters matches a town's own name or a code, never an alternate: "El" is no
+        # Yale, "Li" no Limburg.
+        short = len(variant.replace(".", "")) <= 2
+        found = [
+            c
+            for c in gazetteer.lookup(variant)
+            if acceptable(c, variant) and not (short and c.flags & ALTERNATE and not c.flags & (MAIN | CODE))
+        ]
         if found:
             break
     else:
