@@ -361,3 +361,13 @@ def test_a_name_right_after_at_or_inside_is_a_venue_in_the_articles_town(parse, 
     # The same kind of name after "with" is someone met, not somewhere.
     text = "Residents of Leeds packed the hall. Later they met with Zorvath Quellby to talk."
     assert {p.text for p in find_places(parse(text), gaz)} == {"Leeds"}
+
+
+def test_a_site_is_placed_in_the_dateline_town_before_the_most_named_one(parse, gaz):
+    text = (
+        "CAIRO — Boys train every morning at the Zorvath Football Academy. Coaches from Liverpool visit "
+        "twice a year, Liverpool pays for the kits and Liverpool scouts watch the games."
+    )
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    cairo, academy = found["CAIRO"], found["Zorvath Football Academy"]
+    assert academy.feature == "FAC" and (academy.lat, academy.lon) == (cairo.lat, cairo.lon)

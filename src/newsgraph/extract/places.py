@@ -149,7 +149,9 @@ def find_places(
     places = [
         place_from(f"p{i}", m, r, gaz) for i, (m, r) in enumerate(zip(mentions, resolutions, strict=True), 1)
     ]
-    town = _local_focus(places, outlet_country)
+    # The town a dateline names is where the story was written; else the article's most named town.
+    written = [p for i, p in enumerate(places) if i in datelines and _is_town(p)]
+    town = written[0] if written else _local_focus(places, outlet_country)
     text = doc_text(doc)
     for i, (f, place) in enumerate(zip(found, places, strict=True)):
         # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood; so is an
