@@ -53,6 +53,27 @@ def test_capital_letters_keep_us_apart_from_the_village_of_us(gaz):
     assert [c.feature for c in candidates_for("U.S.", gaz)] == ["PCLI"]
 
 
+def test_a_former_name_does_not_outweigh_the_towns_that_bear_it(gaz):
+    # Lorain, Ohio was once Charleston: the Charlestons of West Virginia and South Carolina are meant.
+    options = candidates_for("Charleston", gaz)
+    assert {c.admin1 for c in options if c.country == "US" and c.name == "Charleston"} >= {"WV", "SC"}
+    assert "Lorain" not in {c.name for c in options}
+    # Where no town has the name as its own, the alternate name still finds its place.
+    assert "Mumbai" in {c.name for c in candidates_for("Bombay", gaz)}
+
+
+def test_a_one_or_two_letter_word_matches_no_alternate_name(gaz):
+    assert "Yale" not in {c.name for c in candidates_for("El", gaz)}  # "El" is an alternate of Yale, Mich.
+    assert "Limburg" not in {c.name for c in candidates_for("Li", gaz)}
+    assert "Ho" in {c.name for c in candidates_for("Ho", gaz)}  # a town's own name still counts (Ghana)
+
+
+def test_a_direction_word_left_over_from_a_street_is_no_place(gaz):
+    assert candidates_for("North State", gaz) == []
+    assert candidates_for("North", gaz) == []
+    assert "Lagos" in {c.name for c in candidates_for("Lagos State", gaz)}  # a real name keeps its variant
+
+
 def test_style_book_abbreviations_only_match_as_written(gaz):
     assert [c.name for c in candidates_for("Va.", gaz) if c.feature == "ADM1"] == ["Virginia"]
     assert [c.name for c in candidates_for("W.Va.", gaz)] == ["West Virginia"]

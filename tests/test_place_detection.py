@@ -8,14 +8,14 @@ import pytest
 import spacy
 
 from newsgraph.errors import EvalError, NewsgraphError
-from newsgraph.evaluation.geowebnews import select_articles
+from newsgraph.evaluation.geowebnews import GoldToponym, GwnArticle, select_articles
 from newsgraph.extract.place_scorer import FEATURES, PlaceScorer
 from newsgraph.extract.place_words import is_facility
 from newsgraph.extract.places import find_demonyms, find_places
 from newsgraph.geo.gazetteer import Gazetteer
 from newsgraph.geo.outlets import home_of_url
 from newsgraph.geo.resolve import Mention, candidates_for, is_region_adjective, resolve
-from newsgraph.train.places import best_threshold, fit_logistic, predict
+from newsgraph.train.places import E2E_THRESHOLDS, best_threshold, end_to_end_threshold, fit_logistic, predict
 
 
 @pytest.fixture(scope="module")
@@ -276,6 +276,22 @@ def test_logistic_fit_separates_a_learnable_pattern():
     assert ((p >= best_threshold(p, y)) == (y == 1)).mean() > 0.95
 
 
+def test_the_threshold_is_the_highest_that_keeps_every_place_found(parse, gaz):
+    # A scorer that gives every candidate the same probability (0.5): every threshold up to 0.5 keeps both
+    # towns and scores alike end to end, one above it keeps none; the highest of the good ones is taken.
+    text = "Flood barriers went up in Lyon on Monday, and volunteers from Grenoble came to help."
+    gold = [
+        GoldToponym((text.index(name), text.index(name) + len(name)), name, "Literal", gid, lat, lon)
+        for name, gid, lat, lon in (("Lyon", 2996944, 45.748, 4.847), ("Grenoble", 3014728, 45.166, 5.716))
+    ]
+    article = GwnArticle("t1", "", None, text, gold)
+    threshold, rows = end_to_end_threshold([article], [parse(text)], gaz, {"bias": 0.0})
+    assert threshold == 0.5
+    accuracy = {t: a for t, a, _ in rows}
+    assert accuracy[0.5] == accuracy[min(E2E_THRESHOLDS)] == 100.0
+    assert accuracy[max(E2E_THRESHOLDS)] == 0.0
+
+
 def test_articles_are_split_by_index_parity():
     assert select_articles(5, "even") == [0, 2, 4]
     assert select_articles(5, "odd") == [1, 3]
@@ -310,3 +326,48 @@ def test_a_local_outlet_is_named_after_its_town(gaz, url, home):
 def test_the_outlets_town_picks_the_namesake_in_its_region(gaz, url, region):
     (resolution,) = resolve([Mention("Springfield", (0, 11))], gaz, home=home_of_url(url, gaz))
     assert resolution.candidate.admin1 == region
+
+
+def test_a_dateline_outweighs_the_outlets_town(gaz):
+    # A wire story from Montana on a Memphis station's site: its Shelby is Shelby, Montana, not the
+    # county Memphis lies in, and without the dateline the outlet's region wins.
+    home = home_of_url("https://www.fox13memphis.com/news/tennessee/1", gaz)
+    mentions = [Mention("HELENA", (0, 6)), Mention("Mont.", (8, 13)), Mention("Shelby", (120, 126))]
+    (_, _, shelby) = resolve(mentions, gaz, home=home)
+    assert shelby.candidate.admin1 == "TN"
+    mentions[0].dateline = mentions[1].dateline = True
+    (helena, _, shelby) = resolve(mentions, gaz, home=home)
+    assert (helena.candidate.name, helena.candidate.admin1) == ("Helena", "MT")
+    assert (shelby.candidate.name, shelby.candidate.admin1) == ("Shelby", "MT")
+
+
+def test_a_dateline_region_after_a_town_the_gazetteer_lacks_is_found(parse, gaz):
+    # "QUARRY RIDGE" is no gazetteer name, but "Wash." after it still says where the story was written:
+    # Washington here is the state, not the capital the story also names.
+    text = (
+        "QUARRY RIDGE, Wash. — Two engineers flew home from Texas and Washington, D.C. on Friday. Their "
+        "crew now inspects bridges across Washington, from Spokane to the coast."
+    )
+    found = find_places(parse(text), gaz)
+    (bare,) = [p for p in found if p.span[0] == text.rindex("Washington")]
+    assert (bare.feature, bare.admin1) == ("ADM1", "Washington")
+
+
+def test_a_name_right_after_at_or_inside_is_a_venue_in_the_articles_town(parse, gaz):
+    text = "Fans in Leeds cheered. Fireworks went off inside Vantorre as the team came out."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    leeds, venue = found["Leeds"], found["Vantorre"]
+    assert venue.feature == "FAC" and (venue.lat, venue.lon) == (leeds.lat, leeds.lon)
+    # The same kind of name after "with" is someone met, not somewhere.
+    text = "Residents of Leeds packed the hall. Later they met with Zorvath Quellby to talk."
+    assert {p.text for p in find_places(parse(text), gaz)} == {"Leeds"}
+
+
+def test_a_site_is_placed_in_the_dateline_town_before_the_most_named_one(parse, gaz):
+    text = (
+        "CAIRO — Boys train every morning at the Zorvath Football Academy. Coaches from Liverpool visit "
+        "twice a year, Liverpool pays for the kits and Liverpool scouts watch the games."
+    )
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    cairo, academy = found["CAIRO"], found["Zorvath Football Academy"]
+    assert academy.feature == "FAC" and (academy.lat, academy.lon) == (cairo.lat, cairo.lon)

@@ -289,8 +289,11 @@ def evaluate_places(
     return report
 
 
-def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer: Gazetteer) -> None:
-    """Add one parsed article's detection and resolution figures to ``report``."""
+def score_article(
+    report: PlacesReport, article: GwnArticle, doc: Any, gazetteer: Gazetteer, scorer: Any = None
+) -> None:
+    """Add one parsed article's detection and resolution figures to ``report`` (``scorer``: the toponym
+    scorer, default the shipped one)."""
     from newsgraph.extract.places import find_demonyms, find_places
 
     gaz = gazetteer
@@ -299,7 +302,7 @@ def score_article(report: PlacesReport, article: GwnArticle, doc: Any, gazetteer
     gold = [g for g in article.toponyms if g.located]
     report.articles += 1
     report.gold += len(gold)
-    places = find_places(doc, gaz, outlet_country=outlet, home=home)
+    places = find_places(doc, gaz, outlet_country=outlet, home=home, scorer=scorer)
     demonyms = find_demonyms(doc)
     # A demonym is the pipeline's reference to a country, and GeoWebNews marks it as a toponym.
     found = [p.span for p in places] + [span for span, _ in demonyms]

@@ -65,6 +65,7 @@ from newsgraph.extract.place_words import (
     SKIP_LABELS,
     STREET_CUES,
     STREET_WORDS,
+    VENUE_CUES,
     is_demonym,
     is_facility,
 )
@@ -172,10 +173,14 @@ class Detector:
                 if embedded:
                     found.append(embedded)
                 else:
-                    found.extend(self._facility(start, end, label) or self._located(start, end, label))
+                    found.extend(
+                        self._facility(start, end, label)
+                        or self._located(start, end, label)
+                        or self._venue(start, end, label)
+                    )
             else:
                 # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
-                found.extend(self._facility(start, end, label))
+                found.extend(self._facility(start, end, label) or self._venue(start, end, label))
         found.extend(self._untagged(taken))
         found.extend(self._streets(found))
         found.sort(key=lambda f: f.start)
@@ -336,6 +341,14 @@ class Detector:
         Geneva", "the CHU in Montpellier"): news names the site as a place."""
         return [Found(start, end, label)] if self._located_in(end) else []
 
+    def _venue(self, start: int, end: int, label: str) -> list[Found]:
+        """A name right after "at", "inside", "into" or "outside" ("dinner at Black Sheep", "fans inside
+        Anfield"): a venue more often than not, which the scorer weighs with the rest."""
+        before = start - 1
+        if before > 0 and self.doc[before].lower_ == "the":
+            before -= 1
+        return [Found(start, end, label)] if before >= 0 and self.doc[before].lower_ in VENUE_CUES else []
+
     def _located_in(self, end: int) -> bool:
         """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
         doc = self.doc
@@ -367,6 +380,8 @@ class Detector:
                 break
             if not matched:
                 matched = self._untagged_facility(i, taken, out)
+            if not matched:
+                matched = self._untagged_venue(i, taken, out)
             i += max(matched, 1)
         return out
 
@@ -416,6 +431,15 @@ class Detector:
                 out.append(Found(i, i + n, ""))
                 return n
         return 0
+
+    def _untagged_venue(self, i: int, taken: set[int], out: list[Found]) -> int:
+        """A run of capitalised proper nouns from token ``i`` right after a venue cue (see :meth:`_venue`)."""
+        doc, pos, j, stop = self.doc, self._pos, i, min(len(self.doc), i + MAX_NAME_TOKENS)
+        while j < stop and j not in taken and pos[j] == _PROPN and doc[j].is_title:
+            j += 1
+        found = self._venue(i, j, "") if j > i else []
+        out.extend(found)
+        return j - i if found else 0
 
     def _untagged_facility(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A run of capitalised words from token ``i`` that ends with a facility word ("Press Street")."""

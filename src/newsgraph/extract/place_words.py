@@ -34,6 +34,8 @@ LOCATIVE = frozenset(
         "east", "west", "nearby", "downtown", "suburban", "rural",
     }
 )  # fmt: skip
+# Words after which a name is often a venue ("at Black Sheep", "inside Anfield"); see place_detect._venue.
+VENUE_CUES = frozenset({"at", "inside", "into", "outside"})
 # Words that are towns somewhere but in capitals mostly start sentences or name other things.
 COMMON_WORDS = frozenset(
     {

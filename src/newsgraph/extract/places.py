@@ -25,8 +25,9 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym
 from newsgraph.extract.doctext import doc_text
-from newsgraph.extract.place_detect import detect
-from newsgraph.extract.place_words import is_demonym, is_facility
+from newsgraph.extract.place_detect import Found, detect
+from newsgraph.extract.place_scorer import PlaceScorer
+from newsgraph.extract.place_words import MAX_NAME_TOKENS, is_demonym, is_facility
 from newsgraph.geo.gazetteer import Candidate, Gazetteer
 from newsgraph.geo.resolve import Mention, Resolution, resolve
 from newsgraph.schema import Place
@@ -108,6 +109,7 @@ def find_places(
     outlet_country: str | None = None,
     persons: Sequence[tuple[int, int]] = (),
     home: Candidate | None = None,
+    scorer: PlaceScorer | None = None,
 ) -> list[Place]:
     """Return one Place per toponym mention, resolved where the gazetteer knows the name.
 
@@ -119,6 +121,7 @@ def find_places(
             one ("Kenji Ota" is not the Tokyo ward Ōta, even where the model tagged it ORG).
         home: The place a local outlet is named after (:func:`newsgraph.geo.outlets.home_of_url`),
             evidence for the article's region.
+        scorer: The toponym scorer; default the shipped one.
 
     Returns:
         Places with ids ``p1``, ``p2``… in text order. ``resolved`` is True when the name was matched to a
@@ -127,24 +130,28 @@ def find_places(
     gaz = gazetteer if gazetteer is not None else Gazetteer.default()
     found = [
         f
-        for f in detect(doc, gaz, outlet_country=outlet_country)
+        for f in detect(doc, gaz, scorer, outlet_country=outlet_country)
         if not _inside_any(doc[f.start].idx, doc[f.end - 1].idx, persons)
     ]
+    datelines = _dateline_places(doc, found)
     mentions = [
         Mention(
             doc[f.start : f.end].text,
             (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1])),
             f.qualifier,
             needs_support=f.embedded or f.street or is_facility(f.text),
+            dateline=i in datelines,
         )
-        for f in found
+        for i, f in enumerate(found)
     ]
     demonyms = [country for _, country in find_demonyms(doc)]
     resolutions = resolve(mentions, gaz, countries=demonyms, outlet_country=outlet_country, home=home)
     places = [
         place_from(f"p{i}", m, r, gaz) for i, (m, r) in enumerate(zip(mentions, resolutions, strict=True), 1)
     ]
-    town = _local_focus(places, outlet_country)
+    # The town a dateline names is where the story was written; else the article's most named town.
+    written = [p for i, p in enumerate(places) if i in datelines and _is_town(p)]
+    town = written[0] if written else _local_focus(places, outlet_country)
     text = doc_text(doc)
     for i, (f, place) in enumerate(zip(found, places, strict=True)):
         # A kept name the gazetteer has no entry for is a street, building, site or neighbourhood; so is an
@@ -156,6 +163,24 @@ def find_places(
         if where is not None:
             _place_in(place, where)
     return places
+
+
+def _dateline_places(doc: Doc, found: Sequence[Found]) -> set[int]:
+    """Indices of the places a wire dateline names: the town detection read as one and the region written
+    after it ("HELENA, Mont. (AP) —"), also where the town is no gazetteer name ("CAMP MURRAY, Wash. —")."""
+    out: set[int] = set()
+    for i, f in enumerate(found):
+        if f.dateline:
+            out.add(i)
+            if i + 1 < len(found) and found[i + 1].start == f.end + 1 and doc[f.end].text == ",":
+                out.add(i + 1)
+        elif (
+            1 < f.start <= MAX_NAME_TOKENS + 1
+            and doc[f.start - 1].text == ","
+            and all(t.is_upper and t.is_alpha for t in doc[: f.start - 1])
+        ):
+            out.add(i)  # the region after a town in capitals that opens the text
+    return out
 
 
 def _town_beside(text: str, places: Sequence[Place], i: int) -> Place | None:

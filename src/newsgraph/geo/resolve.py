@@ -101,12 +101,16 @@ class Mention:
             site word ("Washington Square") or was read inside an organisation's name ("Stonewall" in
             "Stonewall Golf Club"). Such a town is taken only when the article points to its region
             (see :func:`supported`), up to :data:`SUPPORT_EXEMPT_POPULATION` people.
+        dateline: The name is part of the story's dateline ("HELENA, Mont. (AP) —"): the region it lies in
+            is where the story was written, and stands in for the outlet's home region (see ``home`` in
+            :func:`resolve`).
     """
 
     text: str
     span: tuple[int, int]
     qualifier: str | None = None
     needs_support: bool = False
+    dateline: bool = False
 
 
 @dataclass
@@ -159,7 +163,8 @@ def _variants(text: str) -> list[str]:
             out.append(" ".join(words[lead:]))
         if last in ("city", "province", "state", "region", "governorate", "prefecture", "district", "area"):
             out.append(" ".join(words[:-1]))
-    return out
+    # A direction word alone names no place ("North State" is no "North").
+    return [v for v in out if v == text or v.lower() not in DIRECTIONS]
 
 
 def acceptable(candidate: Candidate, text: str) -> bool:
@@ -197,7 +202,14 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     if region is not None:
         return (region,)
     for variant in _variants(text):
-        found = [c for c in gazetteer.lookup(variant) if acceptable(c, variant)]
+        # A name of one or two letters matches a town's own name or a code, never an alternate: "El" is no
+        # Yale, "Li" no Limburg.
+        short = len(variant.replace(".", "")) <= 2
+        found = [
+            c
+            for c in gazetteer.lookup(variant)
+            if acceptable(c, variant) and not (short and c.flags & ALTERNATE and not c.flags & (MAIN | CODE))
+        ]
         if found:
             break
     else:
@@ -216,8 +228,21 @@ def _candidates_for(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
     # A sea, macro-region or continent outranks the villages named after it ("the Middle East" is not
     # Middle East, Maryland, however American the article): only a large town keeps its place beside one.
     macro = any(c.feature in _MACRO_FEATURES and c.flags & MAIN for c in found)
+    # A name that is some place's own name means that place, or a namesake, rather than a smaller one it
+    # was once called or is nicknamed ("Charleston" is not Lorain, Ohio, once Charleston): an alternate-name
+    # match stays a candidate only when it is larger than every town of that main name.
+    largest_main = max(
+        (c.population for c in found if c.flags & (MAIN | CODE) and c.feature in _TOWN_FEATURES), default=-1
+    )
     out = []
     for c in found:
+        if (
+            c.feature in _TOWN_FEATURES
+            and c.flags & ALTERNATE
+            and not c.flags & (MAIN | CODE)
+            and c.population < largest_main
+        ):
+            continue
         if c.feature in ("ADM1", "ADM2") and cities.get((c.country, c.admin1), 0) * 20 >= c.population:
             continue
         if macro and c.feature in _POINT_FEATURES and c.population < MACRO_NAMESAKE_MIN_POPULATION:
@@ -381,6 +406,16 @@ def _without(evidence: Evidence, pick: Candidate | None, weight: int = 1) -> Evi
     return Evidence(countries, admin1, evidence.points, evidence.outlet_country, evidence.home_region)
 
 
+def _dateline_region(picks: Sequence[Candidate | None], datelines: Sequence[int]) -> tuple[str, str] | None:
+    """The (country, admin-1) region of the dateline's place: its region where the dateline names one
+    ("Mont."), else its town's."""
+    found = [picks[g] for g in datelines if picks[g] is not None]
+    for pick in sorted(found, key=lambda c: c.feature != "ADM1"):
+        if pick.country and pick.admin1 and pick.feature in ("ADM1", *_POINT_FEATURES):
+            return (pick.country, pick.admin1)
+    return None
+
+
 def resolve(
     mentions: Sequence[Mention],
     gazetteer: Gazetteer,
@@ -426,6 +461,7 @@ def resolve(
         found = candidates_for(qualifier, gazetteer) if qualifier else []
         quals.append([q for q in found if q.feature in ("PCLI", "ADM1")])
     weights = [len(groups[k]) for k in keys]
+    datelines = [g for g, k in enumerate(keys) if any(mentions[i].dateline for i in groups[k])]
     dominant = [_dominant(options) for options in cands]
 
     def pick_all(evidence: Evidence | None) -> tuple[list[Candidate | None], list[float]]:
@@ -476,6 +512,11 @@ def resolve(
             evidence.points.append((-1, home.lat, home.lon))
         if home is not None and home.country and home.admin1:
             evidence.home_region = (home.country, home.admin1)
+        # A dateline says where the story was written, which a local outlet's name only suggests: a wire
+        # story from Helena, Mont. on a Memphis station's site is about Montana.
+        written = _dateline_region(picks, datelines)
+        if written is not None:
+            evidence.home_region = written
         picks, confidences = pick_all(evidence)
 
     out: list[Resolution] = [Resolution(None)] * len(mentions)
