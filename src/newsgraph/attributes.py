@@ -16,7 +16,8 @@ exactly what the two pipes would have given it; a Doc's answers are written in t
 disabled, as the component's source of rules).
 """
 
-from __future__ import annotations
+# Annotations stay objects (no postponed evaluation): spaCy 3.8.6's config system reads the factories'
+# signatures at run time.
 
 import re
 from collections.abc import Callable
