@@ -15,6 +15,9 @@ because every call pays it. Peak RSS is the configuration process's own peak plu
 its finished children (Linux reports only the largest child, not their sum), so with ``p > 1`` the real
 total is higher by ``p - 1`` workers, minus the pages they share with the parent after ``fork``.
 
+``CPU s`` is the CPU time of the timed part, the configuration process's and its worker processes'
+together: the work done, which a busy machine stretches less than the wall time.
+
 Each configuration runs ``--repeat`` times (default 3), alternating with the others, and the run with the
 median articles/s is reported, with the highest peak RSS among its runs: on a shared machine two
 back-to-back runs of the same configuration can differ by a tenth, so the ratio to ``bare`` on one
@@ -80,6 +83,14 @@ def peak_rss_mib() -> dict[str, float]:
     return {"self": round(own, 1), "children": round(child, 1), "total": round(own + child, 1)}
 
 
+def cpu_seconds() -> float:
+    """CPU time (user and system) of this process and of its children that have ended: the work done,
+    which a busy machine stretches less than the wall time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class Timed:
     """A pipe of a Language, or its tokenizer, timed batch by batch: each batch is read from the pipe
     before it in full before the clock starts, so the time is this pipe's own."""
@@ -136,10 +147,12 @@ def run_configuration(
         loading = time.perf_counter() - started
         size = batch_size or 16
         list(nlp.pipe(texts[:WARMUP_TEXTS]))
+        cpu = cpu_seconds()
         start = time.perf_counter()
         for _ in nlp.pipe(texts, n_process=processes, batch_size=size):
             pass
         elapsed = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
     else:
         import newsgraph.pipeline as pipeline_module
         from newsgraph.schema import Article
@@ -160,10 +173,12 @@ def run_configuration(
                 return record
 
             pipeline_module.record_from_doc = timed_build
+        cpu = cpu_seconds()
         start = time.perf_counter()
         for _ in pipeline.analyze(articles, processes=processes, **options):
             pass
         elapsed = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
     words = sum(len(text.split()) for text in texts)
     figures = {
         "mode": mode,
@@ -172,6 +187,7 @@ def run_configuration(
         "words": words,
         "loading_s": round(loading, 2),
         "seconds": round(elapsed, 3),
+        "cpu_s": round(cpu, 2),
         "articles_per_s": round(len(texts) / elapsed, 2),
         "words_per_s": round(words / elapsed, 1),
         "peak_rss_mib": peak_rss_mib(),
@@ -213,7 +229,7 @@ def print_table(results: list[dict[str, Any]], origin: str, model: str, repeat: 
     table = Table(
         title=f"{first['texts']} texts, {first['words']:,} words from {origin}; model {model}{runs}"
     )
-    columns = ("processes", "config", "articles/s", "words/s", "seconds", "load s", "peak RSS MiB")
+    columns = ("processes", "config", "articles/s", "words/s", "seconds", "CPU s", "load s", "peak RSS MiB")
     for name in (*columns, "x bare", "x bare1"):
         table.add_column(name, justify="right" if name != "config" else "left")
     by_key = {(r["processes"], r["mode"]): r for r in results if r["mode"] in MODES}
@@ -229,6 +245,7 @@ def print_table(results: list[dict[str, Any]], origin: str, model: str, repeat: 
                 f"{row['articles_per_s']:.2f}",
                 f"{row['words_per_s']:,.0f}",
                 f"{row['seconds']:.1f}",
+                f"{row.get('cpu_s', 0.0):.1f}",
                 f"{row['loading_s']:.1f}",
                 f"{row['peak_rss_mib']['total']:.0f}",
                 ratio,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+from spacy.pipeline import Lemmatizer
 
-from newsgraph.attributes import NAME, cache_attributes
+from newsgraph.attributes import NAME, RuleLemmas, cache_attributes
 from newsgraph.pipeline import DEFAULT_MODEL
 
 TEXTS = [
@@ -41,3 +42,35 @@ def test_every_token_gets_the_same_tags_lemmas_and_parse(pipelines):
     doc = cached(TEXTS[1])
     assert [t.lemma_ for t in doc if t.lower_ in {"told", "'re", "'ve"}] == ["be", "tell", "have"]
     assert {t.pos_ for t in doc if t.lower_ == "reporters"} == {"NOUN"}
+
+
+def test_the_copy_of_the_lemma_rules_answers_as_the_lemmatizer_does(pipelines):
+    plain, _ = pipelines
+    lemmatizer = plain.get_pipe("lemmatizer")
+    rules = RuleLemmas.of(lemmatizer)
+    assert rules is not None
+    text = (
+        "The mice ran faster than the geese; the children's toys were better, best and worst. "
+        "Americans criticised the Obamas' policies, quoting 3.5% and 1990s figures at 10:30am. "
+        "She'd been flying, he was lying, they've ridden and hidden; it's the data's analyses."
+    )
+    checked = 0
+    for token in plain(text):
+        lemmatizer.cache.clear()
+        assert rules.lemma(token.orth, token.pos, token.morph.key) == lemmatizer.rule_lemmatize(token)[0], (
+            token.text
+        )
+        checked += 1
+    assert checked > 50
+
+
+def test_the_copy_of_the_lemma_rules_declines_another_lemmatizer(pipelines):
+    plain, _ = pipelines
+
+    class Other(type(plain.get_pipe("lemmatizer"))):
+        def is_base_form(self, token):
+            return True
+
+    lookup = Lemmatizer(plain.vocab, None, mode="lookup")
+    assert RuleLemmas.of(lookup) is None
+    assert RuleLemmas.of(Other(plain.vocab, None, mode="rule")) is None

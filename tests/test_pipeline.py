@@ -186,3 +186,22 @@ def test_stopping_early_leaves_no_worker_running(pipeline):
     assert next(records).article.id == "0"
     records.close()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "workers", "sizes"),
+    [
+        (84, 16, 2, [16, 16, 16, 16, 10, 10]),  # not 16 × 5 + 4: one worker left with a whole batch
+        (32, 16, 2, [16, 8, 8]),
+        (5, 16, 2, [3, 2]),
+        (84, 16, 3, [16, 16, 16, 16, 7, 7, 6]),
+        (20, 16, 1, [10, 10]),  # never more than a batch
+        (0, 16, 2, []),
+    ],
+)
+def test_the_last_articles_are_shared_out_evenly_among_the_workers(count, size, workers, sizes):
+    from newsgraph.pipeline import _handout
+
+    batches = list(_handout((Article(text=f"text {i}", id=str(i)) for i in range(count)), size, workers))
+    assert [len(b) for b in batches] == sizes
+    assert [a.id for b in batches for a in b] == [str(i) for i in range(count)]  # each once, in order

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from newsgraph.errors import ModelError
-from newsgraph.extract.role_features import Features, KeyTable, mix, prior_table
+from newsgraph.extract.role_features import Features, KeyTable, mix, paragraphs, prior_table
 from newsgraph.extract.roles import RoleSpan, default_tagger, load_tagger, spans_from_tags
 
 
@@ -96,3 +96,21 @@ def test_spans_read_the_same_from_bio_and_bilou_tags(tags: list[str]) -> None:
         RoleSpan("CON", 3, 7),
         RoleSpan("CON", 8, 9),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One two.\n\nThree four.\nFive", [["One", "two", "."], ["Three", "four", "."], ["Five"]]),
+        ("Lead line \n  \n body text", [["Lead", "line"], ["body", "text"]]),
+        ("\n\nStarts late. \n", [["Starts", "late", "."]]),
+        ("No break at all.", [["No", "break", "at", "all", "."]]),
+        ("é\n😀 word\n\n end", [["é"], ["😀", "word"], ["end"]]),  # offsets in characters, not bytes
+        ("", []),
+    ],
+)
+def test_a_line_break_ends_a_paragraph_and_whitespace_belongs_to_none(text, expected) -> None:
+    import spacy
+
+    doc = spacy.blank("en")(text)
+    assert [[doc[i].text for i in para] for para in paragraphs(doc)] == expected

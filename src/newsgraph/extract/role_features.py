@@ -15,7 +15,7 @@ or closes a constituent, and whether it is inside quote marks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from spacy.attrs import (
@@ -98,31 +98,37 @@ def prior_table(prior: dict[str, int]) -> dict[int, int]:
 
 def paragraphs(doc: Doc, text: str | None = None) -> list[list[int]]:
     """Token indices of each paragraph of ``doc``: a line break, in a whitespace token or after a token,
-    ends one; whitespace tokens belong to none. ``text`` is the Doc's text when the caller has it already."""
+    ends one; whitespace tokens belong to none. ``text`` is the Doc's text when the caller has it already.
+
+    Worked out as arrays: a paragraph ends after a word whose following whitespace holds a line break,
+    and after the last word before a whitespace token that holds one.
+    """
+    n = len(doc)
+    if not n:
+        return []
     if text is None:
         text = doc_text(doc)
-    # One column at a time: converting a several-column array to nested lists is much slower.
-    starts = doc.to_array(IDX).tolist()
-    lengths = doc.to_array(LENGTH).tolist()
-    spaces = doc.to_array(IS_SPACE).tolist()
-    find = text.find
-    out: list[list[int]] = []
-    current: list[int] = []
-    for i, (start, length, space) in enumerate(zip(starts, lengths, spaces, strict=True)):
-        end = start + length
-        if space:
-            if current and find("\n", start, end) >= 0:
-                out.append(current)
-                current = []
-            continue
-        current.append(i)
-        following = starts[i + 1] if i + 1 < len(starts) else len(text)
-        if following > end and find("\n", end, following) >= 0:
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
+    size = len(text)
+    columns = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64)
+    space = columns[:, 2] != 0
+    # Offsets as str.find reads them: clipped to the text.
+    starts = np.clip(columns[:, 0], 0, size)
+    ends = np.clip(columns[:, 0] + columns[:, 1], 0, size)
+    following = np.append(starts[1:], size)
+    # breaks[k]: the line breaks in text[:k].
+    breaks = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10, out=breaks[1:])
+    index = np.arange(n)
+    cut = ~space & (following > ends) & (breaks[following] > breaks[ends])
+    # The last word before each token (-1: none), for the whitespace tokens that hold a line break.
+    last_word = np.maximum.accumulate(np.where(space, -1, index))
+    before = np.append(-1, last_word[:-1])
+    ended = before[space & (breaks[ends] > breaks[starts])]
+    cut[ended[ended >= 0]] = True
+    words = np.flatnonzero(~space)
+    bounds = (np.flatnonzero(cut[words]) + 1).tolist()
+    listed = words.tolist()
+    return [listed[a:b] for a, b in zip([0, *bounds], [*bounds, len(listed)], strict=True) if a < b]
 
 
 class KeyTable:
@@ -241,11 +247,11 @@ class _Builder:
         self.head = head = array[:, 0].view(np.int64) + index
         self.dep = array[:, 1]
         self.lower = array[:, 2]
-        self.lemma = _recode(array[:, 3], strings, str.lower)
+        self.lemma = _recode(array[:, 3], strings, str.lower, _LOWERED)
         self.pos = array[:, 4]
         self.tag = array[:, 5]
-        self.shape = _recode(array[:, 6], strings, lambda shape: shape[:4])
-        self.suffix = _recode(self.lower, strings, lambda word: word[-3:])
+        self.shape = _recode(array[:, 6], strings, lambda shape: shape[:4], _SHAPES)
+        self.suffix = _recode(self.lower, strings, lambda word: word[-3:], _SUFFIXES)
         self.ent = mix(array[:, 7], array[:, 8])
         self.bucket = _buckets(mix(self.lemma, self.pos), prior)
         self.quote, quote_id = _quote_marks(doc, text)
@@ -486,11 +492,29 @@ class _Builder:
         return np.concatenate(tokens).astype(np.int64), np.concatenate(keys)
 
 
-def _recode(hashes: np.ndarray, strings: object, change: Callable[[str], str]) -> np.ndarray:
-    """The hashes of ``change(string)`` for string hashes; each distinct value is decoded once."""
+def _recode(
+    hashes: np.ndarray, strings: object, change: Callable[[str], str], known: dict[int, int]
+) -> np.ndarray:
+    """The hashes of ``change(string)`` for string hashes; each distinct value is decoded once per process
+    (``known`` keeps the answers: a hash stands for one string, so its answer never changes)."""
     distinct, inverse = np.unique(hashes, return_inverse=True)
-    recoded = [get_string_id(change(strings[int(h)])) if h else 0 for h in distinct.tolist()]  # type: ignore[index]
+    if len(known) > MAX_RECODED:
+        known.clear()
+    recoded = []
+    for h in distinct.tolist():
+        value = known.get(h)
+        if value is None:
+            value = known[h] = get_string_id(change(strings[h])) if h else 0  # type: ignore[index]
+        recoded.append(value)
     return np.array(recoded, dtype=np.uint64)[inverse]
+
+
+# Per process: string hash → the hash of its lower-case form, of its first four characters (shapes), of its
+# last three (suffixes). Bounded: past MAX_RECODED answers a table starts again.
+MAX_RECODED = 200_000
+_LOWERED: dict[int, int] = {}
+_SHAPES: dict[int, int] = {}
+_SUFFIXES: dict[int, int] = {}
 
 
 def _buckets(pairs: np.ndarray, prior: dict[int, int]) -> np.ndarray:
@@ -499,11 +523,18 @@ def _buckets(pairs: np.ndarray, prior: dict[int, int]) -> np.ndarray:
     return np.array([prior.get(key, 0) for key in distinct.tolist()], dtype=np.int64)[inverse]
 
 
+@lru_cache(maxsize=4)
+def quote_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`find_quote_spans` of ``text``, remembered for the last few texts: the role features and the
+    assembly of attributions both read them for the same Doc."""
+    return tuple(find_quote_spans(text))
+
+
 def _quote_marks(doc: Doc, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Per token: its place relative to quote spans (out, in, open, close), and the quote's index or -1."""
     state = np.full(len(doc), _OUT, dtype=np.int64)
     which = np.full(len(doc), -1, dtype=np.int64)
-    for n, (start, end) in enumerate(find_quote_spans(text)):
+    for n, (start, end) in enumerate(quote_spans(text)):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue

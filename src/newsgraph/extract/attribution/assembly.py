@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from spacy.attrs import SENT_START
+import numpy as np
+from spacy.attrs import HEAD, SENT_START
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract.attribution.chains import ChainsMixin
@@ -19,13 +20,12 @@ from newsgraph.extract.attribution.spans import (
     _inside,
     _overlaps,
     _overlaps_tokens,
-    _root,
 )
 from newsgraph.extract.attribution.speakers import SpeakersMixin, _Resolver
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.lexicon import RELATIVE_PRONOUNS
 from newsgraph.extract.mentions import Coreference
-from newsgraph.extract.quotes import find_quote_spans
+from newsgraph.extract.role_features import quote_spans
 from newsgraph.extract.roles import RoleSpan, paragraphs, tag_roles
 from newsgraph.schema import Attribution, Entity
 
@@ -44,9 +44,12 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
         self.spoken: list[str] = []
         self.named: dict[str, str] = {}  # entity id → the name its first attribution gave it
         self.described: tuple[int, str] | None = None  # the last organisation described, with no entity
-        self.quotes = find_quote_spans(self.text)
+        self.quotes = quote_spans(self.text)
         # Sentence bounds per token, computed once: ``Span.sent`` walks the Doc's sentences on every call.
-        starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 or i == 0]
+        array = doc.to_array([SENT_START, HEAD]).view(np.int64)
+        starts = [i for i, flag in enumerate(array[:, 0].tolist()) if flag == 1 or i == 0]
+        # Each token's head, as an index: the walks up the parse read it without making Token objects.
+        self.heads = (array[:, 1] + np.arange(len(doc))).tolist()
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
         for start, end in pairwise([*starts, len(doc)]):
@@ -80,20 +83,29 @@ class _Assembler(ContentsMixin, SpeakersMixin, ChainsMixin, ClaimsMixin):
 
     def _linked(self, span: Span, group: _Group) -> bool:
         """Whether the parse ties ``span`` to the cue: one's root governs the other's within a few steps."""
-        root, cue_root = _root(span), _root(group.cue)
-        node, steps = root, 0
-        while node.head.i != node.i and steps < 4:
-            node = node.head
+        heads, cue = self.heads, group.cue
+        node, steps = self._root_at(span.start, span.end), 0
+        while heads[node] != node and steps < 4:
+            node = heads[node]
             steps += 1
-            if group.cue.start <= node.i < group.cue.end:
+            if cue.start <= node < cue.end:
                 return True
-        node, steps = cue_root, 0
-        while node.head.i != node.i and steps < 3:
-            node = node.head
+        node, steps = self._root_at(cue.start, cue.end), 0
+        while heads[node] != node and steps < 3:
+            node = heads[node]
             steps += 1
-            if span.start <= node.i < span.end:
+            if span.start <= node < span.end:
                 return True
         return False
+
+    def _root_at(self, start: int, end: int) -> int:
+        """The index of :func:`_root` of the tokens ``start:end`` (not empty)."""
+        heads = self.heads
+        for i in range(start, end):
+            head = heads[i]
+            if head < start or head >= end or head == i:
+                return i
+        return start
 
     def _choose(self, span: Span, candidates: list[_Group]) -> _Group | None:
         if not candidates:
