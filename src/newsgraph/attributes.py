@@ -16,7 +16,8 @@ exactly what the two pipes would have given it; a Doc's answers are written in t
 disabled, as the component's source of rules).
 """
 
-from __future__ import annotations
+# Annotations stay objects (no postponed evaluation): spaCy 3.8.6's config system reads the factories'
+# signatures at run time.
 
 import re
 from collections.abc import Callable
@@ -264,7 +265,8 @@ class RuleLemmas:
     spaCy keeps each part of speech's known lemmas as a list (some 57,000 nouns) and looks every candidate
     form up in it from the start: about a tenth of a millisecond a word, some 10,000 new words in 84
     articles. Here the lists are sets, looked up once per part of speech; every step and its order are
-    spaCy's, so every lemma is the same. Build one with :meth:`of`, which declines a lemmatizer of another
+    those of the spaCy newsgraph installs (3.8.2 to 3.8.6, which keep the known forms in the order of the
+    rules that made them), so every lemma is the same. Build one with :meth:`of`, which declines a lemmatizer of another
     kind or mode.
     """
 
@@ -277,7 +279,7 @@ class RuleLemmas:
         self._features: dict[int, dict[str, str]] = {}  # MORPH → its features, as Token.morph.to_dict()
 
     @classmethod
-    def of(cls, lemmatizer: Any) -> RuleLemmas | None:
+    def of(cls, lemmatizer: Any) -> "RuleLemmas | None":
         """The copy of ``lemmatizer``'s rules, or None where it is not spaCy's rule lemmatizer as is."""
         kind = type(lemmatizer)
         if (
@@ -318,9 +320,7 @@ class RuleLemmas:
                 form = string[: len(string) - len(old)] + new
                 if not form:
                     pass
-                elif form in index:
-                    forms.insert(0, form)
-                elif not form.isalpha():
+                elif form in index or not form.isalpha():
                     forms.append(form)
                 else:
                     oov_forms.append(form)

@@ -28,7 +28,8 @@ set before the pipeline runs.
     ...     nlp.add_pipe(name)
 """
 
-from __future__ import annotations
+# Annotations stay objects (no postponed evaluation): spaCy 3.8.6's config system reads the factories'
+# signatures at run time.
 
 import datetime as dt
 import re
