@@ -266,8 +266,8 @@ class RuleLemmas:
     form up in it from the start: about a tenth of a millisecond a word, some 10,000 new words in 84
     articles. Here the lists are sets, looked up once per part of speech; every step and its order are
     those of the spaCy newsgraph installs (3.8.2 to 3.8.6, which keep the known forms in the order of the
-    rules that made them), so every lemma is the same. Build one with :meth:`of`, which declines a lemmatizer of another
-    kind or mode.
+    rules that made them), so every lemma is the same. Build one with :meth:`of`, which declines a
+    lemmatizer of another kind or mode.
     """
 
     def __init__(self, lemmatizer: Lemmatizer, english: bool):
