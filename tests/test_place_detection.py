@@ -371,3 +371,20 @@ def test_a_site_is_placed_in_the_dateline_town_before_the_most_named_one(parse, 
     found = {p.text: p for p in find_places(parse(text), gaz)}
     cairo, academy = found["CAIRO"], found["Zorvath Football Academy"]
     assert academy.feature == "FAC" and (academy.lat, academy.lon) == (cairo.lat, cairo.lon)
+
+
+def test_an_abbreviation_joined_by_a_dash_is_found_in_its_token(parse, gaz):
+    # spaCy keeps "U.S.-led" and "Ore.--(BUSINESS" in one token each; the name is the part before the dash.
+    text = "BEAVERTON, Ore.--(BUSINESS WIRE)--Allies joined the U.S.-led patrols off the coast on Monday."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    state, country = found["Ore."], found["U.S."]
+    assert (state.feature, state.admin1) == ("ADM1", "Oregon")
+    assert text[state.span[0] : state.span[1]] == "Ore." and text[country.span[0] : country.span[1]] == "U.S."
+    assert country.feature == "PCLI" and country.country == "US"
+
+
+def test_a_month_in_a_date_is_no_place(parse, gaz):
+    # March is also a town in Cambridgeshire; in a date it is the month.
+    text = "Early in March 2018, crews in Norwich began repairs that ended in March."
+    names = {p.text for p in find_places(parse(text), gaz)}
+    assert "Norwich" in names and "March" not in names

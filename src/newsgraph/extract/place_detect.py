@@ -14,16 +14,16 @@ Candidates come from these places:
 - capitalised proper nouns outside every entity that are gazetteer names (up to four words), and regional
   adjectives (:data:`newsgraph.geo.names.REGION_ADJECTIVES`: "Siberian", "Texan");
 - street names written without their street word ("State and Hubbard streets", "the 500 block of Jeffords");
-- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...").
+- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...");
+- an abbreviated name a dash joins to the next word inside one token ("U.S.-led", "Calif.--(BUSINESS").
 
 Each candidate is described by features that say nothing about any particular name: its NER label, what
 kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
 around it (a locative preposition, "-based", a state after a comma, "in <town>" after it, "of" after a
 person's name, a street cue), whether the article uses it as a person's name, and whether the article tags
-the same words as a place elsewhere. A logistic model over
-those features (:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
-``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
-with the weights.
+the same words as a place elsewhere. A logistic model over those features (:class:`PlaceScorer`, weights
+in ``data/places_scorer.json``, rebuilt by ``python -m newsgraph.train.places``) keeps a candidate when its
+probability reaches the threshold stored with the weights.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -62,22 +61,22 @@ from newsgraph.extract.place_words import (
     NATURAL_WORDS,
     PLACE_LABELS,
     QUALIFIER_FEATURES,
+    RESIDENT_WORDS,
     SKIP_LABELS,
     STREET_CUES,
     STREET_WORDS,
     VENUE_CUES,
     is_demonym,
     is_facility,
+    is_month,
+    joined_abbreviations,
+    top_vote,
+    trim_span,
 )
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
 _PROPN = POS_IDS["PROPN"]
-# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
-_RESIDENT_WORDS = frozenset(
-    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
-     "mayor", "police", "council", "officials", "voters", "schools"}
-)  # fmt: skip
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
 
 
@@ -95,26 +94,7 @@ class Found:
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
-
-
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
-        start += 1
-    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
-        if doc[end - 1].text.endswith(".") and len(doc[end - 1].text) > 1:
-            break  # "Va." keeps its dot
-        end -= 1
-    return start, end
-
-
-def _top(votes: Counter[Any], own: Any) -> Any:
-    """The key with the most votes once ``own`` loses one (None when no key keeps a vote)."""
-    best, most = None, 0
-    for key, count in votes.items():
-        count -= key == own
-        if count > most:
-            best, most = key, count
-    return best
+    cut: int = 0  # characters of the last token left out ("-led" of "U.S.-led")
 
 
 class Detector:
@@ -145,13 +125,15 @@ class Detector:
         """Every candidate span, in text order, with its features filled in."""
         doc = self.doc
         found: list[Found] = []
-        taken: set[int] = set()
+        # A month's name in a date is no place ("in March 2018": March, Cambridgeshire).
+        dates = [e for e in self.ents if e.label_ == "DATE"]
+        taken = {i for e in dates for i in range(e.start, e.end) if is_month(doc[i])}
         dateline = self._dateline()
         if dateline is not None:
             found.append(dateline)
             taken.update(range(dateline.start, dateline.end))
         for ent_start, ent_end, label in self._entities():
-            start, end = _trim(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
+            start, end = trim_span(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
             if start >= end:
                 continue
             text = self._span_text(start, end)
@@ -182,12 +164,13 @@ class Detector:
                 # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
                 found.extend(self._facility(start, end, label) or self._venue(start, end, label))
         found.extend(self._untagged(taken))
+        found.extend(self._joined_abbreviations(taken))
         found.extend(self._streets(found))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
         self._anchor_regions(found)
         for f in found:
-            f.text = self._span_text(f.start, f.end)
+            f.text = self._span_text(f.start, f.end)[: -f.cut or None]
             f.features = self.features(f)
         return found
 
@@ -385,6 +368,16 @@ class Detector:
             i += max(matched, 1)
         return out
 
+    def _joined_abbreviations(self, taken: set[int]) -> list[Found]:
+        """Abbreviated gazetteer names a dash joins to the next word in one token ("U.S.-led")."""
+        starts, lengths, out = self._starts, self._lengths, []
+        for first, last in joined_abbreviations(self._text):
+            i = bisect.bisect_left(starts, first)
+            ok = i < len(starts) and starts[i] == first and i not in taken and starts[i] + lengths[i] > last
+            if ok and candidates_for(self._text[first:last], self.gaz):
+                out.append(Found(i, i + 1, self.doc[i].ent_type_, cut=starts[i] + lengths[i] - last))
+        return out
+
     def _streets(self, found: list[Found]) -> list[Found]:
         """Street names written without their street word: "at State and Hubbard streets", "the 500 block
         of Jeffords". Local news places crimes, crashes and closures this way."""
@@ -491,8 +484,8 @@ class Detector:
         regions = {(c.country, c.admin1) for c in options}
         countries = {c.country for c in options}
         return (
-            _top(self._regions, own_region) in regions,
-            _top(self._countries, own_country) in countries,
+            top_vote(self._regions, own_region) in regions,
+            top_vote(self._countries, own_country) in countries,
         )
 
     # --- features ---------------------------------------------------------------------------------
@@ -525,7 +518,7 @@ class Detector:
         x = [0.0] * len(FEATURES)
         x[FEATURE_INDEX["bias"]] = 1.0
         x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
-        text = self._span_text(f.start, f.end)
+        text = f.text or self._span_text(f.start, f.end)
         options = [c for c in candidates_for(text, self.gaz)]
         if not options:
             x[FEATURE_INDEX["gaz_none"]] = 1.0
@@ -560,6 +553,8 @@ class Detector:
             nxt = after.lower_
             if nxt in ("-", "–") and f.end + 1 < len(doc):
                 nxt = doc[f.end + 1].lower_
+            if f.cut:  # "U.S.-based": the rest of the token
+                nxt = doc[f.end - 1].lower_[-f.cut :].lstrip("-–—")
             x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
             x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
         x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
@@ -574,7 +569,7 @@ class Detector:
         x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
         x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
         x[FEATURE_INDEX["cue_street"]] = float(f.street)
-        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in _RESIDENT_WORDS)
+        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in RESIDENT_WORDS)
         # "David Mahler of Bellmore": where a person is from.
         x[FEATURE_INDEX["cue_of_person"]] = float(
             before is not None
