@@ -388,3 +388,19 @@ def test_a_month_in_a_date_is_no_place(parse, gaz):
     text = "Early in March 2018, crews in Norwich began repairs that ended in March."
     names = {p.text for p in find_places(parse(text), gaz)}
     assert "Norwich" in names and "March" not in names
+
+
+def test_a_street_written_with_its_street_word_in_lower_case_is_found(parse, gaz):
+    text = "Crews closed Third street and Harwick street after a water main broke in Zanesville, Ohio."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    assert {"Third street", "Harwick street"} <= set(found)
+    assert found["Harwick street"].feature == "FAC" and found["Harwick street"].admin1 == "Ohio"
+    # A plain "the street" is no name.
+    assert not any(p.text.lower().startswith("the") for p in find_places(parse("The street was empty."), gaz))
+
+
+def test_after_the_village_of_the_whole_name_is_the_place(parse, gaz):
+    # "Vale" alone is a gazetteer name; after "the village of" the name is all of "Ellerby Vale".
+    text = "Police in Leeds said the fire started in the village of Ellerby Vale on Sunday."
+    names = {p.text for p in find_places(parse(text), gaz)}
+    assert "Ellerby Vale" in names and "Vale" not in names

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,14 +39,11 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.place_scorer import (
-    FEATURE_INDEX,
-    FEATURES,
-    KIND_FEATURES,
-    NER_FEATURES,
     PlaceScorer,
+    describe,
 )
 from newsgraph.extract.place_words import (
-    AREA_WORDS,
+    AREA_OF_WORDS,
     COMMON_WORDS,
     DATELINE_MARKS,
     EMBEDDED_IN_FACILITY_MIN_POPULATION,
@@ -56,12 +52,11 @@ from newsgraph.extract.place_words import (
     HONORIFICS,
     INSIDE_NAME_FEATURES,
     JOINERS,
-    LOCATIVE,
+    LOWER_STREET,
     MAX_NAME_TOKENS,
     NATURAL_WORDS,
     PLACE_LABELS,
     QUALIFIER_FEATURES,
-    RESIDENT_WORDS,
     SKIP_LABELS,
     STREET_CUES,
     STREET_WORDS,
@@ -73,7 +68,7 @@ from newsgraph.extract.place_words import (
     top_vote,
     trim_span,
 )
-from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
+from newsgraph.geo.gazetteer import MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
 _PROPN = POS_IDS["PROPN"]
@@ -147,8 +142,9 @@ class Detector:
             if joined:
                 found.extend(joined)
             elif label in PLACE_LABELS:
-                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
-                embedded = self._embedded(start, end, label)
+                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name; after
+                # "the village of" the whole name is the place ("Ellerby Vale", not Vale).
+                embedded = None if self._area_of(start) else self._embedded(start, end, label)
                 found.extend([embedded] if embedded else self._split(start, end, label))
             elif label != "PERSON":
                 embedded = self._embedded(start, end, label)
@@ -326,11 +322,18 @@ class Detector:
 
     def _venue(self, start: int, end: int, label: str) -> list[Found]:
         """A name right after "at", "inside", "into" or "outside" ("dinner at Black Sheep", "fans inside
-        Anfield"): a venue more often than not, which the scorer weighs with the rest."""
+        Anfield"), or after "the suburb/village/town of" (:data:`AREA_OF_WORDS`): a venue or neighbourhood
+        more often than not, which the scorer weighs with the rest."""
         before = start - 1
         if before > 0 and self.doc[before].lower_ == "the":
             before -= 1
-        return [Found(start, end, label)] if before >= 0 and self.doc[before].lower_ in VENUE_CUES else []
+        cued = before >= 0 and self.doc[before].lower_ in VENUE_CUES
+        return [Found(start, end, label)] if cued or self._area_of(start) else []
+
+    def _area_of(self, start: int) -> bool:
+        """Whether "<area word> of" comes right before token ``start`` ("the suburb of Madinaty")."""
+        doc = self.doc
+        return start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in AREA_OF_WORDS
 
     def _located_in(self, end: int) -> bool:
         """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
@@ -406,11 +409,32 @@ class Detector:
                     end += 1
                 if end > start:
                     out.append(Found(start, end, doc[start].ent_type_, street=True))
+        out.extend(self._lower_streets(found, covered))
         same = {(f.start, f.end): f for f in found}
         for f in out:
             if (f.start, f.end) in same:
                 same[(f.start, f.end)].street = True
         return [f for f in out if not any(j in covered for j in range(f.start, f.end))]
+
+    def _lower_streets(self, found: list[Found], covered: set[int]) -> list[Found]:
+        """Street names with their street word in lower case ("Third street", "on Harwick street"): a
+        candidate that ends right before the word takes it in, capitalised words before it are one."""
+        doc, ends, out = self.doc, {f.end: f for f in found}, []
+        for match in LOWER_STREET.finditer(self._text):
+            k = bisect.bisect_left(self._starts, match.start())
+            if k == 0 or k >= len(doc) or self._starts[k] != match.start():
+                continue
+            if k in ends:
+                ends[k].end, ends[k].street = k + 1, True
+                continue
+            start = k
+            while start > 0 and k - start < MAX_NAME_TOKENS and doc[start - 1].is_title:
+                if doc[start - 1].is_stop and doc[start - 1].ent_type_ != "ORDINAL":
+                    break
+                start -= 1
+            if start < k and not any(j in covered for j in range(start, k)):
+                out.append(Found(start, k + 1, doc[start].ent_type_, street=True))
+        return out
 
     def _untagged_adjective(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A regional adjective of up to three tokens from token ``i`` ("Siberian", "Sub-Saharan")."""
@@ -514,70 +538,8 @@ class Detector:
         return text.lower() in self._lower_words
 
     def features(self, f: Found) -> list[float]:
-        doc = self.doc
-        x = [0.0] * len(FEATURES)
-        x[FEATURE_INDEX["bias"]] = 1.0
-        x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
-        text = f.text or self._span_text(f.start, f.end)
-        options = [c for c in candidates_for(text, self.gaz)]
-        if not options:
-            x[FEATURE_INDEX["gaz_none"]] = 1.0
-        else:
-            best = max(options, key=prior)
-            x[FEATURE_INDEX[KIND_FEATURES.get(best.feature, "kind_city")]] = 1.0
-            x[FEATURE_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
-            x[FEATURE_INDEX["alternate_only"]] = float(
-                all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
-            )
-            x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
-            x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
-            in_region, in_country = self._in_article_region(f, options)
-            x[FEATURE_INDEX["in_article_region"]] = float(in_region)
-            x[FEATURE_INDEX["in_article_country"]] = float(in_country)
-            x[FEATURE_INDEX["in_outlet_country"]] = float(
-                any(c.country == self.outlet_country for c in options)
-            )
-        x[FEATURE_INDEX["embedded"]] = float(f.embedded)
-        x[FEATURE_INDEX["dateline"]] = float(f.dateline)
-        x[FEATURE_INDEX["facility"]] = float(is_facility(text))
-        before = doc[f.start - 1] if f.start > 0 else None
-        after = doc[f.end] if f.end < len(doc) else None
-        if before is not None:
-            x[FEATURE_INDEX["cue_locative"]] = float(before.lower_ in LOCATIVE)
-            x[FEATURE_INDEX["cue_the"]] = float(before.lower_ == "the")
-        qualified = f.qualifier is not None or (
-            before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
-        )
-        x[FEATURE_INDEX["cue_qualified"]] = float(qualified)
-        if after is not None:
-            nxt = after.lower_
-            if nxt in ("-", "–") and f.end + 1 < len(doc):
-                nxt = doc[f.end + 1].lower_
-            if f.cut:  # "U.S.-based": the rest of the token
-                nxt = doc[f.end - 1].lower_[-f.cut :].lstrip("-–—")
-            x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
-            x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
-        x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
-        x[FEATURE_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
-        x[FEATURE_INDEX["place_elsewhere"]] = float(text in self._place_texts)
-        x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
-        x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
-        x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
-        x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
-        x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
-        x[FEATURE_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
-        x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
-        x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
-        x[FEATURE_INDEX["cue_street"]] = float(f.street)
-        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in RESIDENT_WORDS)
-        # "David Mahler of Bellmore": where a person is from.
-        x[FEATURE_INDEX["cue_of_person"]] = float(
-            before is not None
-            and before.lower_ == "of"
-            and f.start > 1
-            and doc[f.start - 2].ent_type_ == "PERSON"
-        )
-        return x
+        """The candidate's feature vector (:func:`newsgraph.extract.place_scorer.describe`)."""
+        return describe(self, f)
 
 
 def detect(

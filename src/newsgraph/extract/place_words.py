@@ -40,6 +40,11 @@ LOCATIVE = frozenset(
 )  # fmt: skip
 # Words after which a name is often a venue ("at Black Sheep", "inside Anfield"); see place_detect._venue.
 VENUE_CUES = frozenset({"at", "inside", "into", "outside"})
+# "the suburb of X", "the village of X": what kind of place X is, said before "of" (see Detector._venue).
+AREA_OF_WORDS = frozenset(
+    {"suburb", "neighborhood", "neighbourhood", "village", "town", "city", "hamlet", "community", "township",
+     "borough", "district", "county", "province", "island", "parish", "municipality", "state"}
+)  # fmt: skip
 # Words that are towns somewhere but in capitals mostly start sentences or name other things.
 COMMON_WORDS = frozenset(
     {
@@ -87,6 +92,8 @@ STREET_WORDS = frozenset(
         "parkway",
     }
 )
+# Street words that end a name in lower case too ("Third street"), as some papers write them.
+LOWER_STREET = re.compile(r"(?<=[A-Za-z0-9] )(?:street|avenue|road|boulevard|lane)\b")
 FACILITY_WORDS = frozenset(
     {
         "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
