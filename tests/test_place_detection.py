@@ -404,3 +404,16 @@ def test_after_the_village_of_the_whole_name_is_the_place(parse, gaz):
     text = "Police in Leeds said the fire started in the village of Ellerby Vale on Sunday."
     names = {p.text for p in find_places(parse(text), gaz)}
     assert "Ellerby Vale" in names and "Vale" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline", "region"),
+    [
+        ("ST. PAUL, Minn. (AP) — Two people were hurt in a fire on Friday.", "ST. PAUL", "Minnesota"),
+        ("FT. WORTH, Texas — A crash closed the interstate for hours.", "FT. WORTH", "Texas"),
+    ],
+)
+def test_a_dateline_with_an_abbreviated_word_is_read_whole(parse, gaz, text, dateline, region):
+    # The tokenizer splits "ST" from its dot; the dateline is still the whole town's name.
+    first = find_places(parse(text), gaz)[0]
+    assert (first.text, first.admin1, first.feature) == (dateline, region, "PPL")

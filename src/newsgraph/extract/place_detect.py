@@ -198,7 +198,9 @@ class Detector:
         capitalised and followed by a colon or a dash ("Muscat: The …", "Lagos — The …")."""
         doc = self.doc
         end = 0
-        while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
+        while end < min(len(doc), MAX_NAME_TOKENS) and (
+            (doc[end].is_upper and doc[end].is_alpha) or self._abbreviation_dot(end)
+        ):
             end += 1
         if end == 0:
             while end < min(len(doc) - 1, MAX_NAME_TOKENS) and doc[end].is_title and doc[end].is_alpha:
@@ -211,6 +213,21 @@ class Detector:
         if is_demonym(text) or not candidates_for(text, self.gaz):
             return None
         return Found(0, end, doc[0].ent_type_, dateline=True)
+
+    def _abbreviation_dot(self, i: int) -> bool:
+        """Whether token ``i`` is the dot of an abbreviation in capitals before more of a name ("ST. LOUIS",
+        "FT. WORTH"), which the tokenizer splits off."""
+        doc = self.doc
+        before = doc[i - 1] if i > 0 else None
+        return (
+            doc[i].text == "."
+            and before is not None
+            and not before.whitespace_
+            and before.is_upper
+            and len(before) <= 3
+            and i + 1 < len(doc)
+            and doc[i + 1].is_upper
+        )
 
     def _span_text(self, start: int, end: int) -> str:
         return self._text[self._starts[start] : self._starts[end - 1] + self._lengths[end - 1]]
