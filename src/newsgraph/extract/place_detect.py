@@ -20,10 +20,11 @@ Candidates come from these places:
 Each candidate is described by features that say nothing about any particular name: its NER label, what
 kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
 around it (a locative preposition, "-based", a state after a comma, "in <town>" after it, "of" after a
-person's name, a street cue), whether the article uses it as a person's name, and whether the article tags
-the same words as a place elsewhere. A logistic model over those features (:class:`PlaceScorer`, weights
-in ``data/places_scorer.json``, rebuilt by ``python -m newsgraph.train.places``) keeps a candidate when its
-probability reaches the threshold stored with the weights.
+person's name, a street cue, "the village of" before it), whether the article uses it as a person's name,
+and whether the article tags the same words as a place elsewhere. A logistic model over those features
+(:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
+``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
+with the weights.
 """
 
 from __future__ import annotations
