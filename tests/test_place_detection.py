@@ -371,3 +371,49 @@ def test_a_site_is_placed_in_the_dateline_town_before_the_most_named_one(parse, 
     found = {p.text: p for p in find_places(parse(text), gaz)}
     cairo, academy = found["CAIRO"], found["Zorvath Football Academy"]
     assert academy.feature == "FAC" and (academy.lat, academy.lon) == (cairo.lat, cairo.lon)
+
+
+def test_an_abbreviation_joined_by_a_dash_is_found_in_its_token(parse, gaz):
+    # spaCy keeps "U.S.-led" and "Ore.--(BUSINESS" in one token each; the name is the part before the dash.
+    text = "BEAVERTON, Ore.--(BUSINESS WIRE)--Allies joined the U.S.-led patrols off the coast on Monday."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    state, country = found["Ore."], found["U.S."]
+    assert (state.feature, state.admin1) == ("ADM1", "Oregon")
+    assert text[state.span[0] : state.span[1]] == "Ore." and text[country.span[0] : country.span[1]] == "U.S."
+    assert country.feature == "PCLI" and country.country == "US"
+
+
+def test_a_month_in_a_date_is_no_place(parse, gaz):
+    # March is also a town in Cambridgeshire; in a date it is the month.
+    text = "Early in March 2018, crews in Norwich began repairs that ended in March."
+    names = {p.text for p in find_places(parse(text), gaz)}
+    assert "Norwich" in names and "March" not in names
+
+
+def test_a_street_written_with_its_street_word_in_lower_case_is_found(parse, gaz):
+    text = "Crews closed Third street and Harwick street after a water main broke in Zanesville, Ohio."
+    found = {p.text: p for p in find_places(parse(text), gaz)}
+    assert {"Third street", "Harwick street"} <= set(found)
+    assert found["Harwick street"].feature == "FAC" and found["Harwick street"].admin1 == "Ohio"
+    # A plain "the street" is no name.
+    assert not any(p.text.lower().startswith("the") for p in find_places(parse("The street was empty."), gaz))
+
+
+def test_after_the_village_of_the_whole_name_is_the_place(parse, gaz):
+    # "Vale" alone is a gazetteer name; after "the village of" the name is all of "Ellerby Vale".
+    text = "Police in Leeds said the fire started in the village of Ellerby Vale on Sunday."
+    names = {p.text for p in find_places(parse(text), gaz)}
+    assert "Ellerby Vale" in names and "Vale" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline", "region"),
+    [
+        ("ST. PAUL, Minn. (AP) — Two people were hurt in a fire on Friday.", "ST. PAUL", "Minnesota"),
+        ("FT. WORTH, Texas — A crash closed the interstate for hours.", "FT. WORTH", "Texas"),
+    ],
+)
+def test_a_dateline_with_an_abbreviated_word_is_read_whole(parse, gaz, text, dateline, region):
+    # The tokenizer splits "ST" from its dot; the dateline is still the whole town's name.
+    first = find_places(parse(text), gaz)[0]
+    assert (first.text, first.admin1, first.feature) == (dateline, region, "PPL")

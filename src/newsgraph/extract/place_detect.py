@@ -14,14 +14,15 @@ Candidates come from these places:
 - capitalised proper nouns outside every entity that are gazetteer names (up to four words), and regional
   adjectives (:data:`newsgraph.geo.names.REGION_ADJECTIVES`: "Siberian", "Texan");
 - street names written without their street word ("State and Hubbard streets", "the 500 block of Jeffords");
-- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...").
+- a wire dateline, in capitals ("SPRINGFIELD, Ill. (AP) -") or ending with a colon ("Muscat: ...");
+- an abbreviated name a dash joins to the next word inside one token ("U.S.-led", "Calif.--(BUSINESS").
 
 Each candidate is described by features that say nothing about any particular name: its NER label, what
 kind of place the gazetteer says it is and how many people live there, how ambiguous it is, the words
 around it (a locative preposition, "-based", a state after a comma, "in <town>" after it, "of" after a
-person's name, a street cue), whether the article uses it as a person's name, and whether the article tags
-the same words as a place elsewhere. A logistic model over
-those features (:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
+person's name, a street cue, "the village of" before it), whether the article uses it as a person's name,
+and whether the article tags the same words as a place elsewhere. A logistic model over those features
+(:class:`PlaceScorer`, weights in ``data/places_scorer.json``, rebuilt by
 ``python -m newsgraph.train.places``) keeps a candidate when its probability reaches the threshold stored
 with the weights.
 """
@@ -30,10 +31,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from spacy.attrs import IDX, IS_LOWER, LENGTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -41,14 +40,11 @@ from spacy.tokens import Doc
 
 from newsgraph.extract.doctext import doc_text
 from newsgraph.extract.place_scorer import (
-    FEATURE_INDEX,
-    FEATURES,
-    KIND_FEATURES,
-    NER_FEATURES,
     PlaceScorer,
+    describe,
 )
 from newsgraph.extract.place_words import (
-    AREA_WORDS,
+    AREA_OF_WORDS,
     COMMON_WORDS,
     DATELINE_MARKS,
     EMBEDDED_IN_FACILITY_MIN_POPULATION,
@@ -57,7 +53,7 @@ from newsgraph.extract.place_words import (
     HONORIFICS,
     INSIDE_NAME_FEATURES,
     JOINERS,
-    LOCATIVE,
+    LOWER_STREET,
     MAX_NAME_TOKENS,
     NATURAL_WORDS,
     PLACE_LABELS,
@@ -68,16 +64,15 @@ from newsgraph.extract.place_words import (
     VENUE_CUES,
     is_demonym,
     is_facility,
+    is_month,
+    joined_abbreviations,
+    top_vote,
+    trim_span,
 )
-from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN, Candidate, Gazetteer
+from newsgraph.geo.gazetteer import MAIN, Candidate, Gazetteer
 from newsgraph.geo.resolve import ADJECTIVE_FIRST_WORDS, candidates_for, is_region_adjective, prior
 
 _PROPN = POS_IDS["PROPN"]
-# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
-_RESIDENT_WORDS = frozenset(
-    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
-     "mayor", "police", "council", "officials", "voters", "schools"}
-)  # fmt: skip
 _NAME_POS = frozenset({POS_IDS["PROPN"], POS_IDS["NOUN"]})
 
 
@@ -95,26 +90,7 @@ class Found:
     features: list[float] = field(default_factory=list)
     probability: float = 1.0
     text: str = ""
-
-
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
-        start += 1
-    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
-        if doc[end - 1].text.endswith(".") and len(doc[end - 1].text) > 1:
-            break  # "Va." keeps its dot
-        end -= 1
-    return start, end
-
-
-def _top(votes: Counter[Any], own: Any) -> Any:
-    """The key with the most votes once ``own`` loses one (None when no key keeps a vote)."""
-    best, most = None, 0
-    for key, count in votes.items():
-        count -= key == own
-        if count > most:
-            best, most = key, count
-    return best
+    cut: int = 0  # characters of the last token left out ("-led" of "U.S.-led")
 
 
 class Detector:
@@ -145,13 +121,15 @@ class Detector:
         """Every candidate span, in text order, with its features filled in."""
         doc = self.doc
         found: list[Found] = []
-        taken: set[int] = set()
+        # A month's name in a date is no place ("in March 2018": March, Cambridgeshire).
+        dates = [e for e in self.ents if e.label_ == "DATE"]
+        taken = {i for e in dates for i in range(e.start, e.end) if is_month(doc[i])}
         dateline = self._dateline()
         if dateline is not None:
             found.append(dateline)
             taken.update(range(dateline.start, dateline.end))
         for ent_start, ent_end, label in self._entities():
-            start, end = _trim(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
+            start, end = trim_span(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
             if start >= end:
                 continue
             text = self._span_text(start, end)
@@ -165,8 +143,9 @@ class Detector:
             if joined:
                 found.extend(joined)
             elif label in PLACE_LABELS:
-                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name.
-                embedded = self._embedded(start, end, label)
+                # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name; after
+                # "the village of" the whole name is the place ("Ellerby Vale", not Vale).
+                embedded = None if self._area_of(start) else self._embedded(start, end, label)
                 found.extend([embedded] if embedded else self._split(start, end, label))
             elif label != "PERSON":
                 embedded = self._embedded(start, end, label)
@@ -182,12 +161,13 @@ class Detector:
                 # "Meydan Racecourse", "Trump Tower" tagged PERSON; the scorer weighs the label.
                 found.extend(self._facility(start, end, label) or self._venue(start, end, label))
         found.extend(self._untagged(taken))
+        found.extend(self._joined_abbreviations(taken))
         found.extend(self._streets(found))
         found.sort(key=lambda f: f.start)
         self._qualify(found)
         self._anchor_regions(found)
         for f in found:
-            f.text = self._span_text(f.start, f.end)
+            f.text = self._span_text(f.start, f.end)[: -f.cut or None]
             f.features = self.features(f)
         return found
 
@@ -219,7 +199,9 @@ class Detector:
         capitalised and followed by a colon or a dash ("Muscat: The …", "Lagos — The …")."""
         doc = self.doc
         end = 0
-        while end < min(len(doc), MAX_NAME_TOKENS) and doc[end].is_upper and doc[end].is_alpha:
+        while end < min(len(doc), MAX_NAME_TOKENS) and (
+            (doc[end].is_upper and doc[end].is_alpha) or self._abbreviation_dot(end)
+        ):
             end += 1
         if end == 0:
             while end < min(len(doc) - 1, MAX_NAME_TOKENS) and doc[end].is_title and doc[end].is_alpha:
@@ -232,6 +214,21 @@ class Detector:
         if is_demonym(text) or not candidates_for(text, self.gaz):
             return None
         return Found(0, end, doc[0].ent_type_, dateline=True)
+
+    def _abbreviation_dot(self, i: int) -> bool:
+        """Whether token ``i`` is the dot of an abbreviation in capitals before more of a name ("ST. LOUIS",
+        "FT. WORTH"), which the tokenizer splits off."""
+        doc = self.doc
+        before = doc[i - 1] if i > 0 else None
+        return (
+            doc[i].text == "."
+            and before is not None
+            and not before.whitespace_
+            and before.is_upper
+            and len(before) <= 3
+            and i + 1 < len(doc)
+            and doc[i + 1].is_upper
+        )
 
     def _span_text(self, start: int, end: int) -> str:
         return self._text[self._starts[start] : self._starts[end - 1] + self._lengths[end - 1]]
@@ -343,11 +340,18 @@ class Detector:
 
     def _venue(self, start: int, end: int, label: str) -> list[Found]:
         """A name right after "at", "inside", "into" or "outside" ("dinner at Black Sheep", "fans inside
-        Anfield"): a venue more often than not, which the scorer weighs with the rest."""
+        Anfield"), or after "the suburb/village/town of" (:data:`AREA_OF_WORDS`): a venue or neighbourhood
+        more often than not, which the scorer weighs with the rest."""
         before = start - 1
         if before > 0 and self.doc[before].lower_ == "the":
             before -= 1
-        return [Found(start, end, label)] if before >= 0 and self.doc[before].lower_ in VENUE_CUES else []
+        cued = before >= 0 and self.doc[before].lower_ in VENUE_CUES
+        return [Found(start, end, label)] if cued or self._area_of(start) else []
+
+    def _area_of(self, start: int) -> bool:
+        """Whether "<area word> of" comes right before token ``start`` ("the suburb of Madinaty")."""
+        doc = self.doc
+        return start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in AREA_OF_WORDS
 
     def _located_in(self, end: int) -> bool:
         """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
@@ -385,6 +389,16 @@ class Detector:
             i += max(matched, 1)
         return out
 
+    def _joined_abbreviations(self, taken: set[int]) -> list[Found]:
+        """Abbreviated gazetteer names a dash joins to the next word in one token ("U.S.-led")."""
+        starts, lengths, out = self._starts, self._lengths, []
+        for first, last in joined_abbreviations(self._text):
+            i = bisect.bisect_left(starts, first)
+            ok = i < len(starts) and starts[i] == first and i not in taken and starts[i] + lengths[i] > last
+            if ok and candidates_for(self._text[first:last], self.gaz):
+                out.append(Found(i, i + 1, self.doc[i].ent_type_, cut=starts[i] + lengths[i] - last))
+        return out
+
     def _streets(self, found: list[Found]) -> list[Found]:
         """Street names written without their street word: "at State and Hubbard streets", "the 500 block
         of Jeffords". Local news places crimes, crashes and closures this way."""
@@ -413,11 +427,32 @@ class Detector:
                     end += 1
                 if end > start:
                     out.append(Found(start, end, doc[start].ent_type_, street=True))
+        out.extend(self._lower_streets(found, covered))
         same = {(f.start, f.end): f for f in found}
         for f in out:
             if (f.start, f.end) in same:
                 same[(f.start, f.end)].street = True
         return [f for f in out if not any(j in covered for j in range(f.start, f.end))]
+
+    def _lower_streets(self, found: list[Found], covered: set[int]) -> list[Found]:
+        """Street names with their street word in lower case ("Third street", "on Harwick street"): a
+        candidate that ends right before the word takes it in, capitalised words before it are one."""
+        doc, ends, out = self.doc, {f.end: f for f in found}, []
+        for match in LOWER_STREET.finditer(self._text):
+            k = bisect.bisect_left(self._starts, match.start())
+            if k == 0 or k >= len(doc) or self._starts[k] != match.start():
+                continue
+            if k in ends:
+                ends[k].end, ends[k].street = k + 1, True
+                continue
+            start = k
+            while start > 0 and k - start < MAX_NAME_TOKENS and doc[start - 1].is_title:
+                if doc[start - 1].is_stop and doc[start - 1].ent_type_ != "ORDINAL":
+                    break
+                start -= 1
+            if start < k and not any(j in covered for j in range(start, k)):
+                out.append(Found(start, k + 1, doc[start].ent_type_, street=True))
+        return out
 
     def _untagged_adjective(self, i: int, taken: set[int], out: list[Found]) -> int:
         """A regional adjective of up to three tokens from token ``i`` ("Siberian", "Sub-Saharan")."""
@@ -491,8 +526,8 @@ class Detector:
         regions = {(c.country, c.admin1) for c in options}
         countries = {c.country for c in options}
         return (
-            _top(self._regions, own_region) in regions,
-            _top(self._countries, own_country) in countries,
+            top_vote(self._regions, own_region) in regions,
+            top_vote(self._countries, own_country) in countries,
         )
 
     # --- features ---------------------------------------------------------------------------------
@@ -521,68 +556,8 @@ class Detector:
         return text.lower() in self._lower_words
 
     def features(self, f: Found) -> list[float]:
-        doc = self.doc
-        x = [0.0] * len(FEATURES)
-        x[FEATURE_INDEX["bias"]] = 1.0
-        x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
-        text = self._span_text(f.start, f.end)
-        options = [c for c in candidates_for(text, self.gaz)]
-        if not options:
-            x[FEATURE_INDEX["gaz_none"]] = 1.0
-        else:
-            best = max(options, key=prior)
-            x[FEATURE_INDEX[KIND_FEATURES.get(best.feature, "kind_city")]] = 1.0
-            x[FEATURE_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
-            x[FEATURE_INDEX["alternate_only"]] = float(
-                all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
-            )
-            x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
-            x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
-            in_region, in_country = self._in_article_region(f, options)
-            x[FEATURE_INDEX["in_article_region"]] = float(in_region)
-            x[FEATURE_INDEX["in_article_country"]] = float(in_country)
-            x[FEATURE_INDEX["in_outlet_country"]] = float(
-                any(c.country == self.outlet_country for c in options)
-            )
-        x[FEATURE_INDEX["embedded"]] = float(f.embedded)
-        x[FEATURE_INDEX["dateline"]] = float(f.dateline)
-        x[FEATURE_INDEX["facility"]] = float(is_facility(text))
-        before = doc[f.start - 1] if f.start > 0 else None
-        after = doc[f.end] if f.end < len(doc) else None
-        if before is not None:
-            x[FEATURE_INDEX["cue_locative"]] = float(before.lower_ in LOCATIVE)
-            x[FEATURE_INDEX["cue_the"]] = float(before.lower_ == "the")
-        qualified = f.qualifier is not None or (
-            before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
-        )
-        x[FEATURE_INDEX["cue_qualified"]] = float(qualified)
-        if after is not None:
-            nxt = after.lower_
-            if nxt in ("-", "–") and f.end + 1 < len(doc):
-                nxt = doc[f.end + 1].lower_
-            x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
-            x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
-        x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
-        x[FEATURE_INDEX["person_name"]] = float(self.person_name(f.start, f.end, text, f.label))
-        x[FEATURE_INDEX["place_elsewhere"]] = float(text in self._place_texts)
-        x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in self._person_words for w in text.split()))
-        x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
-        x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
-        x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
-        x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
-        x[FEATURE_INDEX["lowercase_elsewhere"]] = float(self._lowercase_elsewhere(text))
-        x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
-        x[FEATURE_INDEX["cue_located_in"]] = float(self._located_in(f.end))
-        x[FEATURE_INDEX["cue_street"]] = float(f.street)
-        x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in _RESIDENT_WORDS)
-        # "David Mahler of Bellmore": where a person is from.
-        x[FEATURE_INDEX["cue_of_person"]] = float(
-            before is not None
-            and before.lower_ == "of"
-            and f.start > 1
-            and doc[f.start - 2].ent_type_ == "PERSON"
-        )
-        return x
+        """The candidate's feature vector (:func:`newsgraph.extract.place_scorer.describe`)."""
+        return describe(self, f)
 
 
 def detect(

@@ -9,8 +9,21 @@ import math
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
+from typing import Any
+
+from spacy.parts_of_speech import IDS as POS_IDS
 
 from newsgraph.errors import NewsgraphError
+from newsgraph.extract.place_words import (
+    AREA_WORDS,
+    COMMON_WORDS,
+    GENERIC_WORDS,
+    LOCATIVE,
+    RESIDENT_WORDS,
+    is_facility,
+)
+from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN
+from newsgraph.geo.resolve import candidates_for, is_region_adjective, prior
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -22,7 +35,7 @@ FEATURES: tuple[str, ...] = (
     "cue_locative", "cue_the", "cue_qualified", "cue_based", "area_word", "next_propn",
     "dateline", "person_name", "place_elsewhere", "person_elsewhere", "sentence_start", "all_caps", "tokens",
     "common_word", "lowercase_elsewhere", "adjective", "cue_located_in", "cue_street", "cue_of_person",
-    "cue_resident",
+    "cue_resident", "cue_area_of",
 )  # fmt: skip
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 KIND_FEATURES = {
@@ -57,3 +70,74 @@ class PlaceScorer:
     def probability(self, features: Sequence[float]) -> float:
         z = sum(w * x for w, x in zip(self.vector, features, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_PROPN = POS_IDS["PROPN"]
+
+
+def describe(det: Any, f: Any) -> list[float]:
+    """The features of candidate ``f`` (a :class:`newsgraph.extract.place_detect.Found`) found by the
+    detector ``det``, in the order of :data:`FEATURES`."""
+    doc = det.doc
+    x = [0.0] * len(FEATURES)
+    x[FEATURE_INDEX["bias"]] = 1.0
+    x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
+    text = f.text or det._span_text(f.start, f.end)
+    options = [c for c in candidates_for(text, det.gaz)]
+    if not options:
+        x[FEATURE_INDEX["gaz_none"]] = 1.0
+    else:
+        best = max(options, key=prior)
+        x[FEATURE_INDEX[KIND_FEATURES.get(best.feature, "kind_city")]] = 1.0
+        x[FEATURE_INDEX["log_population"]] = math.log10(max(c.population for c in options) + 1) / 7
+        x[FEATURE_INDEX["alternate_only"]] = float(
+            all(c.flags & ALTERNATE and not c.flags & (MAIN | CODE) for c in options)
+        )
+        x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
+        x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
+        in_region, in_country = det._in_article_region(f, options)
+        x[FEATURE_INDEX["in_article_region"]] = float(in_region)
+        x[FEATURE_INDEX["in_article_country"]] = float(in_country)
+        x[FEATURE_INDEX["in_outlet_country"]] = float(any(c.country == det.outlet_country for c in options))
+    x[FEATURE_INDEX["embedded"]] = float(f.embedded)
+    x[FEATURE_INDEX["dateline"]] = float(f.dateline)
+    x[FEATURE_INDEX["facility"]] = float(is_facility(text))
+    before = doc[f.start - 1] if f.start > 0 else None
+    after = doc[f.end] if f.end < len(doc) else None
+    if before is not None:
+        x[FEATURE_INDEX["cue_locative"]] = float(before.lower_ in LOCATIVE)
+        x[FEATURE_INDEX["cue_the"]] = float(before.lower_ == "the")
+    qualified = f.qualifier is not None or (
+        before is not None and before.text == "," and f.start > 1 and doc[f.start - 2].ent_type_ == "GPE"
+    )
+    x[FEATURE_INDEX["cue_qualified"]] = float(qualified)
+    if after is not None:
+        nxt = after.lower_
+        if nxt in ("-", "–") and f.end + 1 < len(doc):
+            nxt = doc[f.end + 1].lower_
+        if f.cut:  # "U.S.-based": the rest of the token
+            nxt = doc[f.end - 1].lower_[-f.cut :].lstrip("-–—")
+        x[FEATURE_INDEX["cue_based"]] = float(nxt in ("based", "-based"))
+        x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
+    x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
+    x[FEATURE_INDEX["person_name"]] = float(det.person_name(f.start, f.end, text, f.label))
+    x[FEATURE_INDEX["place_elsewhere"]] = float(text in det._place_texts)
+    x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in det._person_words for w in text.split()))
+    x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
+    x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
+    x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
+    x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
+    x[FEATURE_INDEX["lowercase_elsewhere"]] = float(det._lowercase_elsewhere(text))
+    x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
+    x[FEATURE_INDEX["cue_located_in"]] = float(det._located_in(f.end))
+    x[FEATURE_INDEX["cue_street"]] = float(f.street)
+    x[FEATURE_INDEX["cue_area_of"]] = float(det._area_of(f.start))
+    x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in RESIDENT_WORDS)
+    # "David Mahler of Bellmore": where a person is from.
+    x[FEATURE_INDEX["cue_of_person"]] = float(
+        before is not None
+        and before.lower_ == "of"
+        and f.start > 1
+        and doc[f.start - 2].ent_type_ == "PERSON"
+    )
+    return x

@@ -5,6 +5,10 @@ reads them."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import Any
+
+from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym, by_name
 
@@ -36,6 +40,11 @@ LOCATIVE = frozenset(
 )  # fmt: skip
 # Words after which a name is often a venue ("at Black Sheep", "inside Anfield"); see place_detect._venue.
 VENUE_CUES = frozenset({"at", "inside", "into", "outside"})
+# "the suburb of X", "the village of X": what kind of place X is, said before "of" (see Detector._venue).
+AREA_OF_WORDS = frozenset(
+    {"suburb", "neighborhood", "neighbourhood", "village", "town", "city", "hamlet", "community", "township",
+     "borough", "district", "county", "province", "island", "parish", "municipality", "state"}
+)  # fmt: skip
 # Words that are towns somewhere but in capitals mostly start sentences or name other things.
 COMMON_WORDS = frozenset(
     {
@@ -58,6 +67,11 @@ GENERIC_WORDS = frozenset(
 NATURAL_WORDS = frozenset(
     {"river", "lake", "mountains", "mountain", "creek", "bay", "valley", "delta", "canyon"}
 )
+# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
+RESIDENT_WORDS = frozenset(
+    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
+     "mayor", "police", "council", "officials", "voters", "schools"}
+)  # fmt: skip
 # A name whose last word is one of these is a street, building or site: most of the ones local news names
 # are not in the gazetteer, and are placed at the article's own town (see newsgraph.extract.places).
 # Of those, the words of a street: its first word names the street, not the town ("Hampton Avenue"), and
@@ -78,6 +92,8 @@ STREET_WORDS = frozenset(
         "parkway",
     }
 )
+# Street words that end a name in lower case too ("Third street"), as some papers write them.
+LOWER_STREET = re.compile(r"(?<=[A-Za-z0-9] )(?:street|avenue|road|boulevard|lane)\b")
 FACILITY_WORDS = frozenset(
     {
         "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "place",
@@ -90,6 +106,11 @@ FACILITY_WORDS = frozenset(
 )  # fmt: skip
 # A place inside a building's or site's name is taken from this size on (see Detector._embedded).
 EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
+# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
+RESIDENT_WORDS = frozenset(
+    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
+     "mayor", "police", "council", "officials", "voters", "schools"}
+)  # fmt: skip
 # A name whose last word is one of these is an administrative area by its own words.
 AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
 
@@ -107,3 +128,45 @@ def is_facility(text: str) -> bool:
     Church")."""
     words = text.split()
     return len(words) >= 2 and words[-1].lower().rstrip(".") in FACILITY_WORDS
+
+
+# An abbreviated name joined to the next word by a dash, which the tokenizer keeps in one token: "the
+# U.S.-led coalition", "a U.K.-based firm", a press-release dateline "PLEASANTON, Calif.--(BUSINESS WIRE)--".
+ABBREVIATION_JOINED = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,}|[A-Z][a-z]{1,5}\.)(?=[-–—])")
+
+
+def joined_abbreviations(text: str) -> list[tuple[int, int]]:
+    """Character spans of the abbreviated names in ``text`` that a dash joins to the next word."""
+    return [m.span(1) for m in ABBREVIATION_JOINED.finditer(text)]
+
+
+def trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+        if doc[end - 1].text.endswith(".") and len(doc[end - 1].text) > 1:
+            break  # "Va." keeps its dot
+        end -= 1
+    return start, end
+
+
+def top_vote(votes: Counter[Any], own: Any) -> Any:
+    """The key with the most votes once ``own`` loses one (None when no key keeps a vote)."""
+    best, most = None, 0
+    for key, count in votes.items():
+        count -= key == own
+        if count > most:
+            best, most = key, count
+    return best
+
+
+MONTHS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sept.", "sep.", "oct.",
+     "nov.", "dec."}
+)  # fmt: skip
+
+
+def is_month(token: Any) -> bool:
+    """True when the token is a month's name or its abbreviation ("March", "Aug.")."""
+    return token.lower_ in MONTHS

@@ -136,8 +136,8 @@ def find_places(
     datelines = _dateline_places(doc, found)
     mentions = [
         Mention(
-            doc[f.start : f.end].text,
-            (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1])),
+            f.text,
+            (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]) - f.cut),
             f.qualifier,
             needs_support=f.embedded or f.street or is_facility(f.text),
             dateline=i in datelines,
