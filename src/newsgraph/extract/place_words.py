@@ -106,11 +106,6 @@ FACILITY_WORDS = frozenset(
 )  # fmt: skip
 # A place inside a building's or site's name is taken from this size on (see Detector._embedded).
 EMBEDDED_IN_FACILITY_MIN_POPULATION = 100_000
-# Words after a place's name in local news ("Nelson residents", "the Bellmore area", "Tulsa police").
-RESIDENT_WORDS = frozenset(
-    {"resident", "residents", "native", "natives", "neighborhood", "neighbourhood", "area", "township",
-     "mayor", "police", "council", "officials", "voters", "schools"}
-)  # fmt: skip
 # A name whose last word is one of these is an administrative area by its own words.
 AREA_WORDS = frozenset({"county", "parish", "township", "borough", "district", "province", "region"})
 
@@ -141,6 +136,7 @@ def joined_abbreviations(text: str) -> list[tuple[int, int]]:
 
 
 def trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Tokens ``start:end`` without a leading "the" or a trailing possessive or punctuation mark."""
     while start < end and doc[start].lower_ in ("the", "'s", "’s"):
         start += 1
     while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
