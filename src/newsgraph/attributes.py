@@ -20,7 +20,7 @@ disabled, as the component's source of rules).
 # signatures at run time.
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -373,6 +373,15 @@ _OTHER_WORD = "newsgraph_other_word"
 _KNOWN_KEYS = {"LOWER", "TAG", "DEP", "IS_SPACE", "lower", "tag", "dep", "is_space"}
 
 
+def _pattern_values(ruler: Any, key: str) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each token pattern of ``ruler`` with its value for ``key`` (upper or lower case), where it has one."""
+    for pattern in ruler.patterns:
+        for tokens in pattern["patterns"]:
+            for token in tokens:
+                value = token.get(key, token.get(key.lower()))
+                yield token, value
+
+
 def _words_read(ruler: Any) -> tuple[frozenset[str] | None, list[re.Pattern[str]]]:
     """The lower-case words ``ruler``'s patterns name in ``LOWER`` (``==``, ``IN``, ``NOT_IN``) and the
     ``REGEX`` expressions they match words with, or None when a pattern reads the word another way."""
@@ -380,22 +389,19 @@ def _words_read(ruler: Any) -> tuple[frozenset[str] | None, list[re.Pattern[str]
         return frozenset(), []
     words: set[str] = set()
     regexes: list[re.Pattern[str]] = []
-    for pattern in ruler.patterns:
-        for tokens in pattern["patterns"]:
-            for token in tokens:
-                if not set(token) <= _KNOWN_KEYS:
-                    return None, []
-                value = token.get("LOWER", token.get("lower"))
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    words.add(value)
-                elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
-                    words.update(str(word) for values in value.values() for word in values)
-                elif isinstance(value, dict) and set(value) == {"REGEX"}:
-                    regexes.append(re.compile(value["REGEX"]))
-                else:
-                    return None, []
+    for token, value in _pattern_values(ruler, "LOWER"):
+        if not set(token) <= _KNOWN_KEYS:
+            return None, []
+        if value is None:
+            continue
+        if isinstance(value, str):
+            words.add(value)
+        elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+            words.update(str(word) for values in value.values() for word in values)
+        elif isinstance(value, dict) and set(value) == {"REGEX"}:
+            regexes.append(re.compile(value["REGEX"]))
+        else:
+            return None, []
     return frozenset(words), regexes
 
 
@@ -405,18 +411,15 @@ def _labels_read(ruler: Any) -> np.ndarray | None:
     if ruler is None:
         return np.zeros(0, dtype=np.uint64)
     labels: set[str] = set()
-    for pattern in ruler.patterns:
-        for tokens in pattern["patterns"]:
-            for token in tokens:
-                value = token.get("DEP", token.get("dep"))
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    labels.add(value)
-                elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
-                    labels.update(str(label) for values in value.values() for label in values)
-                else:
-                    return None
+    for _, value in _pattern_values(ruler, "DEP"):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            labels.add(value)
+        elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+            labels.update(str(label) for values in value.values() for label in values)
+        else:
+            return None
     strings = ruler.vocab.strings if hasattr(ruler, "vocab") else None
     if strings is None:
         return None
