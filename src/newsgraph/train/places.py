@@ -134,12 +134,10 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return min(t for t in grid if scores[t] >= best - F1_SLACK)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], float]:
-    """Weights by feature name and the threshold, fitted on ``x``, ``y``."""
+def fit(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Weights by feature name, fitted on ``x``, ``y`` (the threshold is chosen end to end, below)."""
     w = fit_logistic(x, y)
-    return {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True)}, best_threshold(
-        predict(x, w), y
-    )
+    return {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True)}
 
 
 def end_to_end_threshold(
@@ -188,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     x, y, groups = labelled_candidates(articles, docs, gaz)
     picked = select_articles(len(articles), args.fit)
     chosen = np.isin(groups, picked)
-    weights, _ = fit(x[chosen], y[chosen])
+    weights = fit(x[chosen], y[chosen])
     threshold, rows = end_to_end_threshold(
         [articles[i] for i in picked], [docs[i] for i in picked], gaz, weights
     )
