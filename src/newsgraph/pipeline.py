@@ -20,8 +20,11 @@ from dataclasses import dataclass, replace
 import spacy
 from spacy.language import Language
 from spacy.util import compile_infix_regex
+from thinc.api import NumpyOps, get_current_ops, use_ops
+from threadpoolctl import threadpool_limits
 
 from newsgraph.attributes import cache_attributes
+from newsgraph.cnn import fuse_cnn_layers
 from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
@@ -42,10 +45,18 @@ TRANSLATION_BATCH = 256
 def load_spacy(model: str = DEFAULT_MODEL) -> Language:
     """Load a spaCy pipeline by package name or path, as it is, without newsgraph's components.
 
+    On the CPU, the pipeline's layers multiply their matrices with numpy's BLAS (OpenBLAS in numpy's
+    wheels) rather than with thinc's default, BLIS: the tok2vec layers' products run about 1.5 times
+    faster with it on the x86-64 machines measured (docs/performance.md), and every tag, parse and entity
+    of the PolNeAR dev texts comes out the same.
+
     Raises:
         ModelError: The pipeline is not installed or cannot be loaded.
     """
     try:
+        if type(get_current_ops()) is NumpyOps:  # not a GPU's ops, nor a platform's own (AppleOps)
+            with use_ops("numpy", use_blis=False):
+                return spacy.load(model)
         return spacy.load(model)
     except OSError as exc:
         raise ModelError(
@@ -66,11 +77,16 @@ def load_model(model: str = DEFAULT_MODEL, mode: str = "fast", encoder: str | No
     Raises:
         ModelError: The pipeline is not installed or cannot be loaded.
     """
+    keep_freed_memory()
+    # One BLAS thread: a second one gained little on a batch's matrices and spun on the other core, which
+    # the next process (or the store) needs; workers set it again after the fork (see _start_worker).
+    threadpool_limits(1, user_api="blas")
     nlp = load_spacy(model)
     for name in ("parser", "ner"):
         if name not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")
     nlp.max_length = MAX_LENGTH
+    fuse_cnn_layers(nlp)  # the same numbers with fewer passes over memory
     add_paragraph_breaks(nlp)
     cache_attributes(nlp)  # the same parts of speech and lemmas, each word form worked out once
     for name in COMPONENTS:
@@ -78,6 +94,31 @@ def load_model(model: str = DEFAULT_MODEL, mode: str = "fast", encoder: str | No
             config = {"mode": mode, "encoder": encoder} if name == "newsgraph_attribution" else {}
             nlp.add_pipe(name, config=config)
     return nlp
+
+
+# mallopt(3) parameters of glibc, and the values set: 32 MiB is the largest mmap threshold glibc accepts.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_TRIM_THRESHOLD = 256 << 20
+_MMAP_THRESHOLD = 32 << 20
+
+
+def keep_freed_memory() -> None:
+    """Make glibc's allocator reuse freed memory for large arrays instead of mapping new pages each time.
+
+    The layers of a batch of 16 articles allocate arrays of several MB, again for every batch. Above
+    glibc's default thresholds each one was mapped afresh and every page zeroed by the kernel on first
+    touch (some 7 % of bare spaCy's time in a profile), or returned to the system and faulted in again.
+    With these settings a process keeps up to 256 MiB of freed memory for reuse. Does nothing where the
+    C library has no ``mallopt`` (musl, macOS).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
+    except (OSError, AttributeError):
+        pass
 
 
 def add_paragraph_breaks(nlp: Language) -> Language:
@@ -252,6 +293,9 @@ def _start_worker(pipeline: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
     _die_with_parent(parent)
+    # One BLAS thread per worker: the limit set in the parent did not hold in the forked workers, whose
+    # BLAS thread pools then fought for the cores and made two processes slower than one.
+    threadpool_limits(1, user_api="blas")
     torch = sys.modules.get("torch")
     if torch is not None:  # the accurate encoder: one thread per worker, or their threads fight for the cores
         torch.set_num_threads(1)

@@ -1,0 +1,170 @@
+"""The CNN layers of spaCy's small pipelines, computed with fewer passes over memory, to the same numbers.
+
+The ``tok2vec`` of ``en_core_web_sm`` and the one inside its ``ner`` are each a mixing layer and four
+window layers, every one of them thinc's ``Maxout >> LayerNorm >> Dropout`` (the window layers inside a
+``residual``). thinc runs these as separate steps, each allocating its output: the product, the maxout
+over the pieces (a scalar loop over the pieces, 8 % of bare spaCy's time in a profile), the mean, the
+variance, the normalised copy, the scaled copy, the shifted copy, the window columns and the residual
+sum.
+
+:func:`fuse_cnn_layers` puts a node in front of each of those layers that, when not training, does the
+same arithmetic in place: the maxout weights are laid out piece by piece, so that the pieces of a row are
+three contiguous blocks of the product and the maxout is two ``numpy.maximum`` calls, and the layer norm
+and the residual sum are done in the product's own memory. Each operation is the one thinc performs, on
+the same operands in the same order, so every value is the same to the bit (``tests/test_cnn.py``
+checks it on every layer, and ``bench/same_answers.py`` checks whole Records). During training the node
+hands its input to thinc's layer unchanged.
+
+On the 84 PolNeAR dev texts the two CNNs took 3.0 CPU seconds before and 2.3 after (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from thinc.api import Model
+
+# The name thinc gives the chain of layers this module speeds up.
+MAXOUT_BLOCK = "maxout>>layernorm>>dropout"
+RESIDUAL_BLOCK = f"residual(expand_window>>{MAXOUT_BLOCK})"
+FUSED = "fused_"
+
+
+def fuse_cnn_layers(nlp: Language) -> int:
+    """Give every CNN layer of ``nlp``'s models a fused forward pass for inference; return how many.
+
+    Layers of another shape (other pipelines, other thinc versions) are left as they are.
+    """
+    fused = 0
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if isinstance(model, Model):
+            fused += _fuse_below(model, model)
+    return fused
+
+
+def _fuse_below(root: Model, node: Model) -> int:
+    """Fuse the layers under ``node``, not looking inside those it fuses."""
+    fused = 0
+    for layer in list(node.layers):
+        if layer.name.startswith(FUSED):
+            continue  # fused before
+        replacement = _fused(layer)
+        if replacement is None:
+            fused += _fuse_below(root, layer)
+        else:
+            root.replace_node(layer, replacement)
+            fused += 1
+    return fused
+
+
+def _fused(layer: Model) -> Model | None:
+    if layer.name == RESIDUAL_BLOCK and _is_maxout_block(layer.layers[0].layers[1]):
+        window = layer.layers[0].layers[0]
+        if window.attrs.get("window_size") != 1:
+            return None
+        return _wrap(layer, FUSED + RESIDUAL_BLOCK, _residual_forward)
+    if _is_maxout_block(layer):
+        return _wrap(layer, FUSED + MAXOUT_BLOCK, _maxout_forward)
+    return None
+
+
+def _is_maxout_block(layer: Model) -> bool:
+    if layer.name != MAXOUT_BLOCK or len(layer.layers) != 2:
+        return False
+    inner = layer.layers[0]
+    return inner.name == "maxout>>layernorm" and [sub.name for sub in inner.layers] == ["maxout", "layernorm"]
+
+
+def _wrap(layer: Model, name: str, forward: Callable[[Model, Any, bool], Any]) -> Model:
+    return Model(name, forward, layers=[layer], dims={dim: layer.maybe_get_dim(dim) for dim in ("nO", "nI")})
+
+
+def _maxout_block_parts(block: Model) -> tuple[Model, Model]:
+    maxout, norm = block.layers[0].layers
+    return maxout, norm
+
+
+def _piecewise_weights(maxout: Model) -> tuple[np.ndarray, np.ndarray]:
+    """The maxout weights as (nI, nP * nO), piece after piece, and the bias in the same order.
+
+    Kept on the layer until its weights change (they are the same array object while not training).
+    """
+    weights = maxout.get_param("W")
+    cached = maxout.attrs.get("_newsgraph_piecewise")
+    if cached is not None and cached[0] is weights:
+        return cached[1], cached[2]
+    n_out, n_pieces, n_in = weights.shape
+    # Rows of W in thinc's product are (output, piece); here they are (piece, output). The product's
+    # columns are the same dot products, only in another order.
+    columns = np.ascontiguousarray(weights.transpose(1, 0, 2).reshape(n_pieces * n_out, n_in)).T
+    bias = np.ascontiguousarray(maxout.get_param("b").T.reshape(n_pieces * n_out))
+    maxout.attrs["_newsgraph_piecewise"] = (weights, columns, bias)
+    return columns, bias
+
+
+def _maxout_norm(block: Model, X: np.ndarray) -> np.ndarray:
+    """thinc's Maxout >> LayerNorm at inference, in place on the product."""
+    maxout, norm = _maxout_block_parts(block)
+    n_out, n_pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
+    columns, bias = _piecewise_weights(maxout)
+    product = np.dot(X, columns)
+    product += bias
+    best = product[:, :n_out]
+    for piece in range(1, n_pieces):
+        np.maximum(best, product[:, piece * n_out : (piece + 1) * n_out], out=best)
+    best = np.ascontiguousarray(best)
+    # LayerNorm: thinc's mean and variance, then (X - mu) * var ** -0.5 * G + b, in place.
+    mean = best.mean(axis=1, keepdims=True)
+    variance = best.var(axis=1, keepdims=True) + 1e-08
+    best -= mean
+    best *= variance ** (-1.0 / 2.0)
+    best *= norm.get_param("G")
+    best += norm.get_param("b")
+    return best
+
+
+def _maxout_forward(model: Model, X: Any, is_train: bool) -> tuple[Any, Callable]:
+    block = model.layers[0]
+    if is_train or not _plain_floats(X):
+        return block(X, is_train)
+    return _maxout_norm(block, X), _no_backprop
+
+
+def _residual_forward(model: Model, X: Any, is_train: bool) -> tuple[Any, Callable]:
+    residual = model.layers[0]
+    if is_train or not _plain_floats(X):
+        return residual(X, is_train)
+    block = residual.layers[0].layers[1]
+    Y = _maxout_norm(block, _window(X))
+    Y += X  # residual's X + Y; addition is commutative to the bit
+    return Y, _no_backprop
+
+
+def _window(X: np.ndarray) -> np.ndarray:
+    """thinc's ``seq2col(X, 1)``: each row beside the rows before and after it, zeros past the ends."""
+    rows, width = X.shape
+    columns = np.empty((rows, 3 * width), dtype=X.dtype)
+    columns[0, :width] = 0
+    columns[1:, :width] = X[:-1]
+    columns[:, width : 2 * width] = X
+    columns[:-1, 2 * width :] = X[1:]
+    columns[-1, 2 * width :] = 0
+    return columns
+
+
+def _plain_floats(X: Any) -> bool:
+    return (
+        isinstance(X, np.ndarray)
+        and X.dtype == np.float32
+        and X.ndim == 2
+        and X.shape[0] > 0
+        and X.flags.c_contiguous
+    )
+
+
+def _no_backprop(dY: Any) -> Any:
+    raise RuntimeError("fused CNN layers compute no gradients: they run only when not training")
