@@ -33,6 +33,15 @@ RESIDUAL_BLOCK = f"residual(expand_window>>{MAXOUT_BLOCK})"
 FUSED = "fused_"
 
 
+def _known_mean(mean: np.ndarray) -> dict[str, np.ndarray]:
+    return {"mean": mean}  # numpy 2 takes the mean it would compute first (the same numbers) as given
+
+
+_KNOWN_MEAN: Callable[[np.ndarray], dict[str, np.ndarray]] = (
+    _known_mean if int(np.__version__.split(".")[0]) >= 2 else lambda mean: {}
+)
+
+
 def fuse_cnn_layers(nlp: Language) -> int:
     """Give every CNN layer of ``nlp``'s models a fused forward pass for inference; return how many.
 
@@ -113,13 +122,16 @@ def _maxout_norm(block: Model, X: np.ndarray) -> np.ndarray:
     columns, bias = _piecewise_weights(maxout)
     product = np.dot(X, columns)
     product += bias
-    best = product[:, :n_out]
-    for piece in range(1, n_pieces):
-        np.maximum(best, product[:, piece * n_out : (piece + 1) * n_out], out=best)
-    best = np.ascontiguousarray(best)
+    if n_pieces == 1:
+        best = product
+    else:
+        best = np.maximum(product[:, :n_out], product[:, n_out : 2 * n_out])
+        for piece in range(2, n_pieces):
+            np.maximum(best, product[:, piece * n_out : (piece + 1) * n_out], out=best)
     # LayerNorm: thinc's mean and variance, then (X - mu) * var ** -0.5 * G + b, in place.
     mean = best.mean(axis=1, keepdims=True)
-    variance = best.var(axis=1, keepdims=True) + 1e-08
+    variance = best.var(axis=1, keepdims=True, **_KNOWN_MEAN(mean))
+    variance += 1e-08
     best -= mean
     best *= variance ** (-1.0 / 2.0)
     best *= norm.get_param("G")

@@ -40,6 +40,11 @@ MAX_LENGTH = 2_000_000
 # on the 2-core machine bench/translate.py ran on): 32 short articles a call gave 1,100 words/s, 128 gave
 # 2,100 and 256 gave 3,200, so a call takes 256, and the analysis batches are cut from those.
 TRANSLATION_BATCH = 256
+# Articles analysed together. Per article, 8 and 16 cost the same (docs/performance.md); at 8 the largest
+# array of a batch of 800-word articles, the CNN's joined embeddings (tokens x 576 floats, some 18 MB),
+# stays under glibc's 32 MiB limit for reusing freed memory (see keep_freed_memory), and the last
+# articles of a stream are shared out among the workers in finer parts.
+ANALYSIS_BATCH = 8
 
 
 def load_spacy(model: str = DEFAULT_MODEL) -> Language:
@@ -105,7 +110,7 @@ _MMAP_THRESHOLD = 32 << 20
 def keep_freed_memory() -> None:
     """Make glibc's allocator reuse freed memory for large arrays instead of mapping new pages each time.
 
-    The layers of a batch of 16 articles allocate arrays of several MB, again for every batch. Above
+    The layers of a batch of articles allocate arrays of several MB, again for every batch. Above
     glibc's default thresholds each one was mapped afresh and every page zeroed by the kernel on first
     touch (some 7 % of bare spaCy's time in a profile), or returned to the system and faulted in again.
     With these settings a process keeps up to 256 MiB of freed memory for reuse. Does nothing where the
@@ -203,7 +208,7 @@ class Pipeline:
         self,
         articles: Iterable[Article],
         processes: int = 1,
-        batch_size: int = 16,
+        batch_size: int = ANALYSIS_BATCH,
         on_failure: Callable[[Article, str], None] | None = None,
     ) -> Iterator[Record]:
         """Analyse ``articles`` lazily, in input order, with ``processes`` worker processes.
