@@ -11,11 +11,12 @@ sum.
 same arithmetic in place: the maxout weights are laid out piece by piece, so that the pieces of a row are
 three contiguous blocks of the product and the maxout is two ``numpy.maximum`` calls, and the layer norm
 and the residual sum are done in the product's own memory. Each operation is the one thinc performs, on
-the same operands in the same order, so every value is the same to the bit (``tests/test_cnn.py``
-checks it on every layer, and ``bench/same_answers.py`` checks whole Records). During training the node
-hands its input to thinc's layer unchanged.
+the same operands in the same order (the window columns are only not zero-filled first, and the
+variance is given the mean already computed), so every value is the same to the bit
+(``tests/test_cnn.py`` checks the CNNs' outputs, and ``bench/same_answers.py`` whole Records). During
+training the node hands its input to thinc's layer unchanged.
 
-On the 84 PolNeAR dev texts the two CNNs took 3.0 CPU seconds before and 2.3 after (docs/performance.md).
+On the 84 PolNeAR dev texts the two CNNs took 3.0 CPU seconds before and 2.0 after (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -31,21 +32,19 @@ from thinc.api import Model
 MAXOUT_BLOCK = "maxout>>layernorm>>dropout"
 RESIDUAL_BLOCK = f"residual(expand_window>>{MAXOUT_BLOCK})"
 FUSED = "fused_"
-
-
-def _known_mean(mean: np.ndarray) -> dict[str, np.ndarray]:
-    return {"mean": mean}  # numpy 2 takes the mean it would compute first (the same numbers) as given
-
-
-_KNOWN_MEAN: Callable[[np.ndarray], dict[str, np.ndarray]] = (
-    _known_mean if int(np.__version__.split(".")[0]) >= 2 else lambda mean: {}
-)
+# numpy 2's var takes the mean it would otherwise compute first, the same numbers, as given.
+_VAR_TAKES_MEAN = int(np.__version__.split(".")[0]) >= 2
+# Each maxout layer's weights laid out piece by piece, and its bias, by the id of its weight array (the
+# entry holds that array, so its id is not reused while the entry is kept).
+_PIECEWISE: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def fuse_cnn_layers(nlp: Language) -> int:
     """Give every CNN layer of ``nlp``'s models a fused forward pass for inference; return how many.
 
-    Layers of another shape (other pipelines, other thinc versions) are left as they are.
+    Layers of another shape (other pipelines, other thinc versions) are left as they are. The fused nodes
+    are for analysis: the weights are laid out once, so a pipeline to be trained further or saved is used
+    as spaCy loads it, before fusing.
     """
     fused = 0
     for _, pipe in nlp.pipeline:
@@ -98,20 +97,18 @@ def _maxout_block_parts(block: Model) -> tuple[Model, Model]:
 
 
 def _piecewise_weights(maxout: Model) -> tuple[np.ndarray, np.ndarray]:
-    """The maxout weights as (nI, nP * nO), piece after piece, and the bias in the same order.
-
-    Kept on the layer until its weights change (they are the same array object while not training).
-    """
+    """The maxout weights as (nI, nP * nO), piece after piece, and the bias in the same order (worked out
+    again only when the layer's weight array is another)."""
     weights = maxout.get_param("W")
-    cached = maxout.attrs.get("_newsgraph_piecewise")
-    if cached is not None and cached[0] is weights:
+    cached = _PIECEWISE.get(id(weights))
+    if cached is not None:
         return cached[1], cached[2]
     n_out, n_pieces, n_in = weights.shape
     # Rows of W in thinc's product are (output, piece); here they are (piece, output). The product's
     # columns are the same dot products, only in another order.
     columns = np.ascontiguousarray(weights.transpose(1, 0, 2).reshape(n_pieces * n_out, n_in)).T
     bias = np.ascontiguousarray(maxout.get_param("b").T.reshape(n_pieces * n_out))
-    maxout.attrs["_newsgraph_piecewise"] = (weights, columns, bias)
+    _PIECEWISE[id(weights)] = (weights, columns, bias)
     return columns, bias
 
 
@@ -130,7 +127,9 @@ def _maxout_norm(block: Model, X: np.ndarray) -> np.ndarray:
             np.maximum(best, product[:, piece * n_out : (piece + 1) * n_out], out=best)
     # LayerNorm: thinc's mean and variance, then (X - mu) * var ** -0.5 * G + b, in place.
     mean = best.mean(axis=1, keepdims=True)
-    variance = best.var(axis=1, keepdims=True, **_KNOWN_MEAN(mean))
+    variance = (
+        best.var(axis=1, keepdims=True, mean=mean) if _VAR_TAKES_MEAN else best.var(axis=1, keepdims=True)
+    )
     variance += 1e-08
     best -= mean
     best *= variance ** (-1.0 / 2.0)
