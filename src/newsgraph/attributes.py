@@ -374,12 +374,22 @@ _KNOWN_KEYS = {"LOWER", "TAG", "DEP", "IS_SPACE", "lower", "tag", "dep", "is_spa
 
 
 def _pattern_values(ruler: Any, key: str) -> Iterator[tuple[dict[str, Any], Any]]:
-    """Each token pattern of ``ruler`` with its value for ``key`` (upper or lower case), where it has one."""
+    """Each token pattern of ``ruler`` with its value for ``key`` (upper or lower case; None where it has
+    none)."""
     for pattern in ruler.patterns:
         for tokens in pattern["patterns"]:
             for token in tokens:
                 value = token.get(key, token.get(key.lower()))
                 yield token, value
+
+
+def _named(value: Any) -> list[str] | None:
+    """The values a pattern's test names (``==``, ``IN``, ``NOT_IN``), or None for a test of another kind."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+        return [str(named) for values in value.values() for named in values]
+    return None
 
 
 def _words_read(ruler: Any) -> tuple[frozenset[str] | None, list[re.Pattern[str]]]:
@@ -394,10 +404,9 @@ def _words_read(ruler: Any) -> tuple[frozenset[str] | None, list[re.Pattern[str]
             return None, []
         if value is None:
             continue
-        if isinstance(value, str):
-            words.add(value)
-        elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
-            words.update(str(word) for values in value.values() for word in values)
+        named = _named(value)
+        if named is not None:
+            words.update(named)
         elif isinstance(value, dict) and set(value) == {"REGEX"}:
             regexes.append(re.compile(value["REGEX"]))
         else:
@@ -414,12 +423,10 @@ def _labels_read(ruler: Any) -> np.ndarray | None:
     for _, value in _pattern_values(ruler, "DEP"):
         if value is None:
             continue
-        if isinstance(value, str):
-            labels.add(value)
-        elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
-            labels.update(str(label) for values in value.values() for label in values)
-        else:
+        named = _named(value)
+        if named is None:
             return None
+        labels.update(named)
     strings = ruler.vocab.strings if hasattr(ruler, "vocab") else None
     if strings is None:
         return None
