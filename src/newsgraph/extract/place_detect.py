@@ -111,8 +111,8 @@ class Detector:
         self._lengths = doc.to_array(LENGTH).tolist()
         self._text = doc_text(doc)
         # What the article calls a place or a person elsewhere, by text.
-        self._place_texts = {e.text for e in self.ents if e.label_ in PLACE_LABELS}
-        self._person_words = {w for e in self.ents if e.label_ == "PERSON" for w in e.text.split()}
+        self.place_texts = {e.text for e in self.ents if e.label_ in PLACE_LABELS}
+        self.person_words = {w for e in self.ents if e.label_ == "PERSON" for w in e.text.split()}
         self._lower_words: set[str] | None = None
 
     # --- candidates -------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class Detector:
             start, end = trim_span(doc, max(ent_start, dateline.end if dateline else 0), ent_end)
             if start >= end:
                 continue
-            text = self._span_text(start, end)
+            text = self.span_text(start, end)
             if is_demonym(text):
                 continue
             taken.update(range(ent_start, ent_end))
@@ -145,7 +145,7 @@ class Detector:
             elif label in PLACE_LABELS:
                 # "the Knox County Sheriff's Office" tagged FAC: the county, else the whole name; after
                 # "the village of" the whole name is the place ("Ellerby Vale", not Vale).
-                embedded = None if self._area_of(start) else self._embedded(start, end, label)
+                embedded = None if self.area_of(start) else self._embedded(start, end, label)
                 found.extend([embedded] if embedded else self._split(start, end, label))
             elif label != "PERSON":
                 embedded = self._embedded(start, end, label)
@@ -167,7 +167,7 @@ class Detector:
         self._qualify(found)
         self._anchor_regions(found)
         for f in found:
-            f.text = self._span_text(f.start, f.end)[: -f.cut or None]
+            f.text = self.span_text(f.start, f.end)[: -f.cut or None]
             f.features = self.features(f)
         return found
 
@@ -185,7 +185,7 @@ class Detector:
                 if (
                     places
                     and self.doc[end].is_title
-                    and candidates_for(self._span_text(start, spans[i + 1][1]), self.gaz)
+                    and candidates_for(self.span_text(start, spans[i + 1][1]), self.gaz)
                 ):
                     out.append((start, spans[i + 1][1], label if label in PLACE_LABELS else other))
                     i += 2
@@ -208,9 +208,9 @@ class Detector:
                 end += 1
             if end == 0 or doc[end].text not in DATELINE_MARKS:
                 return None
-        if len(self._span_text(0, end)) < 3:
+        if len(self.span_text(0, end)) < 3:
             return None
-        text = self._span_text(0, end)
+        text = self.span_text(0, end)
         if is_demonym(text) or not candidates_for(text, self.gaz):
             return None
         return Found(0, end, doc[0].ent_type_, dateline=True)
@@ -230,7 +230,7 @@ class Detector:
             and doc[i + 1].is_upper
         )
 
-    def _span_text(self, start: int, end: int) -> str:
+    def span_text(self, start: int, end: int) -> str:
         return self._text[self._starts[start] : self._starts[end - 1] + self._lengths[end - 1]]
 
     def _split(self, start: int, end: int, label: str) -> list[Found]:
@@ -238,7 +238,7 @@ class Detector:
         doc = self.doc
         for i in range(start + 1, end - 1):
             if doc[i].text == ",":
-                head, tail = self._span_text(start, i), self._span_text(i + 1, end)
+                head, tail = self.span_text(start, i), self.span_text(i + 1, end)
                 if self._qualifier(tail) is not None and candidates_for(head, self.gaz):
                     return [Found(start, i, label, qualifier=tail), Found(i + 1, end, label)]
         return [Found(start, end, label)]
@@ -268,10 +268,10 @@ class Detector:
         Academy") only a large place counts: a small one is more likely a word of the building's name.
         """
         doc = self.doc
-        words = self._span_text(start, end).lower().split()
+        words = self.span_text(start, end).lower().split()
         if words[0] in NATURAL_WORDS or words[-1] in NATURAL_WORDS or words[-1].rstrip(".") in STREET_WORDS:
             return None
-        facility = is_facility(self._span_text(start, end))
+        facility = is_facility(self.span_text(start, end))
         if facility and start + 1 < end and doc[start + 1].lower_ in ("'s", "’s"):
             # "Derry's Altnagelvin Hospital": the town the building is in, whatever its size.
             text = doc[start].text
@@ -304,14 +304,14 @@ class Detector:
         for i in range(start + 1, end - 1):
             for j in range(min(end - 1, i + MAX_NAME_TOKENS), i, -1):
                 if doc[i].is_title and self._place_words(i, j):
-                    kinds = {c.feature for c in candidates_for(self._span_text(i, j), self.gaz)}
+                    kinds = {c.feature for c in candidates_for(self.span_text(i, j), self.gaz)}
                     if kinds & INSIDE_NAME_FEATURES:
                         options.append((i, j))
                         break
         best: tuple[int, int, int] | None = None
         for a, b in options:
             population = max(
-                (c.population for c in candidates_for(self._span_text(a, b), self.gaz)), default=-1
+                (c.population for c in candidates_for(self.span_text(a, b), self.gaz)), default=-1
             )
             if facility and population < EMBEDDED_IN_FACILITY_MIN_POPULATION:
                 continue
@@ -320,7 +320,7 @@ class Detector:
         return None if best is None else Found(best[0], best[1], label, embedded=True)
 
     def _place_words(self, start: int, end: int) -> bool:
-        text = self._span_text(start, end)
+        text = self.span_text(start, end)
         if text.lower() in GENERIC_WORDS or text.lower() in COMMON_WORDS or is_demonym(text):
             return False
         return bool(candidates_for(text, self.gaz))
@@ -336,7 +336,7 @@ class Detector:
     def _located(self, start: int, end: int, label: str) -> list[Found]:
         """An organisation's or building's name written with the town it is in ("the Palais des Nations in
         Geneva", "the CHU in Montpellier"): news names the site as a place."""
-        return [Found(start, end, label)] if self._located_in(end) else []
+        return [Found(start, end, label)] if self.located_in(end) else []
 
     def _venue(self, start: int, end: int, label: str) -> list[Found]:
         """A name right after "at", "inside", "into" or "outside" ("dinner at Black Sheep", "fans inside
@@ -346,14 +346,14 @@ class Detector:
         if before > 0 and self.doc[before].lower_ == "the":
             before -= 1
         cued = before >= 0 and self.doc[before].lower_ in VENUE_CUES
-        return [Found(start, end, label)] if cued or self._area_of(start) else []
+        return [Found(start, end, label)] if cued or self.area_of(start) else []
 
-    def _area_of(self, start: int) -> bool:
+    def area_of(self, start: int) -> bool:
         """Whether "<area word> of" comes right before token ``start`` ("the suburb of Madinaty")."""
         doc = self.doc
         return start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in AREA_OF_WORDS
 
-    def _located_in(self, end: int) -> bool:
+    def located_in(self, end: int) -> bool:
         """Whether tokens from ``end`` say "in/at <a place the model tags GPE>"."""
         doc = self.doc
         return end + 1 < len(doc) and doc[end].lower_ in ("in", "at") and doc[end + 1].ent_type_ == "GPE"
@@ -499,7 +499,7 @@ class Detector:
         doc = self.doc
         for a, b in itertools.pairwise(found):
             if a.qualifier is None and b.start == a.end + 1 and doc[a.end].text == ",":
-                tail = self._span_text(b.start, b.end)
+                tail = self.span_text(b.start, b.end)
                 if self._qualifier(tail) is not None:
                     a.qualifier = tail
 
@@ -508,7 +508,7 @@ class Detector:
         likeliest namesake: the article's own region, before any resolution."""
         for f in found:
             if f.label in ("GPE", "LOC"):
-                best = self._likeliest(self._span_text(f.start, f.end))
+                best = self._likeliest(self.span_text(f.start, f.end))
                 if best is not None and best.country:
                     self._countries[best.country] += 1
                     if best.feature != "PCLI":
@@ -517,7 +517,7 @@ class Detector:
     def _likeliest(self, text: str) -> Candidate | None:
         return max(candidates_for(text, self.gaz), key=prior, default=None)
 
-    def _in_article_region(self, f: Found, options: list[Candidate]) -> tuple[bool, bool]:
+    def in_article_region(self, f: Found, options: list[Candidate]) -> tuple[bool, bool]:
         """Whether a namesake lies in the article's most named admin-1 region, and in its most named
         country (not counting this mention's own vote)."""
         own = self._likeliest(f.text) if f.label in ("GPE", "LOC") else None
@@ -545,7 +545,7 @@ class Detector:
                 return True
         return False
 
-    def _lowercase_elsewhere(self, text: str) -> bool:
+    def lowercase_elsewhere(self, text: str) -> bool:
         if self._lower_words is None:
             # From the Doc's arrays: making a Token of every word cost more than the rest of the stage.
             lower = self.doc.to_array(IS_LOWER).tolist()

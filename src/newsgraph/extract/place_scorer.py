@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING
 
 from spacy.parts_of_speech import IDS as POS_IDS
 
@@ -24,6 +24,9 @@ from newsgraph.extract.place_words import (
 )
 from newsgraph.geo.gazetteer import ALTERNATE, CODE, MAIN
 from newsgraph.geo.resolve import candidates_for, is_region_adjective, prior
+
+if TYPE_CHECKING:  # the detector imports this module
+    from newsgraph.extract.place_detect import Detector, Found
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -75,15 +78,14 @@ class PlaceScorer:
 _PROPN = POS_IDS["PROPN"]
 
 
-def describe(det: Any, f: Any) -> list[float]:
-    """The features of candidate ``f`` (a :class:`newsgraph.extract.place_detect.Found`) found by the
-    detector ``det``, in the order of :data:`FEATURES`."""
+def describe(det: Detector, f: Found) -> list[float]:
+    """The features of candidate ``f`` found by the detector ``det``, in the order of :data:`FEATURES`."""
     doc = det.doc
     x = [0.0] * len(FEATURES)
     x[FEATURE_INDEX["bias"]] = 1.0
     x[FEATURE_INDEX[NER_FEATURES.get(f.label, "ner_other")]] = 1.0
-    text = f.text or det._span_text(f.start, f.end)
-    options = [c for c in candidates_for(text, det.gaz)]
+    text = f.text or det.span_text(f.start, f.end)
+    options = list(candidates_for(text, det.gaz))
     if not options:
         x[FEATURE_INDEX["gaz_none"]] = 1.0
     else:
@@ -95,7 +97,7 @@ def describe(det: Any, f: Any) -> list[float]:
         )
         x[FEATURE_INDEX["code"]] = float(any(c.flags & CODE for c in options))
         x[FEATURE_INDEX["ambiguity"]] = math.log(len(options)) / 3
-        in_region, in_country = det._in_article_region(f, options)
+        in_region, in_country = det.in_article_region(f, options)
         x[FEATURE_INDEX["in_article_region"]] = float(in_region)
         x[FEATURE_INDEX["in_article_country"]] = float(in_country)
         x[FEATURE_INDEX["in_outlet_country"]] = float(any(c.country == det.outlet_country for c in options))
@@ -121,17 +123,17 @@ def describe(det: Any, f: Any) -> list[float]:
         x[FEATURE_INDEX["next_propn"]] = float(after.pos == _PROPN and after.is_title)
     x[FEATURE_INDEX["area_word"]] = float(text.rsplit(None, 1)[-1].lower() in AREA_WORDS)
     x[FEATURE_INDEX["person_name"]] = float(det.person_name(f.start, f.end, text, f.label))
-    x[FEATURE_INDEX["place_elsewhere"]] = float(text in det._place_texts)
-    x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in det._person_words for w in text.split()))
+    x[FEATURE_INDEX["place_elsewhere"]] = float(text in det.place_texts)
+    x[FEATURE_INDEX["person_elsewhere"]] = float(any(w in det.person_words for w in text.split()))
     x[FEATURE_INDEX["sentence_start"]] = float(doc[f.start].is_sent_start or False)
     x[FEATURE_INDEX["all_caps"]] = float(text.isupper() and len(text) > 3)
     x[FEATURE_INDEX["tokens"]] = min(f.end - f.start, 4) / 4
     x[FEATURE_INDEX["common_word"]] = float(text.lower() in COMMON_WORDS or text.lower() in GENERIC_WORDS)
-    x[FEATURE_INDEX["lowercase_elsewhere"]] = float(det._lowercase_elsewhere(text))
+    x[FEATURE_INDEX["lowercase_elsewhere"]] = float(det.lowercase_elsewhere(text))
     x[FEATURE_INDEX["adjective"]] = float(is_region_adjective(text))
-    x[FEATURE_INDEX["cue_located_in"]] = float(det._located_in(f.end))
+    x[FEATURE_INDEX["cue_located_in"]] = float(det.located_in(f.end))
     x[FEATURE_INDEX["cue_street"]] = float(f.street)
-    x[FEATURE_INDEX["cue_area_of"]] = float(det._area_of(f.start))
+    x[FEATURE_INDEX["cue_area_of"]] = float(det.area_of(f.start))
     x[FEATURE_INDEX["cue_resident"]] = float(after is not None and after.lower_ in RESIDENT_WORDS)
     # "David Mahler of Bellmore": where a person is from.
     x[FEATURE_INDEX["cue_of_person"]] = float(
