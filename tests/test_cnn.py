@@ -1,4 +1,5 @@
-"""The fused CNN layers give spaCy's tok2vec and NER the same numbers, tags, parses and entities."""
+"""The fused CNN layers and the remembered embeddings give spaCy's tok2vec and NER the same numbers, tags,
+parses and entities."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, TAG
 
-from newsgraph.cnn import fuse_cnn_layers
+from newsgraph import cnn
+from newsgraph.cnn import fuse_cnn_layers, remember_embeddings
 from newsgraph.pipeline import DEFAULT_MODEL, load_spacy
 
 TEXTS = [
@@ -24,6 +26,7 @@ TEXTS = [
 def pipelines() -> tuple[spacy.Language, spacy.Language]:
     fused = load_spacy(DEFAULT_MODEL)
     assert fuse_cnn_layers(fused) == 10  # five layers in each of the two CNNs of the small English pipeline
+    assert remember_embeddings(fused) == 2  # the embedding at the start of each
     return load_spacy(DEFAULT_MODEL), fused
 
 
@@ -50,6 +53,41 @@ def test_tags_parses_and_entities_are_unchanged(pipelines):
         assert expected.to_array(attrs).tolist() == got.to_array(attrs).tolist(), expected.text[:60]
     doc = fused(TEXTS[0])
     assert {(e.text, e.label_) for e in doc.ents} >= {("Tokyo", "GPE"), ("Tuesday", "DATE")}
+
+
+def test_embeddings_remembered_from_other_batches_are_the_same_to_the_bit(pipelines, monkeypatch):
+    plain, fused = pipelines
+    expected = _cnn_outputs(plain, TEXTS)
+    # Each text alone, then all together (rows computed in other batches, of other sizes), then in reverse.
+    for text, want in zip(TEXTS, expected, strict=False):
+        assert np.array_equal(_cnn_outputs(fused, [text])[0], want)
+    assert all(np.array_equal(a, b) for a, b in zip(_cnn_outputs(fused, TEXTS), expected, strict=True))
+    backwards = _cnn_outputs(fused, TEXTS[::-1])
+    assert all(np.array_equal(a, b) for a, b in zip(backwards[:-1], expected[-2::-1], strict=True))
+    # A memory too small for the texts starts again, and one batch too big for it is embedded directly.
+    monkeypatch.setattr(cnn, "MAX_REMEMBERED", 40)
+    for text, want in zip(TEXTS, expected, strict=False):
+        assert np.array_equal(_cnn_outputs(fused, [text])[0], want)
+
+
+def test_new_weights_or_training_empty_the_memory():
+    nlp = load_spacy(DEFAULT_MODEL)
+    remember_embeddings(nlp)
+    tok2vec = nlp.get_pipe("tok2vec").model
+    docs = [nlp.make_doc(TEXTS[0])]
+    before = tok2vec.predict(docs)[0]
+    table = next(node for node in tok2vec.walk() if node.name == "hashembed")
+    table.set_param("E", table.get_param("E") * 2)  # as loading other weights does
+    after = tok2vec.predict(docs)[0]
+    assert not np.array_equal(before, after)
+    plain = load_spacy(DEFAULT_MODEL)
+    twin = next(node for node in plain.get_pipe("tok2vec").model.walk() if node.name == "hashembed")
+    twin.set_param("E", twin.get_param("E") * 2)
+    assert np.array_equal(after, plain.get_pipe("tok2vec").model.predict(docs)[0])
+    assert remember_embeddings(nlp) == 0  # given a memory once only
+    tok2vec.begin_update(docs)  # training forgets the rows: the weights are about to change
+    memory = next(n for n in tok2vec.walk() if n.name.startswith(cnn.REMEMBERED))._func.args[0]
+    assert not memory.rows
 
 
 def test_fusing_twice_changes_nothing_and_training_takes_thinc_own_path(pipelines):

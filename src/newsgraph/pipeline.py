@@ -24,7 +24,7 @@ from thinc.api import NumpyOps, get_current_ops, use_ops
 from threadpoolctl import threadpool_limits
 
 from newsgraph.attributes import cache_attributes
-from newsgraph.cnn import fuse_cnn_layers
+from newsgraph.cnn import fuse_cnn_layers, remember_embeddings
 from newsgraph.components import COMPONENTS, PARAGRAPHS, record_from_doc
 from newsgraph.errors import ModelError, NewsgraphError
 from newsgraph.extract.doctext import remember_text
@@ -92,6 +92,7 @@ def load_model(model: str = DEFAULT_MODEL, mode: str = "fast", encoder: str | No
             raise ModelError(f"spaCy pipeline {model!r} has no {name!r}; newsgraph needs a parser and NER")
     nlp.max_length = MAX_LENGTH
     fuse_cnn_layers(nlp)  # the same numbers with fewer passes over memory
+    remember_embeddings(nlp)  # the same numbers, each distinct row of token features embedded once
     add_paragraph_breaks(nlp)
     cache_attributes(nlp)  # the same parts of speech and lemmas, each word form worked out once
     for name in COMPONENTS:
