@@ -45,7 +45,7 @@ RESIDUAL_BLOCK = f"residual(expand_window>>{MAXOUT_BLOCK})"
 FUSED = "fused_"
 EMBED_LAYERS = ("extract_features", "list2ragged", "with_array", "with_array", "ragged2list")
 REMEMBERED = "remembered_"
-# The most embedding rows one model keeps (some 25 MB of vectors and keys); when full it starts again.
+# The most embedding rows one model keeps (some 27 MB of vectors and keys); when full it starts again.
 MAX_REMEMBERED = 50_000
 # numpy's BLAS multiplies a matrix of fewer than five rows another way, which can differ in the last bit:
 # new rows are embedded at least this many at a time (padded), as they would be in a batch of Docs.
