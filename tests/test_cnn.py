@@ -31,16 +31,16 @@ def pipelines() -> tuple[spacy.Language, spacy.Language]:
 
 
 def _cnn_outputs(nlp: spacy.Language, texts: list[str]) -> list[np.ndarray]:
+    """Each text's rows from the two CNNs: tok2vec's, then the NER's (before its projection)."""
     docs = [nlp.make_doc(text) for text in texts]
-    outputs = list(nlp.get_pipe("tok2vec").model.predict(docs))
-    outputs.append(nlp.get_pipe("ner").model.get_ref("tok2vec").predict(docs))
-    return outputs
+    ner_cnn = nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0]
+    return list(nlp.get_pipe("tok2vec").model.predict(docs)) + list(ner_cnn.predict(docs))
 
 
 def test_the_fused_layers_compute_the_same_numbers_to_the_bit(pipelines):
     plain, fused = pipelines
     expected, got = _cnn_outputs(plain, TEXTS), _cnn_outputs(fused, TEXTS)
-    assert len(expected) == len(got) == len(TEXTS) + 1
+    assert len(expected) == len(got) == 2 * len(TEXTS)
     for want, have in zip(expected, got, strict=True):
         assert want.dtype == have.dtype and want.shape == have.shape
         assert np.array_equal(want, have)
@@ -57,17 +57,24 @@ def test_tags_parses_and_entities_are_unchanged(pipelines):
 
 def test_embeddings_remembered_from_other_batches_are_the_same_to_the_bit(pipelines, monkeypatch):
     plain, fused = pipelines
-    expected = _cnn_outputs(plain, TEXTS)
-    # Each text alone, then all together (rows computed in other batches, of other sizes), then in reverse.
-    for text, want in zip(TEXTS, expected, strict=False):
-        assert np.array_equal(_cnn_outputs(fused, [text])[0], want)
+    expected = _cnn_outputs(plain, TEXTS)  # both CNNs' rows of each text, computed among the others
+
+    def same_alone() -> None:
+        for index, text in enumerate(TEXTS):
+            got = _cnn_outputs(fused, [text])
+            want = [expected[index], expected[len(TEXTS) + index]]
+            assert all(np.array_equal(a, b) for a, b in zip(got, want, strict=True)), text[:40]
+
+    # Each text alone (a one-token text among them), all together, in reverse: rows computed in other batches.
+    same_alone()
     assert all(np.array_equal(a, b) for a, b in zip(_cnn_outputs(fused, TEXTS), expected, strict=True))
     backwards = _cnn_outputs(fused, TEXTS[::-1])
-    assert all(np.array_equal(a, b) for a, b in zip(backwards[:-1], expected[-2::-1], strict=True))
-    # A memory too small for the texts starts again, and one batch too big for it is embedded directly.
-    monkeypatch.setattr(cnn, "MAX_REMEMBERED", 40)
-    for text, want in zip(TEXTS, expected, strict=False):
-        assert np.array_equal(_cnn_outputs(fused, [text])[0], want)
+    reversed_expected = expected[: len(TEXTS)][::-1] + expected[len(TEXTS) :][::-1]
+    assert all(np.array_equal(a, b) for a, b in zip(backwards, reversed_expected, strict=True))
+    # A memory of 12 rows: "A" finds it full and starts it again; the other texts have more distinct rows
+    # than it holds and are embedded directly.
+    monkeypatch.setattr(cnn, "MAX_REMEMBERED", 12)
+    same_alone()
 
 
 def test_new_weights_or_training_empty_the_memory():
