@@ -528,7 +528,7 @@ class Analyzer(Protocol):
     """Anything with :meth:`newsgraph.pipeline.Pipeline.analyze`'s signature."""
 
     def analyze(
-        self, articles: Iterable[Article], processes: int = 1, batch_size: int = 8
+        self, articles: Iterable[Article], processes: int = ..., batch_size: int = ...
     ) -> Iterator[Record]: ...
 
 

@@ -92,6 +92,11 @@ class Found:
     text: str = ""
     cut: int = 0  # characters of the last token left out ("-led" of "U.S.-led")
 
+    def offsets(self, doc: Doc) -> tuple[int, int]:
+        """The candidate's character offsets in ``doc``'s text."""
+        last = doc[self.end - 1]
+        return doc[self.start].idx, last.idx + len(last) - self.cut
+
 
 class Detector:
     """Candidate toponyms of one Doc with their features (see the module docstring)."""

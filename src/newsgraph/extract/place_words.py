@@ -11,6 +11,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from newsgraph.extract.countries import by_demonym, by_name
+from newsgraph.extract.times.vocabulary import MONTHS
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entities of these labels never hold a place name worth a candidate (numbers, dates, amounts).
@@ -156,13 +157,6 @@ def top_vote(votes: Counter[Any], own: Any) -> Any:
     return best
 
 
-MONTHS = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sept.", "sep.", "oct.",
-     "nov.", "dec."}
-)  # fmt: skip
-
-
 def is_month(token: Any) -> bool:
-    """True when the token is a month's name or its abbreviation ("March", "Aug.")."""
-    return token.lower_ in MONTHS
+    """True when the token is a month's name or its abbreviation ("March", "Aug.", "Sept")."""
+    return token.lower_.rstrip(".") in MONTHS

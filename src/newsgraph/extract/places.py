@@ -137,7 +137,7 @@ def find_places(
     mentions = [
         Mention(
             f.text,
-            (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]) - f.cut),
+            f.offsets(doc),
             f.qualifier,
             needs_support=f.embedded or f.street or is_facility(f.text),
             dateline=i in datelines,

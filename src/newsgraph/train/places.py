@@ -80,7 +80,7 @@ def labelled_candidates(
         located = [g.span for g in article.toponyms if g.located]
         unlocated = [g.span for g in article.toponyms if not g.located]
         for f in Detector(doc, gazetteer, country_of_url(article.url)).candidates():
-            span = (doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]) - f.cut)
+            span = f.offsets(doc)
             if any(_overlaps(span, g) for g in located):
                 labels.append(1)
             elif any(_overlaps(span, g) for g in unlocated):
